@@ -1,0 +1,64 @@
+using Npgsql;
+
+namespace Montu.Server.Data;
+
+public enum DbEngine
+{
+    Sqlite,
+    Postgres,
+}
+
+/// <summary>
+/// Reads <c>MONTU_DATABASE</c>: a SQLite file path (default <c>./data/montu.db</c>), or a
+/// PostgreSQL connection string (<c>Host=...;</c> or a <c>postgres://</c> URL).
+/// </summary>
+public sealed record DatabaseSettings(DbEngine Engine, string ConnectionString, string Display)
+{
+    public static DatabaseSettings From(IConfiguration configuration)
+    {
+        var dataDir = configuration["MONTU_DATA_DIR"] ?? "./data";
+        var value = configuration["MONTU_DATABASE"];
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            value = Path.Combine(dataDir, "montu.db");
+        }
+
+        if (value.StartsWith("postgres://", StringComparison.OrdinalIgnoreCase) || value.StartsWith("postgresql://", StringComparison.OrdinalIgnoreCase))
+        {
+            return Postgres(FromUrl(new Uri(value)));
+        }
+
+        if (value.Contains("Host=", StringComparison.OrdinalIgnoreCase))
+        {
+            return Postgres(value);
+        }
+
+        var path = Path.GetFullPath(value);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        return new DatabaseSettings(DbEngine.Sqlite, $"Data Source={path};Foreign Keys=True;Default Timeout=30;Pooling=True", path);
+    }
+
+    private static DatabaseSettings Postgres(string connectionString)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        return new DatabaseSettings(DbEngine.Postgres, builder.ConnectionString, $"{builder.Host}:{builder.Port}/{builder.Database}");
+    }
+
+    private static string FromUrl(Uri url)
+    {
+        var credentials = url.UserInfo.Split(':', 2);
+        var builder = new NpgsqlConnectionStringBuilder
+        {
+            Host = url.Host,
+            Port = url.IsDefaultPort || url.Port < 0 ? 5432 : url.Port,
+            Database = url.AbsolutePath.Trim('/'),
+            Username = Uri.UnescapeDataString(credentials[0]),
+        };
+        if (credentials.Length == 2)
+        {
+            builder.Password = Uri.UnescapeDataString(credentials[1]);
+        }
+
+        return builder.ConnectionString;
+    }
+}

@@ -1,0 +1,77 @@
+using System.Data;
+using System.Data.Common;
+using System.Runtime.InteropServices;
+using Microsoft.Data.Sqlite;
+using Npgsql;
+
+namespace Montu.Server.Data;
+
+/// <summary>Opens connections to the configured engine and runs units of work in a transaction.</summary>
+public sealed class Db : IAsyncDisposable
+{
+    private readonly NpgsqlDataSource? _postgres;
+    private readonly string _sqlite = "";
+
+    public Db(DatabaseSettings settings)
+    {
+        Settings = settings;
+        Dialect = new SqlDialect(settings.Engine);
+        if (settings.Engine == DbEngine.Postgres)
+        {
+            _postgres = NpgsqlDataSource.Create(settings.ConnectionString);
+        }
+        else
+        {
+            SqliteEngine.EnsureLoaded();
+            _sqlite = settings.ConnectionString;
+        }
+    }
+
+    public DatabaseSettings Settings { get; }
+
+    public SqlDialect Dialect { get; }
+
+    public async Task<DbConnection> OpenAsync(CancellationToken ct)
+    {
+        if (_postgres is not null)
+        {
+            return await _postgres.OpenConnectionAsync(ct);
+        }
+
+        var connection = new SqliteConnection(_sqlite);
+        await connection.OpenAsync(ct);
+        return connection;
+    }
+
+    /// <summary>
+    /// Runs <paramref name="work"/> in one transaction and commits it; any exception rolls back
+    /// everything, the event-log row included.
+    /// </summary>
+    public async Task<T> InTransactionAsync<T>(Func<DbTransaction, Task<T>> work, CancellationToken ct)
+    {
+        await using var connection = await OpenAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, ct);
+        var result = await work(transaction);
+        await transaction.CommitAsync(ct);
+        return result;
+    }
+
+    public ValueTask DisposeAsync() => _postgres?.DisposeAsync() ?? ValueTask.CompletedTask;
+}
+
+/// <summary>
+/// Prefers Debian's maintained <c>libsqlite3.so.0</c> over the bundled engine when the machine
+/// has it (security fixes arrive through apt); falls back to the bundled one.
+/// </summary>
+internal static class SqliteEngine
+{
+    private static readonly Lazy<bool> Loaded = new(() =>
+    {
+        NativeLibrary.SetDllImportResolver(typeof(SQLitePCL.SQLite3Provider_e_sqlite3).Assembly, (name, _, _) =>
+            name == "e_sqlite3" && NativeLibrary.TryLoad("libsqlite3.so.0", out var handle) ? handle : IntPtr.Zero);
+        SQLitePCL.Batteries_V2.Init();
+        return true;
+    });
+
+    public static void EnsureLoaded() => _ = Loaded.Value;
+}

@@ -1,0 +1,58 @@
+using Dapper;
+using Montu.Server.Data;
+
+namespace Montu.Server.Features.Projects;
+
+/// <summary>Counts behind <c>GET /projects/{id}/stats</c>. Archived tasks are left out of every figure.</summary>
+public sealed class ProjectStatistics(Db db)
+{
+    /// <summary>Statuses that count as done for the completion percentage.</summary>
+    private static readonly string[] DoneStatuses = ["approved", "completed"];
+
+    public async Task<ProjectStats> ComputeAsync(string projectId, CancellationToken ct)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        var args = new { projectId, done = DoneStatuses };
+        var byStatus = await connection.QueryAsync<(string Key, long Count)>(new CommandDefinition(
+            "SELECT status, COUNT(*) FROM tasks WHERE project_id = @projectId AND status <> 'archived' GROUP BY status ORDER BY status",
+            args, cancellationToken: ct));
+        var byType = await connection.QueryAsync<(string Key, long Count)>(new CommandDefinition(
+            "SELECT task, COUNT(*) FROM tasks WHERE project_id = @projectId AND status <> 'archived' GROUP BY task ORDER BY task",
+            args, cancellationToken: ct));
+        var activeArtists = await connection.ExecuteScalarAsync<long>(new CommandDefinition("""
+            SELECT COUNT(DISTINCT artist) FROM tasks
+            WHERE project_id = @projectId AND status <> 'archived' AND status NOT IN @done AND artist IS NOT NULL AND artist <> ''
+            """, args, cancellationToken: ct));
+        var media = await connection.QuerySingleAsync<(long Count, long Bytes)>(new CommandDefinition(
+            "SELECT COUNT(*), COALESCE(SUM(size_bytes), 0) FROM media WHERE project_id = @projectId", args, cancellationToken: ct));
+
+        var statusCounts = byStatus.ToDictionary(r => r.Key, r => r.Count);
+        var total = statusCounts.Values.Sum();
+        var done = DoneStatuses.Sum(s => statusCounts.GetValueOrDefault(s));
+        return new ProjectStats(
+            projectId,
+            total,
+            statusCounts,
+            byType.ToDictionary(r => r.Key, r => r.Count),
+            media.Count,
+            HumanSize(media.Bytes),
+            media.Bytes,
+            activeArtists,
+            total == 0 ? 0 : Math.Round(100.0 * done / total, 1));
+    }
+
+    /// <summary>Sizes as v2.0 wrote them: <c>2.5TB</c>, binary multiples, one decimal at most.</summary>
+    public static string HumanSize(long bytes)
+    {
+        string[] units = ["B", "KB", "MB", "GB", "TB", "PB"];
+        double value = bytes;
+        var unit = 0;
+        while (value >= 1024 && unit < units.Length - 1)
+        {
+            value /= 1024;
+            unit++;
+        }
+
+        return $"{Math.Round(value, 1):0.#}{units[unit]}";
+    }
+}

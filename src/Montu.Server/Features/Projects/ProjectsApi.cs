@@ -1,0 +1,185 @@
+using System.ComponentModel;
+using System.Security.Claims;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Montu.Server.Data;
+using Montu.Server.Infrastructure;
+using Montu.Server.Infrastructure.Errors;
+using Montu.Server.Infrastructure.WireFormat;
+
+namespace Montu.Server.Features.Projects;
+
+public static class ProjectsApi
+{
+    public static void MapProjectsApi(this RouteGroupBuilder api)
+    {
+        var group = api.MapGroup("/projects").WithTags("Projects");
+        group.MapGet("/", ListProjects).WithName("ListProjects")
+            .WithSummary("List projects").ProducesErrors(400);
+        group.MapGet("/{projectId}", GetProject).WithName("GetProject")
+            .WithSummary("Get a project's configuration").ProducesErrors(404);
+        group.MapPost("/", CreateProject).WithName("CreateProject")
+            .WithSummary("Create a project").ProducesErrors(400, 409, 415);
+        group.MapPatch("/{projectId}", UpdateProject).WithName("UpdateProject")
+            .WithSummary("Update a project (partial)").ProducesErrors(400, 404, 415, 422);
+        group.MapPut("/{projectId}", UpdateProject).WithName("ReplaceProject")
+            .WithSummary("Update a project (partial, as PATCH; kept for v2.0 clients)").ProducesErrors(400, 404, 415, 422);
+        group.MapDelete("/{projectId}", ArchiveProject).WithName("ArchiveProject")
+            .WithSummary("Archive a project (soft delete)").ProducesErrors(404);
+        group.MapPost("/{projectId}/restore", RestoreProject).WithName("RestoreProject")
+            .WithSummary("Restore an archived project").ProducesErrors(404, 422);
+        group.MapGet("/{projectId}/stats", GetProjectStats).WithName("GetProjectStats")
+            .WithSummary("Task, media and artist counts of a project").ProducesErrors(404);
+    }
+
+    public sealed record ListQuery(
+        [property: Description("Page number, from 1")] string? Page,
+        [property: FromQuery(Name = "page_size"), Description("Items per page, 1 to 100 (default 50)")] string? PageSize,
+        [property: Description("Opaque cursor from a previous page's nextCursor; page is then ignored")] string? Cursor,
+        [property: Description("Substring of id, name or description, case-insensitive")] string? Search,
+        [property: Description("active, completed or archived")] string? Status,
+        [property: FromQuery(Name = "include_archived"), Description("Also list archived projects")] string? IncludeArchived);
+
+    private static async Task<Results<Ok<ListEnvelope<Project, ProjectFilters>>, ApiError>> ListProjects(
+        [AsParameters] ListQuery query, ProjectQueries projects, CancellationToken ct)
+    {
+        var problems = new ValidationProblems();
+        var page = PageRequest.Parse(query.Page, query.PageSize, query.Cursor, problems);
+        var filters = new ProjectFilters(
+            QueryValues.Text(query.Search),
+            QueryValues.OneOf(QueryValues.Text(query.Status), "status", ProjectRules.Statuses, problems),
+            QueryValues.Bool(query.IncludeArchived, "include_archived", problems) is true ? true : null);
+        string? afterId = null;
+        if (page.Cursor is not null && !Cursor.TryDecode(page.Cursor, out afterId))
+        {
+            problems.Add("cursor", "The cursor is not valid; start again without it", ErrorCodes.InvalidFormat);
+        }
+
+        if (problems.Any)
+        {
+            return problems.ToError();
+        }
+
+        var (items, total) = await projects.ListAsync(filters, page, afterId, ct);
+        var next = items.Count == page.PageSize ? Cursor.Encode(items[^1].Id) : null;
+        return TypedResults.Ok(new ListEnvelope<Project, ProjectFilters>(
+            items, total, page.Page, page.PageSize, PageRequest.TotalPages(total, page.PageSize), next, filters) { LegacyItemsKey = "projects" });
+    }
+
+    private static async Task<Results<Ok<Project>, ApiError>> GetProject(string projectId, ProjectQueries projects, CancellationToken ct) =>
+        await projects.FindAsync(projectId, ct) is { } project ? TypedResults.Ok(project) : NotFound(projectId);
+
+    private static async Task<Results<Created<Project>, ApiError>> CreateProject(
+        CreateProjectRequest body, ProjectQueries projects, Db db, EventLog events, TimeProvider time, ClaimsPrincipal user, CancellationToken ct)
+    {
+        var problems = new ValidationProblems();
+        if (ProjectChanges.Create(body, time.GetUtcNow().UtcDateTime, problems) is not { } project)
+        {
+            return problems.ToError();
+        }
+
+        var created = await db.InTransactionAsync(async tx =>
+        {
+            if (await projects.IdTakenAsync(tx, project.Id, ct))
+            {
+                return false;
+            }
+
+            await projects.InsertAsync(tx, project, ct);
+            await events.AppendAsync(tx, new NewEvent("project_created", project.Id, "project", project.Id, new { project }, user.UserId()), ct);
+            return true;
+        }, ct);
+        return created
+            ? TypedResults.Created($"/api/v1/projects/{project.Id}", project)
+            : ApiError.Conflict($"A project with id '{project.Id}' already exists", new FieldError("id", "Project id is taken", ErrorCodes.DuplicateValue));
+    }
+
+    private static async Task<Results<Ok<Project>, ApiError>> UpdateProject(
+        string projectId, UpdateProjectRequest body, ProjectQueries projects, Db db, EventLog events, TimeProvider time, ClaimsPrincipal user, CancellationToken ct) =>
+        await db.InTransactionAsync<Results<Ok<Project>, ApiError>>(async tx =>
+        {
+            if (await projects.FindAsync(tx.Connection!, projectId, ct, tx) is not { } current)
+            {
+                return NotFound(projectId);
+            }
+
+            var problems = new ValidationProblems();
+            if (ProjectChanges.Update(current, body, time.GetUtcNow().UtcDateTime, problems) is not { } updated)
+            {
+                return problems.ToError();
+            }
+
+            if (await VocabularyStillInUseAsync(tx, projects, current, updated, ct) is { } inUse)
+            {
+                return inUse;
+            }
+
+            await projects.UpdateAsync(tx, updated, ct);
+            if (!current.PriorityLevels.SequenceEqual(updated.PriorityLevels))
+            {
+                await projects.RerankPrioritiesAsync(tx, projectId, updated.PriorityLevels, ct);
+            }
+
+            await events.AppendAsync(tx, new NewEvent("project_updated", projectId, "project", projectId, new { changes = body }, user.UserId()), ct);
+            return TypedResults.Ok(updated);
+        }, ct);
+
+    /// <summary>A vocabulary value may only be removed once no task uses it, or those tasks would hold invalid values.</summary>
+    private static async Task<ApiError?> VocabularyStillInUseAsync(
+        System.Data.Common.DbTransaction tx, ProjectQueries projects, Project before, Project after, CancellationToken ct)
+    {
+        var details = new List<FieldError>();
+        foreach (var (column, field, removed) in ProjectChanges.RemovedVocabulary(before, after))
+        {
+            foreach (var (value, count) in await projects.TaskUsageAsync(tx, before.Id, column, removed, ct))
+            {
+                details.Add(new FieldError(field, $"'{value}' is still used by {count} task(s)", "VALUE_IN_USE"));
+            }
+        }
+
+        return details.Count == 0
+            ? null
+            : new ApiError(422, "Values still used by tasks cannot be removed; change those tasks first", details);
+    }
+
+    private static Task<Results<Ok<Project>, ApiError>> ArchiveProject(
+        string projectId, ProjectQueries projects, Db db, EventLog events, TimeProvider time, ClaimsPrincipal user, CancellationToken ct) =>
+        SetStatusAsync(projectId, ProjectRules.Archived, "project_archived", projects, db, events, time, user, ct);
+
+    private static Task<Results<Ok<Project>, ApiError>> RestoreProject(
+        string projectId, ProjectQueries projects, Db db, EventLog events, TimeProvider time, ClaimsPrincipal user, CancellationToken ct) =>
+        SetStatusAsync(projectId, ProjectRules.Active, "project_restored", projects, db, events, time, user, ct);
+
+    private static async Task<Results<Ok<Project>, ApiError>> SetStatusAsync(
+        string projectId, string status, string eventType, ProjectQueries projects, Db db, EventLog events, TimeProvider time, ClaimsPrincipal user, CancellationToken ct) =>
+        await db.InTransactionAsync<Results<Ok<Project>, ApiError>>(async tx =>
+        {
+            if (await projects.FindAsync(tx.Connection!, projectId, ct, tx) is not { } current)
+            {
+                return NotFound(projectId);
+            }
+
+            if (status == ProjectRules.Active && current.Status != ProjectRules.Archived)
+            {
+                return ApiError.BusinessRule($"Project '{projectId}' is not archived");
+            }
+
+            if (current.Status == status)
+            {
+                return TypedResults.Ok(current);
+            }
+
+            var updated = current with { Status = status, UpdatedAt = time.GetUtcNow().UtcDateTime };
+            await projects.UpdateAsync(tx, updated, ct);
+            await events.AppendAsync(tx, new NewEvent(eventType, projectId, "project", projectId, new { status }, user.UserId()), ct);
+            return TypedResults.Ok(updated);
+        }, ct);
+
+    private static async Task<Results<Ok<ProjectStats>, ApiError>> GetProjectStats(
+        string projectId, ProjectQueries projects, ProjectStatistics statistics, CancellationToken ct) =>
+        await projects.FindAsync(projectId, ct) is null
+            ? NotFound(projectId)
+            : TypedResults.Ok(await statistics.ComputeAsync(projectId, ct));
+
+    private static ApiError NotFound(string projectId) => ApiError.NotFound($"Project '{projectId}' not found");
+}

@@ -1,0 +1,31 @@
+namespace Montu.Server.Infrastructure.Errors;
+
+/// <summary>
+/// An expected failure a handler returns as a typed result. It writes the contract's error
+/// envelope in the wire shape the request asked for.
+/// </summary>
+public sealed class ApiError(int status, string message, IReadOnlyList<FieldError>? details = null) : IResult, IStatusCodeHttpResult
+{
+    public int StatusCode => status;
+
+    int? IStatusCodeHttpResult.StatusCode => status;
+
+    public string Code { get; } = ErrorCodes.ForStatus(status);
+
+    public string Message => message;
+
+    public IReadOnlyList<FieldError> Details { get; } = details ?? [];
+
+    public static ApiError Validation(string message, params FieldError[] details) => new(400, message, details);
+
+    public static ApiError Validation(IReadOnlyList<FieldError> details) =>
+        new(400, details.Count == 1 ? details[0].Message : "The request has invalid fields", details);
+
+    public static ApiError NotFound(string message) => new(404, message);
+
+    public static ApiError Conflict(string message, params FieldError[] details) => new(409, message, details);
+
+    public static ApiError BusinessRule(string message, params FieldError[] details) => new(422, message, details);
+
+    public Task ExecuteAsync(HttpContext httpContext) => ErrorWriter.WriteAsync(httpContext, status, Code, message, Details);
+}

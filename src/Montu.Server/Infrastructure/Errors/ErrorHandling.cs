@@ -1,0 +1,70 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Diagnostics;
+
+namespace Montu.Server.Infrastructure.Errors;
+
+/// <summary>
+/// Turns every failure that escapes a handler, and every empty error status the framework
+/// produces (unknown route, wrong method), into the error envelope. Stack traces never leave.
+/// </summary>
+public static class ErrorHandling
+{
+    public static void UseErrorEnvelope(this WebApplication app)
+    {
+        app.UseExceptionHandler(new ExceptionHandlerOptions
+        {
+            ExceptionHandler = WriteExceptionAsync,
+            StatusCodeSelector = StatusFor,
+        });
+        app.UseStatusCodePages(context => WriteBareStatusAsync(context.HttpContext));
+    }
+
+    private static int StatusFor(Exception exception) => exception switch
+    {
+        BadHttpRequestException bad => bad.StatusCode,
+        _ => StatusCodes.Status500InternalServerError,
+    };
+
+    private static Task WriteExceptionAsync(HttpContext context)
+    {
+        var exception = context.Features.Get<IExceptionHandlerFeature>()?.Error;
+        if (exception is BadHttpRequestException bad)
+        {
+            return WriteBadRequestAsync(context, bad);
+        }
+
+        return ErrorWriter.WriteAsync(context, 500, ErrorCodes.Internal,
+            $"An unexpected error occurred; quote request id {context.TraceIdentifier} when reporting it");
+    }
+
+    private static Task WriteBadRequestAsync(HttpContext context, BadHttpRequestException bad)
+    {
+        if (bad.InnerException is JsonException json)
+        {
+            var detail = JsonErrors.Describe(json);
+            return ErrorWriter.WriteAsync(context, 400, ErrorCodes.Validation, detail.Message, [detail]);
+        }
+
+        return bad.StatusCode switch
+        {
+            415 => ErrorWriter.WriteAsync(context, 415, ErrorCodes.UnsupportedMediaType, "The request body must be JSON (Content-Type: application/json)"),
+            413 => ErrorWriter.WriteAsync(context, 413, ErrorCodes.PayloadTooLarge, "The request body is too large"),
+            _ when bad.Message.Contains("no body was provided", StringComparison.Ordinal) =>
+                ErrorWriter.WriteAsync(context, 400, ErrorCodes.Validation, "A JSON request body is required",
+                    [new FieldError("body", "A JSON request body is required", ErrorCodes.RequiredField)]),
+            _ => ErrorWriter.WriteAsync(context, bad.StatusCode, ErrorCodes.ForStatus(bad.StatusCode), "The request could not be read"),
+        };
+    }
+
+    private static Task WriteBareStatusAsync(HttpContext context)
+    {
+        var status = context.Response.StatusCode;
+        var message = status switch
+        {
+            404 => $"No resource at {context.Request.Path}",
+            405 => $"{context.Request.Method} is not allowed on {context.Request.Path}",
+            _ => "The request failed",
+        };
+        return ErrorWriter.WriteAsync(context, status, ErrorCodes.ForStatus(status), message);
+    }
+}

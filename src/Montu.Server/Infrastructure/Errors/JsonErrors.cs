@@ -1,0 +1,50 @@
+using System.Text.Json;
+
+namespace Montu.Server.Infrastructure.Errors;
+
+/// <summary>Describes a System.Text.Json failure as a field error a client can act on.</summary>
+public static class JsonErrors
+{
+    /// <summary>Fields the server owns (CONTRACT.md §Updates): writing one is a clear error, not an unknown field.</summary>
+    public static readonly IReadOnlySet<string> ServerOwned = new HashSet<string>(StringComparer.Ordinal)
+    {
+        "id", "createdAt", "created_at", "updatedAt", "updated_at", "createdBy", "created_by",
+    };
+
+    public static FieldError ReadOnly(string field) =>
+        new(field, $"Field '{field}' is set by the server and cannot be written", ErrorCodes.ReadOnlyField);
+
+    public static FieldError Describe(JsonException exception)
+    {
+        var field = FieldFromPath(exception.Path);
+        var text = exception.Message;
+        if (text.Contains("could not be mapped to any .NET member", StringComparison.Ordinal))
+        {
+            if (ServerOwned.Contains(field))
+            {
+                return ReadOnly(field);
+            }
+
+            return new FieldError(field, $"Unknown field '{field}'", ErrorCodes.UnknownField);
+        }
+
+        if (text.Contains("could not be converted", StringComparison.Ordinal))
+        {
+            return new FieldError(field, $"Field '{field}' has the wrong type", ErrorCodes.InvalidType);
+        }
+
+        return new FieldError(field, "The request body is not valid JSON", ErrorCodes.MalformedJson);
+    }
+
+    /// <summary><c>$.frameRange.start</c> → <c>frameRange.start</c>; <c>$['odd key']</c> → <c>odd key</c>; <c>$</c> → <c>body</c>.</summary>
+    public static string FieldFromPath(string? path)
+    {
+        if (string.IsNullOrEmpty(path) || path == "$")
+        {
+            return "body";
+        }
+
+        var trimmed = path.StartsWith("$.", StringComparison.Ordinal) ? path[2..] : path.TrimStart('$');
+        return trimmed.Replace("['", ".", StringComparison.Ordinal).Replace("']", "", StringComparison.Ordinal).TrimStart('.');
+    }
+}

@@ -1,0 +1,70 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
+
+namespace Montu.Server.Infrastructure.WireFormat;
+
+/// <summary>
+/// The JSON settings of the wire (CONTRACT.md §Wire format). Schema keys are camelCase out and
+/// camelCase or snake_case in; dictionary keys are user data and pass through untouched.
+/// </summary>
+public static class WireJson
+{
+    public static JsonSerializerOptions Default { get; } = Create(JsonNamingPolicy.CamelCase);
+
+    /// <summary>The v2.0 shape: snake_case schema keys, for clients sending <c>Montu-Version: 2.0</c>.</summary>
+    public static JsonSerializerOptions Legacy { get; } = Create(JsonNamingPolicy.SnakeCaseLower);
+
+    public static JsonSerializerOptions For(HttpContext context) => LegacyShape.IsRequested(context) ? Legacy : Default;
+
+    public static void Configure(JsonSerializerOptions options)
+    {
+        options.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
+        options.DictionaryKeyPolicy = null;
+        options.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
+        options.NumberHandling = JsonNumberHandling.Strict;
+        options.TypeInfoResolver = new DefaultJsonTypeInfoResolver { Modifiers = { AcceptSnakeCaseNames } };
+        options.Converters.Add(new UtcDateTimeConverter());
+    }
+
+    private static JsonSerializerOptions Create(JsonNamingPolicy naming)
+    {
+        var options = new JsonSerializerOptions(JsonSerializerDefaults.Web);
+        Configure(options);
+        options.PropertyNamingPolicy = naming;
+        options.MakeReadOnly(populateMissingResolver: true);
+        return options;
+    }
+
+    /// <summary>
+    /// Gives every settable schema property a second, read-only-for-input name in snake_case,
+    /// so <c>projectId</c> and <c>project_id</c> both bind. The alias is never written.
+    /// </summary>
+    private static void AcceptSnakeCaseNames(JsonTypeInfo info)
+    {
+        if (info.Kind != JsonTypeInfoKind.Object || info.Type.Namespace?.StartsWith("Montu.", StringComparison.Ordinal) != true)
+        {
+            return;
+        }
+
+        var taken = info.Properties.Select(p => p.Name).ToHashSet(StringComparer.Ordinal);
+        foreach (var property in info.Properties.ToList())
+        {
+            if (property.Set is null)
+            {
+                continue;
+            }
+
+            var alias = JsonNamingPolicy.SnakeCaseLower.ConvertName(property.Name);
+            if (!taken.Add(alias))
+            {
+                continue;
+            }
+
+            var aliasInfo = info.CreateJsonPropertyInfo(property.PropertyType, alias);
+            aliasInfo.Set = property.Set;
+            aliasInfo.CustomConverter = property.CustomConverter;
+            info.Properties.Add(aliasInfo);
+        }
+    }
+}

@@ -1,0 +1,37 @@
+using Dapper;
+using Montu.Server.Data;
+using Montu.Server.Features.Projects;
+using Montu.Server.Infrastructure;
+using Montu.Server.Infrastructure.Errors;
+using Montu.Server.Infrastructure.WireFormat;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddMontuHosting();
+
+DefaultTypeMap.MatchNamesWithUnderscores = true;
+builder.Services.AddSingleton(TimeProvider.System);
+builder.Services.AddSingleton(sp => new Db(DatabaseSettings.From(sp.GetRequiredService<IConfiguration>())));
+builder.Services.AddSingleton<Migrator>();
+builder.Services.AddSingleton<EventLog>();
+builder.Services.AddSingleton<ProjectQueries>();
+builder.Services.AddSingleton<ProjectStatistics>();
+builder.Services.Configure<LegacyShapeOptions>(builder.Configuration.GetSection("LegacyShape"));
+builder.Services.ConfigureHttpJsonOptions(o => WireJson.Configure(o.SerializerOptions));
+builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+builder.Services.AddOpenApi();
+
+var app = builder.Build();
+await app.Services.GetRequiredService<Migrator>().MigrateAsync(app.Lifetime.ApplicationStopping);
+
+app.UseRequestIds();
+app.UseLegacyShape();
+app.UseErrorEnvelope();
+
+var api = app.MapGroup("/api/v1").AddEndpointFilter<LegacyShapeFilter>();
+api.MapProjectsApi();
+app.MapOpenApi("/openapi/{documentName}.json");
+
+await app.RunAsync();
+
+/// <summary>The entry point, visible to the test host.</summary>
+public partial class Program;
