@@ -15,11 +15,19 @@ public static class Builders
         ["description"] = "Test show",
         ["driveMapping"] = new Dictionary<string, object?>
         {
-            ["workingFiles"] = "V:", ["renderOutputs"] = "W:", ["mediaFiles"] = "E:", ["cacheFiles"] = "E:", ["backupFiles"] = "E:",
+            ["workingFiles"] = "V:",
+            ["renderOutputs"] = "W:",
+            ["mediaFiles"] = "E:",
+            ["cacheFiles"] = "E:",
+            ["backupFiles"] = "E:",
         },
         ["pathSegments"] = new Dictionary<string, object?>
         {
-            ["middlePath"] = "all/scene", ["versionDir"] = "version", ["workDir"] = "work", ["publishDir"] = "publish", ["cacheDir"] = "cache",
+            ["middlePath"] = "all/scene",
+            ["versionDir"] = "version",
+            ["workDir"] = "work",
+            ["publishDir"] = "publish",
+            ["cacheDir"] = "cache",
         },
         ["templates"] = new Dictionary<string, object?>
         {

@@ -63,7 +63,8 @@ public static class ProjectsApi
         var (items, total) = await projects.ListAsync(filters, page, afterId, ct);
         var next = items.Count == page.PageSize ? Cursor.Encode(items[^1].Id) : null;
         return TypedResults.Ok(new ListEnvelope<Project, ProjectFilters>(
-            items, total, page.Page, page.PageSize, PageRequest.TotalPages(total, page.PageSize), next, filters) { LegacyItemsKey = "projects" });
+            items, total, page.Page, page.PageSize, PageRequest.TotalPages(total, page.PageSize), next, filters)
+        { LegacyItemsKey = "projects" });
     }
 
     private static async Task<Results<Ok<Project>, ApiError>> GetProject(string projectId, ProjectQueries projects, CancellationToken ct) =>

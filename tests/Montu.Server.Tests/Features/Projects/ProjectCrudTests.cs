@@ -58,7 +58,7 @@ public sealed class ProjectCrudTests(TestApp app) : IClassFixture<TestApp>
     public async Task Invalid_configuration_lists_every_problem_with_its_field()
     {
         var project = Builders.Project("x");
-        project["driveMapping"] = new { workingFiles = "" , renderOutputs = "W:", mediaFiles = "E:", cacheFiles = "E:", backupFiles = "E:" };
+        project["driveMapping"] = new { workingFiles = "", renderOutputs = "W:", mediaFiles = "E:", cacheFiles = "E:", backupFiles = "E:" };
         project["templates"] = new Dictionary<string, string> { ["working_file"] = "{drive_working}/{nope}/{filename}" };
         project["taskTypes"] = new[] { "comp", "comp" };
         project["priorityLevels"] = Array.Empty<string>();
