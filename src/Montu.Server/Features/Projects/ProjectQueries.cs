@@ -30,8 +30,8 @@ public sealed class ProjectQueries(Db db)
         await transaction.Connection!.ExecuteScalarAsync<long>(new CommandDefinition(
             "SELECT COUNT(*) FROM projects WHERE lower(id) = lower(@id)", new { id }, transaction, cancellationToken: ct)) > 0;
 
-    /// <summary>Projects ordered by id; a cursor is the last id sent.</summary>
-    public async Task<(IReadOnlyList<Project> Items, long Total)> ListAsync(
+    /// <summary>Projects ordered by id; a cursor is the last id sent. One row beyond the page tells whether more follow.</summary>
+    public async Task<(IReadOnlyList<Project> Items, long Total, bool HasMore)> ListAsync(
         ProjectFilters filters, PageRequest page, string? afterId, CancellationToken ct)
     {
         var where = new List<string>();
@@ -55,14 +55,15 @@ public sealed class ProjectQueries(Db db)
         var filter = where.Count == 0 ? "" : "WHERE " + string.Join(" AND ", where);
         var keyset = afterId is null ? "" : (where.Count == 0 ? "WHERE" : "AND") + " id > @afterId";
         args.Add("afterId", afterId);
-        args.Add("limit", page.PageSize);
+        args.Add("limit", page.PageSize + 1);
         args.Add("offset", afterId is null ? page.Offset : 0);
 
         await using var connection = await db.OpenAsync(ct);
         var total = await connection.ExecuteScalarAsync<long>(new CommandDefinition($"SELECT COUNT(*) FROM projects {filter}", args, cancellationToken: ct));
         var rows = await connection.QueryAsync<ProjectRow>(new CommandDefinition(
             $"SELECT {Columns} FROM projects {filter} {keyset} ORDER BY id LIMIT @limit OFFSET @offset", args, cancellationToken: ct));
-        return (rows.Select(r => r.ToProject()).ToList(), total);
+        var items = rows.Take(page.PageSize).Select(r => r.ToProject()).ToList();
+        return (items, total, rows.Count() > page.PageSize);
     }
 
     public Task InsertAsync(DbTransaction transaction, Project project, CancellationToken ct) =>

@@ -60,8 +60,8 @@ public static class ProjectsApi
             return problems.ToError();
         }
 
-        var (items, total) = await projects.ListAsync(filters, page, afterId, ct);
-        var next = items.Count == page.PageSize ? Cursor.Encode(items[^1].Id) : null;
+        var (items, total, hasMore) = await projects.ListAsync(filters, page, afterId, ct);
+        var next = hasMore ? Cursor.Encode(items[^1].Id) : null;
         return TypedResults.Ok(new ListEnvelope<Project, ProjectFilters>(
             items, total, page.Page, page.PageSize, PageRequest.TotalPages(total, page.PageSize), next, filters)
         { LegacyItemsKey = "projects" });

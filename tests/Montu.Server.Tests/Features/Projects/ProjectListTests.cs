@@ -35,6 +35,18 @@ public sealed class ProjectListTests(TestApp app) : IClassFixture<TestApp>
     }
 
     [Fact]
+    public async Task Exactly_full_last_page_has_no_next_cursor()
+    {
+        await _client.CreateProject(Builders.NewProjectId("FULL"));
+        await _client.CreateProject(Builders.NewProjectId("FULL"));
+
+        var page = await (await _client.GetAsync("/api/v1/projects?search=full&page_size=2")).Expect(HttpStatusCode.OK);
+
+        Assert.Equal(2, page.GetProperty("items").GetArrayLength());
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, page.GetProperty("nextCursor").ValueKind);
+    }
+
+    [Fact]
     public async Task Page_and_page_size_slice_the_list_and_report_the_filters()
     {
         for (var i = 0; i < 3; i++)
