@@ -1,5 +1,6 @@
 using Dapper;
 using Montu.Server.Data;
+using Montu.Server.Features.Monitoring;
 using Montu.Server.Features.Projects;
 using Montu.Server.Infrastructure;
 using Montu.Server.Infrastructure.Errors;
@@ -18,17 +19,20 @@ builder.Services.AddSingleton<ProjectStatistics>();
 builder.Services.Configure<LegacyShapeOptions>(builder.Configuration.GetSection("LegacyShape"));
 builder.Services.ConfigureHttpJsonOptions(o => WireJson.Configure(o.SerializerOptions));
 builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+builder.Services.AddSystemMonitoring();
 builder.Services.AddOpenApi();
 
 var app = builder.Build();
 await app.Services.GetRequiredService<Migrator>().MigrateAsync(app.Lifetime.ApplicationStopping);
 
+app.UseRequestMetrics();
 app.UseRequestIds();
 app.UseLegacyShape();
 app.UseErrorEnvelope();
 
 var api = app.MapGroup("/api/v1").AddEndpointFilter<LegacyShapeFilter>();
 api.MapProjectsApi();
+api.MapSystemApi(app);
 app.MapOpenApi("/openapi/{documentName}.json");
 
 await app.RunAsync();
