@@ -4,6 +4,7 @@ using Montu.Server.Features.Monitoring;
 using Montu.Server.Features.Projects;
 using Montu.Server.Infrastructure;
 using Montu.Server.Infrastructure.Errors;
+using Montu.Server.Infrastructure.OpenApi;
 using Montu.Server.Infrastructure.WireFormat;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -20,7 +21,7 @@ builder.Services.Configure<LegacyShapeOptions>(builder.Configuration.GetSection(
 builder.Services.ConfigureHttpJsonOptions(o => WireJson.Configure(o.SerializerOptions));
 builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
 builder.Services.AddSystemMonitoring();
-builder.Services.AddOpenApi();
+builder.Services.AddMontuOpenApi();
 
 var app = builder.Build();
 await app.Services.GetRequiredService<Migrator>().MigrateAsync(app.Lifetime.ApplicationStopping);
@@ -33,7 +34,7 @@ app.UseErrorEnvelope();
 var api = app.MapGroup("/api/v1").AddEndpointFilter<LegacyShapeFilter>();
 api.MapProjectsApi();
 api.MapSystemApi(app);
-app.MapOpenApi("/openapi/{documentName}.json");
+app.MapApiDocs();
 
 await app.RunAsync();
 
