@@ -1,5 +1,6 @@
 using Dapper;
 using Montu.Server.Data;
+using Montu.Server.Features.Demo;
 using Montu.Server.Features.Monitoring;
 using Montu.Server.Features.Projects;
 using Montu.Server.Infrastructure;
@@ -7,7 +8,7 @@ using Montu.Server.Infrastructure.Errors;
 using Montu.Server.Infrastructure.OpenApi;
 using Montu.Server.Infrastructure.WireFormat;
 
-var builder = WebApplication.CreateBuilder(args);
+var builder = WebApplication.CreateBuilder(DemoSeeder.ExpandFlag(args));
 builder.AddMontuHosting();
 
 DefaultTypeMap.MatchNamesWithUnderscores = true;
@@ -17,6 +18,7 @@ builder.Services.AddSingleton<Migrator>();
 builder.Services.AddSingleton<EventLog>();
 builder.Services.AddSingleton<ProjectQueries>();
 builder.Services.AddSingleton<ProjectStatistics>();
+builder.Services.AddSingleton<DemoSeeder>();
 builder.Services.Configure<LegacyShapeOptions>(builder.Configuration.GetSection("LegacyShape"));
 builder.Services.ConfigureHttpJsonOptions(o => WireJson.Configure(o.SerializerOptions));
 builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
@@ -25,6 +27,7 @@ builder.Services.AddMontuOpenApi();
 
 var app = builder.Build();
 await app.Services.GetRequiredService<Migrator>().MigrateAsync(app.Lifetime.ApplicationStopping);
+await app.SeedDemoIfRequestedAsync();
 
 app.UseRequestMetrics();
 app.UseRequestIds();
