@@ -64,6 +64,26 @@ public sealed class TestApp : WebApplicationFactory<Program>, IAsyncLifetime
         }
     }
 
+    /// <summary>
+    /// Makes the database unusable under the running server: on SQLite the file becomes junk bytes
+    /// ("file is not a database"); on PostgreSQL the database is dropped. Pools are cleared so no
+    /// open connection hides it.
+    /// </summary>
+    public async Task TakeDatabaseDownAsync()
+    {
+        if (_postgresName is null)
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            await File.WriteAllBytesAsync(_database, Enumerable.Repeat((byte)0x5A, 8192).ToArray());
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            return;
+        }
+
+        await using var admin = new NpgsqlConnection(PostgresServer);
+        await admin.ExecuteAsync($"DROP DATABASE {_postgresName} WITH (FORCE)");
+        NpgsqlConnection.ClearAllPools();
+    }
+
     public new async Task DisposeAsync()
     {
         await base.DisposeAsync();

@@ -11,6 +11,12 @@ public sealed class SqlDialect(DbEngine engine)
     public string Json(string parameter) => engine == DbEngine.Postgres ? $"CAST(@{parameter} AS jsonb)" : $"@{parameter}";
 
     /// <summary>
+    /// The health check's round trip. SQLite answers a bare <c>SELECT 1</c> without reading the
+    /// file, so there it reads the schema page, which fails on a missing or corrupt database.
+    /// </summary>
+    public string Ping => engine == DbEngine.Postgres ? "SELECT 1" : "SELECT COUNT(*) FROM sqlite_master";
+
+    /// <summary>
     /// Serializes writers of the event log until commit, so sequence numbers become visible in
     /// order and a reader replaying "after seq N" never skips a late-committing event. SQLite
     /// already allows one writer at a time.

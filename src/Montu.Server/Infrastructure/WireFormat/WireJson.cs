@@ -30,6 +30,22 @@ public static class WireJson
         options.Converters.Add(new UtcDateTimeConverter());
     }
 
+    /// <summary>
+    /// The snake_case names <see cref="AcceptSnakeCaseNames"/> added to <paramref name="info"/>:
+    /// they bind input but are never written, so the API description leaves them out.
+    /// </summary>
+    public static IReadOnlyList<string> InputAliases(JsonTypeInfo info)
+    {
+        if (info.Kind != JsonTypeInfoKind.Object)
+        {
+            return [];
+        }
+
+        var written = info.Properties.Where(p => p.Get is not null).Select(p => p.Name).ToHashSet(StringComparer.Ordinal);
+        var aliases = written.Select(JsonNamingPolicy.SnakeCaseLower.ConvertName).Except(written, StringComparer.Ordinal).ToHashSet(StringComparer.Ordinal);
+        return info.Properties.Where(p => p.Get is null && aliases.Contains(p.Name)).Select(p => p.Name).ToList();
+    }
+
     private static JsonSerializerOptions Create(JsonNamingPolicy naming)
     {
         var options = new JsonSerializerOptions(JsonSerializerDefaults.Web);

@@ -1,0 +1,109 @@
+using System.Net;
+using System.Text.Json;
+using Dapper;
+
+namespace Montu.Server.Tests.Features.Demo;
+
+public sealed class DemoApp : IAsyncLifetime
+{
+    public TestApp App { get; } = new() { Settings = { ["MONTU_DEMO"] = "1" } };
+
+    public Task InitializeAsync() => App.InitializeAsync();
+
+    public Task DisposeAsync() => App.DisposeAsync();
+}
+
+public sealed class DemoSeedTests(DemoApp demo) : IClassFixture<DemoApp>
+{
+    private readonly TestApp _app = demo.App;
+
+    [Fact]
+    public async Task Demo_project_SWA_is_the_v2_specification_example()
+    {
+        var swa = await (await _app.Client.GetAsync("/api/v1/projects/SWA")).Expect(HttpStatusCode.OK);
+
+        Assert.Equal("Sky Wars Anthology", swa.Str("name"));
+        Assert.Equal("VFX project for Sky Wars Anthology series", swa.Str("description"));
+        Assert.Equal(
+            new Dictionary<string, string>
+            {
+                ["working_file"] = "{drive_working}/{project}/{middle_path}/{episode}/{sequence_clean}/{shot_clean}/{task}/{version_dir}/{filename}",
+                ["render_output"] = "{drive_render}/{project}/{middle_path}/{episode}/{sequence_clean}/{shot_clean}/{task}/{version_dir}/v{version}/",
+                ["media_file"] = "{drive_media}/{project}/{middle_path}/{episode}/{sequence_clean}/{shot_clean}/{task}/{version_dir}/v{version}/media/",
+            },
+            Map(swa.GetProperty("templates")));
+        Assert.Equal(
+            new Dictionary<string, string>
+            {
+                ["maya_scene"] = "{episode}_{sequence_clean}_{shot_clean}_{task}_master_v{version}.ma",
+                ["nuke_script"] = "{episode}_{sequence_clean}_{shot_clean}_{task}_master_v{version}.nk",
+                ["render_sequence"] = "{episode}_{sequence_clean}_{shot_clean}_{task}_v{version}.{frame}.{ext}",
+            },
+            Map(swa.GetProperty("filenamePatterns")));
+        Assert.Equal(
+            new Dictionary<string, string> { ["workingFiles"] = "V:", ["renderOutputs"] = "W:", ["mediaFiles"] = "E:", ["cacheFiles"] = "E:", ["backupFiles"] = "E:" },
+            Map(swa.GetProperty("driveMapping")));
+        Assert.Equal(
+            new Dictionary<string, string> { ["middlePath"] = "all/scene", ["versionDir"] = "version", ["workDir"] = "work", ["publishDir"] = "publish", ["cacheDir"] = "cache" },
+            Map(swa.GetProperty("pathSegments")));
+        Assert.Equal(["modeling", "rigging", "animation", "layout", "lighting", "comp", "fx", "lookdev"], List(swa.GetProperty("taskTypes")));
+        Assert.Equal(["not_started", "single_frame", "low_quality", "final_render", "final_comp", "approved"], List(swa.GetProperty("milestones")));
+        Assert.Equal(["low", "medium", "high", "urgent"], List(swa.GetProperty("priorityLevels")));
+    }
+
+    [Fact]
+    public async Task Demo_also_seeds_an_asset_based_second_project()
+    {
+        var dmo = await (await _app.Client.GetAsync("/api/v1/projects/DMO")).Expect(HttpStatusCode.OK);
+
+        Assert.Equal("Demo Animated Short", dmo.Str("name"));
+        Assert.Contains("{asset}", dmo.GetProperty("templates").Str("asset_work_file"));
+    }
+
+    [Fact]
+    public async Task Demo_seeds_65_SWA_shot_tasks_with_their_derived_columns()
+    {
+        await using var connection = await _app.Db.OpenAsync(CancellationToken.None);
+
+        Assert.Equal(65, await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM tasks WHERE project_id = 'SWA' AND type = 'shot'"));
+        var task = await connection.QuerySingleAsync<(string Episode, string ShotClean, long FrameStart, long FrameEnd, string Priority, long PriorityRank, string SearchText)>(
+            "SELECT episode, shot_clean, frame_start, frame_end, priority, priority_rank, search_text FROM tasks WHERE id = 'ep00_sq0010_sh0020_lighting'");
+        Assert.Equal("Ep00", task.Episode);
+        Assert.Equal("sh0020", task.ShotClean);
+        Assert.Equal(1001, task.FrameStart);
+        Assert.InRange(task.FrameEnd, 1100, 1199);
+        Assert.Equal(Array.IndexOf(["low", "medium", "high", "urgent"], task.Priority), task.PriorityRank);
+        Assert.StartsWith("ep00_sq0010_sh0020_lighting ep00 sq0010 sh0020 lighting ", task.SearchText);
+    }
+
+    [Fact]
+    public async Task Each_demo_creation_writes_its_event()
+    {
+        await using var connection = await _app.Db.OpenAsync(CancellationToken.None);
+
+        var types = (await connection.QueryAsync<string>("SELECT type FROM events ORDER BY seq")).ToList();
+
+        Assert.Equal(["project_created", "project_created", "demo_seeded"], types.Take(3));
+        var payload = await connection.ExecuteScalarAsync<string>($"SELECT {(TestApp.OnPostgres ? "payload::text" : "payload")} FROM events WHERE type = 'demo_seeded'");
+        Assert.Equal(65, JsonDocument.Parse(payload!).RootElement.GetProperty("taskIds").GetArrayLength());
+    }
+
+    [Fact]
+    public async Task A_second_start_on_the_same_database_seeds_nothing()
+    {
+        await using (var second = _app.WithWebHostBuilder(_ => { }))
+        {
+            await (await second.CreateClient().GetAsync("/health")).Expect(HttpStatusCode.OK);
+        }
+
+        await using var connection = await _app.Db.OpenAsync(CancellationToken.None);
+        Assert.Equal(65, await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM tasks WHERE project_id = 'SWA'"));
+        Assert.Equal(2, await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM projects"));
+        Assert.Equal(1, await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM events WHERE type = 'demo_seeded'"));
+    }
+
+    private static Dictionary<string, string> Map(JsonElement element) =>
+        element.EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString()!);
+
+    private static List<string> List(JsonElement element) => element.EnumerateArray().Select(e => e.GetString()!).ToList();
+}

@@ -1,0 +1,109 @@
+using System.Net;
+using System.Text.Json;
+
+namespace Montu.Server.Tests.Infrastructure;
+
+public sealed class OpenApiDocumentTests(TestApp app) : IClassFixture<TestApp>
+{
+    private static readonly string[] Methods = ["get", "put", "post", "delete", "patch"];
+
+    /// <summary>The health check answers 503 with its own body by design: load balancers read it.</summary>
+    private static readonly string[] HealthOperations = ["GetHealth", "GetApiHealth"];
+
+    private readonly HttpClient _client = app.Client;
+
+    [Fact]
+    public async Task Document_describes_the_api()
+    {
+        var document = await Document();
+
+        var info = document.GetProperty("info");
+        Assert.Equal("Montu API", info.Str("title"));
+        Assert.Equal("0.1.0", info.Str("version"));
+        Assert.Contains("camelCase", info.Str("description"));
+    }
+
+    [Fact]
+    public async Task Every_operation_has_a_summary_a_tag_an_id_and_a_typed_success()
+    {
+        var operations = Operations(await Document()).ToList();
+
+        Assert.NotEmpty(operations);
+        foreach (var (name, operation) in operations)
+        {
+            Assert.False(string.IsNullOrWhiteSpace(operation.TryGetProperty("summary", out var s) ? s.GetString() : null), $"{name} has no summary");
+            Assert.True(operation.TryGetProperty("tags", out var tags) && tags.GetArrayLength() > 0, $"{name} has no tag");
+            Assert.False(string.IsNullOrWhiteSpace(operation.TryGetProperty("operationId", out var id) ? id.GetString() : null), $"{name} has no operationId");
+            var success = operation.GetProperty("responses").EnumerateObject().Where(r => r.Name.StartsWith('2'));
+            Assert.True(success.Any(r => HasSchema(r.Value)), $"{name} has no 2xx response with a schema");
+        }
+    }
+
+    [Fact]
+    public async Task Error_responses_reference_the_error_envelope()
+    {
+        foreach (var (name, operation) in Operations(await Document()))
+        {
+            foreach (var response in operation.GetProperty("responses").EnumerateObject().Where(r => r.Name[0] is '4' or '5'))
+            {
+                var schema = response.Value.GetProperty("content").GetProperty("application/json").GetProperty("schema");
+                var expected = HealthOperations.Contains(operation.Str("operationId")) && response.Name == "503"
+                    ? "#/components/schemas/HealthReport"
+                    : "#/components/schemas/ErrorEnvelope";
+                Assert.True(schema.TryGetProperty("$ref", out var reference) && reference.GetString() == expected, $"{name} {response.Name} is not {expected}");
+            }
+        }
+    }
+
+    [Fact]
+    public async Task Schemas_document_only_camelCase_names()
+    {
+        var schemas = (await Document()).GetProperty("components").GetProperty("schemas");
+
+        var snake = schemas.EnumerateObject()
+            .SelectMany(schema => schema.Value.TryGetProperty("properties", out var properties)
+                ? properties.EnumerateObject().Select(p => $"{schema.Name}.{p.Name}")
+                : [])
+            .Where(name => name.Contains('_', StringComparison.Ordinal))
+            .ToList();
+
+        Assert.Empty(snake);
+        Assert.True(schemas.GetProperty("Project").GetProperty("properties").TryGetProperty("driveMapping", out _));
+    }
+
+    [Fact]
+    public async Task List_projects_documents_its_query_parameters_as_clients_write_them()
+    {
+        var list = Operations(await Document()).Single(o => o.Operation.Str("operationId") == "ListProjects").Operation;
+
+        var names = list.GetProperty("parameters").EnumerateArray().Select(p => p.Str("name")).ToList();
+
+        Assert.Contains("page_size", names);
+        Assert.Contains("cursor", names);
+        Assert.Contains("page", names);
+    }
+
+    [Theory]
+    [InlineData("/docs", "swagger-ui")]
+    [InlineData("/redoc", "redoc")]
+    public async Task Documentation_pages_are_served(string url, string marker)
+    {
+        var response = await _client.GetAsync(url);
+
+        var html = await response.Content.ReadAsStringAsync();
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("text/html", response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains(marker, html, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("Montu API", html, StringComparison.Ordinal);
+    }
+
+    private async Task<JsonElement> Document() => await (await _client.GetAsync("/openapi/v1.json")).Expect(HttpStatusCode.OK);
+
+    private static IEnumerable<(string Name, JsonElement Operation)> Operations(JsonElement document) =>
+        document.GetProperty("paths").EnumerateObject().SelectMany(path => path.Value.EnumerateObject()
+            .Where(method => Methods.Contains(method.Name))
+            .Select(method => ($"{method.Name.ToUpperInvariant()} {path.Name}", method.Value)));
+
+    private static bool HasSchema(JsonElement response) =>
+        response.TryGetProperty("content", out var content) && content.EnumerateObject().Any(c => c.Value.TryGetProperty("schema", out _));
+}
