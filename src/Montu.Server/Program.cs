@@ -1,6 +1,7 @@
 using Dapper;
 using Montu.Server.Data;
 using Montu.Server.Features.Projects;
+using Montu.Server.Features.Tasks;
 using Montu.Server.Infrastructure;
 using Montu.Server.Infrastructure.Errors;
 using Montu.Server.Infrastructure.WireFormat;
@@ -15,6 +16,9 @@ builder.Services.AddSingleton<Migrator>();
 builder.Services.AddSingleton<EventLog>();
 builder.Services.AddSingleton<ProjectQueries>();
 builder.Services.AddSingleton<ProjectStatistics>();
+builder.Services.AddSingleton<TaskQueries>();
+builder.Services.AddSingleton<TaskWriter>();
+builder.Services.AddSingleton<TaskBulkWriter>();
 builder.Services.Configure<LegacyShapeOptions>(builder.Configuration.GetSection("LegacyShape"));
 builder.Services.ConfigureHttpJsonOptions(o => WireJson.Configure(o.SerializerOptions));
 builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
@@ -29,6 +33,7 @@ app.UseErrorEnvelope();
 
 var api = app.MapGroup("/api/v1").AddEndpointFilter<LegacyShapeFilter>();
 api.MapProjectsApi();
+api.MapTasksApi();
 app.MapOpenApi("/openapi/{documentName}.json");
 
 await app.RunAsync();
