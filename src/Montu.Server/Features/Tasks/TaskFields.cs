@@ -185,15 +185,18 @@ public static class TaskFields
             }
 
             int? start = current?.Start, end = current?.End;
+            var valid = true;
             foreach (var property in value.EnumerateObject())
             {
                 var name = $"{field}.{property.Name}";
                 if (property.Name is not ("start" or "end"))
                 {
+                    valid = false;
                     problems.Add(name, $"Unknown field '{name}'", ErrorCodes.UnknownField);
                 }
                 else if (property.Value.ValueKind != JsonValueKind.Number || !property.Value.TryGetInt32(out var frame))
                 {
+                    valid = false;
                     problems.Add(name, $"Field '{name}' must be a whole frame number", ErrorCodes.InvalidType);
                 }
                 else if (property.Name == "start")
@@ -206,13 +209,17 @@ public static class TaskFields
                 }
             }
 
-            if (start is null || end is null)
+            if (start is { } first && end is { } last)
             {
-                problems.Add(field, $"Field '{field}' needs both start and end", ErrorCodes.RequiredField);
-                return null;
+                return new FrameRange(first, last);
             }
 
-            return new FrameRange(start.Value, end.Value);
+            if (valid)
+            {
+                problems.Add(field, $"Field '{field}' needs both start and end", ErrorCodes.RequiredField);
+            }
+
+            return null;
         }
 
         private T? WrongType<T>(string field, string expected)

@@ -24,6 +24,9 @@ public sealed class TaskQueries(Db db)
     /// <summary>PostgreSQL locks the rows a write reads, so two concurrent edits never lose one; SQLite has one writer already.</summary>
     private string ForUpdate => db.Dialect.Engine == DbEngine.Postgres ? "FOR UPDATE" : "";
 
+    /// <summary>Dapper sends a list as one array parameter to PostgreSQL and expands it for SQLite.</summary>
+    private string IdIn => db.Dialect.Engine == DbEngine.Postgres ? "id = ANY(@ids)" : "id IN @ids";
+
     public async Task<TaskItem?> FindAsync(string id, CancellationToken ct)
     {
         await using var connection = await db.OpenAsync(ct);
@@ -43,7 +46,7 @@ public sealed class TaskQueries(Db db)
     public async Task<IReadOnlyDictionary<string, StoredTask>> FindManyForUpdateAsync(DbTransaction transaction, IReadOnlyCollection<string> ids, CancellationToken ct)
     {
         var rows = await transaction.Connection!.QueryAsync<TaskRow>(new CommandDefinition(
-            $"SELECT {Columns} FROM tasks WHERE id IN @ids ORDER BY id {ForUpdate}", new { ids }, transaction, cancellationToken: ct));
+            $"SELECT {Columns} FROM tasks WHERE {IdIn} ORDER BY id {ForUpdate}", new { ids = ids.ToArray() }, transaction, cancellationToken: ct));
         return rows.Select(r => r.ToStored()).ToDictionary(t => t.Task.Id, StringComparer.Ordinal);
     }
 
