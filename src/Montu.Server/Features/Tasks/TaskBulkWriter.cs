@@ -17,7 +17,7 @@ public sealed class TaskBulkWriter(Db db, TaskQueries tasks, ProjectQueries proj
 
     private static readonly string[] Operations = ["update_status", "assign", "update", "archive"];
 
-    private delegate TaskOutcomeFor Change(StoredTask current, Project project, DateTime now);
+    private delegate ItemOutcome Change(StoredTask current, Project project, DateTime now);
 
     /// <summary><c>PATCH /tasks/bulk-update</c> (v2.1): each item carries its own updates.</summary>
     public async Task<(BulkResult? Result, ApiError? Error)> UpdateEachAsync(IReadOnlyList<BulkUpdateItem?> items, string? userId, CancellationToken ct)
@@ -62,6 +62,11 @@ public sealed class TaskBulkWriter(Db db, TaskQueries tasks, ProjectQueries proj
         else
         {
             CheckSize(request.TaskIds.Count, "taskIds", problems);
+            var blank = request.TaskIds.FindIndex(string.IsNullOrWhiteSpace);
+            if (blank >= 0)
+            {
+                problems.Add($"taskIds[{blank}]", "Task ids must be non-empty strings", ErrorCodes.RequiredField);
+            }
         }
 
         var operation = request.Operation;
@@ -108,7 +113,7 @@ public sealed class TaskBulkWriter(Db db, TaskQueries tasks, ProjectQueries proj
         return input;
     }
 
-    private static TaskOutcomeFor Patch(StoredTask current, Project project, TaskInput input, DateTime now)
+    private static ItemOutcome Patch(StoredTask current, Project project, TaskInput input, DateTime now)
     {
         if (TaskWriter.CheckEditable(current, project) is { } refused)
         {
@@ -124,7 +129,7 @@ public sealed class TaskBulkWriter(Db db, TaskQueries tasks, ProjectQueries proj
         return ReferenceEquals(updated, current.Task) ? current : current with { Task = updated };
     }
 
-    private static TaskOutcomeFor Archive(StoredTask current, Project project, DateTime now) => TaskChanges.Archive(current, now);
+    private static ItemOutcome Archive(StoredTask current, Project project, DateTime now) => TaskChanges.Archive(current, now);
 
     private static void CheckSize(int count, string field, ValidationProblems problems)
     {
@@ -186,10 +191,10 @@ public sealed class TaskBulkWriter(Db db, TaskQueries tasks, ProjectQueries proj
         }, ct);
 
     /// <summary>One item's result: the task after the change (the same instance when nothing changed), or its error.</summary>
-    private sealed record TaskOutcomeFor(StoredTask? Task, ApiError? Error)
+    private sealed record ItemOutcome(StoredTask? Task, ApiError? Error)
     {
-        public static implicit operator TaskOutcomeFor(StoredTask task) => new(task, null);
+        public static implicit operator ItemOutcome(StoredTask task) => new(task, null);
 
-        public static implicit operator TaskOutcomeFor(ApiError error) => new(null, error);
+        public static implicit operator ItemOutcome(ApiError error) => new(null, error);
     }
 }

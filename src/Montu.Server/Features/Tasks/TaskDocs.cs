@@ -4,12 +4,11 @@ using System.Text.Json;
 namespace Montu.Server.Features.Tasks;
 
 /// <summary>
-/// The schema of a task PATCH/PUT body, for the OpenAPI document only: the body is read key by
-/// key (<see cref="TaskInput"/>) so that unknown keys can become custom fields. snake_case keys
-/// are accepted as well; null clears an optional field.
+/// Fields to change; keys in camelCase or snake_case, and null clears an optional field. Any
+/// other key is stored into customFields. id, projectId, createdAt, updatedAt, createdBy and
+/// the *Clean names are set by the server (400 READ_ONLY_FIELD).
 /// </summary>
-[Description("Fields to change; keys in camelCase or snake_case. Any key not listed here is stored into customFields. " +
-    "id, projectId, createdAt, updatedAt, createdBy and the *Clean names are set by the server (400 READ_ONLY_FIELD).")]
+/// <remarks>Only documents the body: it is read key by key (<see cref="TaskInput"/>) so unknown keys can become custom fields.</remarks>
 public record TaskPatchDoc
 {
     [Description("shot (needs episode, sequence, shot) or asset (needs asset)")]
@@ -76,8 +75,10 @@ public record TaskPatchDoc
     public IReadOnlyDictionary<string, JsonElement>? CustomFields { get; init; }
 }
 
-/// <summary>The schema of a <c>POST /tasks</c> body, for the OpenAPI document only.</summary>
-[Description("A new task. Without id, the id is derived: {episode}_{sequence}_{shot}_{task} or {asset}_{task}, lowercased.")]
+/// <summary>
+/// A new task; keys in camelCase or snake_case, other keys are stored into customFields.
+/// Without id, the id is derived: {episode}_{sequence}_{shot}_{task} or {asset}_{task}, lowercased.
+/// </summary>
 public sealed record TaskCreateDoc : TaskPatchDoc
 {
     [Description("Optional; 1 to 128 letters, digits, '.', '_' or '-'")]

@@ -42,8 +42,6 @@ public sealed class TaskInput
     /// <summary>Custom fields to set; a null value removes the key (JSON merge patch).</summary>
     public IReadOnlyDictionary<string, JsonElement?> Custom => _custom;
 
-    public bool IsEmpty => _fields.Count == 0 && _custom.Count == 0;
-
     private readonly List<KeyValuePair<string, JsonElement>> _fields = [];
     private readonly Dictionary<string, JsonElement?> _custom = new(StringComparer.Ordinal);
 
@@ -95,7 +93,15 @@ public sealed class TaskInput
                 problems.Add(name, $"Field '{name}' must be a string", ErrorCodes.InvalidType);
             }
 
-            (Id, ProjectId) = name == "id" ? (text, ProjectId) : (Id, text);
+            if (name == "id")
+            {
+                Id = text;
+            }
+            else
+            {
+                ProjectId = text;
+            }
+
             return;
         }
 

@@ -7,25 +7,25 @@ namespace Montu.Server.Features.Tasks;
 
 /// <summary>The query string of <c>GET /tasks</c>, as text so every bad value is reported under its own name.</summary>
 public sealed record TaskListQuery(
-    [property: Description("Page number, from 1; ignored when cursor is given")] string? Page,
+    [property: FromQuery(Name = "page"), Description("Page number, from 1; ignored when cursor is given")] string? Page,
     [property: FromQuery(Name = "page_size"), Description("Items per page, 1 to 100 (default 50)")] string? PageSize,
-    [property: Description("Opaque cursor from a previous page's nextCursor, valid with the same sort and order")] string? Cursor,
+    [property: FromQuery(Name = "cursor"), Description("Opaque cursor from a previous page's nextCursor, valid with the same sort and order")] string? Cursor,
     [property: FromQuery(Name = "project_id"), Description("Project id")] string? ProjectId,
-    [property: Description("Episode name, exact")] string? Episode,
-    [property: Description("Sequence name, exact")] string? Sequence,
-    [property: Description("Shot name, exact")] string? Shot,
+    [property: FromQuery(Name = "episode"), Description("Episode name, exact")] string? Episode,
+    [property: FromQuery(Name = "sequence"), Description("Sequence name, exact")] string? Sequence,
+    [property: FromQuery(Name = "shot"), Description("Shot name, exact")] string? Shot,
     [property: FromQuery(Name = "task_type"), Description("Task type (the task field), exact")] string? TaskType,
-    [property: Description("Assigned artist, exact")] string? Artist,
-    [property: Description("Status; 'archived' lists archived tasks")] string? Status,
-    [property: Description("Priority level")] string? Priority,
-    [property: Description("Milestone")] string? Milestone,
-    [property: Description("Substring of id, episode, sequence, shot, asset, task, artist or description; case-insensitive")] string? Search,
+    [property: FromQuery(Name = "artist"), Description("Assigned artist, exact")] string? Artist,
+    [property: FromQuery(Name = "status"), Description("Status; 'archived' lists archived tasks")] string? Status,
+    [property: FromQuery(Name = "priority"), Description("Priority level")] string? Priority,
+    [property: FromQuery(Name = "milestone"), Description("Milestone")] string? Milestone,
+    [property: FromQuery(Name = "search"), Description("Substring of id, episode, sequence, shot, asset, task, artist or description; case-insensitive")] string? Search,
     [property: FromQuery(Name = "deadline_before"), Description("Deadline strictly before this ISO 8601 time")] string? DeadlineBefore,
     [property: FromQuery(Name = "deadline_after"), Description("Deadline strictly after this ISO 8601 time")] string? DeadlineAfter,
     [property: FromQuery(Name = "updated_since"), Description("Updated at or after this ISO 8601 time")] string? UpdatedSince,
     [property: FromQuery(Name = "include_archived"), Description("Also list archived tasks")] string? IncludeArchived,
-    [property: Description("created_at, updated_at, priority (the project's level order), deadline (none last) or id (default)")] string? Sort,
-    [property: Description("asc (default) or desc")] string? Order)
+    [property: FromQuery(Name = "sort"), Description("created_at, updated_at, priority (the project's level order), deadline (none last) or id (default)")] string? Sort,
+    [property: FromQuery(Name = "order"), Description("asc (default) or desc")] string? Order)
 {
     public TaskFilters ToFilters(ValidationProblems problems) => new()
     {

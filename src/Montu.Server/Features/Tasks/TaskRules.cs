@@ -22,8 +22,16 @@ public static partial class TaskRules
     /// <summary>Priority sorts by the project's level order (low &lt; medium &lt; high &lt; urgent), not alphabetically.</summary>
     public static int PriorityRank(Project project, string priority)
     {
-        var rank = project.PriorityLevels.ToList().IndexOf(priority);
-        return rank < 0 ? project.PriorityLevels.Count : rank;
+        var levels = project.PriorityLevels;
+        for (var rank = 0; rank < levels.Count; rank++)
+        {
+            if (levels[rank] == priority)
+            {
+                return rank;
+            }
+        }
+
+        return levels.Count;
     }
 
     /// <summary>

@@ -2,6 +2,7 @@ using System.Security.Claims;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.OpenApi;
 using Montu.Server.Infrastructure;
 using Montu.Server.Infrastructure.Errors;
 using Montu.Server.Infrastructure.WireFormat;
@@ -19,7 +20,7 @@ public static class TasksApi
             .WithSummary("Get a task").ProducesErrors(404);
         group.MapPost("/", CreateTask).WithName("CreateTask")
             .WithSummary("Create a task; unknown keys become custom fields")
-            .Accepts<TaskCreateDoc>("application/json").ProducesErrors(400, 409, 415, 422);
+            .DocumentsBody<TaskCreateDoc>().ProducesErrors(400, 409, 415, 422);
         group.MapPatch("/bulk-update", BulkUpdate).WithName("BulkUpdateTasks")
             .WithSummary("Update many tasks, each with its own changes (v2.1); answers {successful, failed, errors, updatedTasks}")
             .ProducesErrors(400, 415);
@@ -27,18 +28,33 @@ public static class TasksApi
             .WithSummary("Apply update_status, assign, update or archive to many tasks (v2.0)").ProducesErrors(400, 415);
         group.MapPatch("/{taskId}", UpdateTask).WithName("UpdateTask")
             .WithSummary("Update a task (partial); unknown keys are stored into customFields")
-            .Accepts<TaskPatchDoc>("application/json").ProducesErrors(400, 404, 415, 422);
+            .DocumentsBody<TaskPatchDoc>().ProducesErrors(400, 404, 415, 422);
         group.MapPut("/{taskId}", UpdateTask).WithName("ReplaceTask")
             .WithSummary("Update a task (partial, as PATCH; kept for v2.0 clients)")
-            .Accepts<TaskPatchDoc>("application/json").ProducesErrors(400, 404, 415, 422);
+            .DocumentsBody<TaskPatchDoc>().ProducesErrors(400, 404, 415, 422);
         group.MapDelete("/{taskId}", ArchiveTask).WithName("ArchiveTask")
             .WithSummary("Archive a task (soft delete); its status is kept for restore").ProducesErrors(404);
         group.MapPost("/{taskId}/restore", RestoreTask).WithName("RestoreTask")
             .WithSummary("Restore an archived task to the status it had").ProducesErrors(404, 422);
         group.MapPost("/{taskId}/add-field", AddFields).WithName("AddTaskFields")
             .WithSummary("Merge the body's keys into the task's customFields (null removes a key)")
-            .Accepts<Dictionary<string, JsonElement>>("application/json").ProducesErrors(400, 404, 415, 422);
+            .DocumentsBody<Dictionary<string, JsonElement>>().ProducesErrors(400, 404, 415, 422);
     }
+
+    /// <summary>
+    /// Task bodies bind as <see cref="JsonElement"/> so unknown keys can become custom fields;
+    /// the document shows <typeparamref name="T"/>, the fields the server knows, instead.
+    /// </summary>
+    private static RouteHandlerBuilder DocumentsBody<T>(this RouteHandlerBuilder builder) =>
+        builder.AddOpenApiOperationTransformer(async (operation, context, ct) =>
+        {
+            var schema = await context.GetOrCreateSchemaAsync(typeof(T), cancellationToken: ct);
+            operation.RequestBody = new OpenApiRequestBody
+            {
+                Required = true,
+                Content = new Dictionary<string, OpenApiMediaType> { ["application/json"] = new() { Schema = schema } },
+            };
+        });
 
     private static async Task<Results<Ok<ListEnvelope<TaskItem, TaskFilters>>, ApiError>> ListTasks(
         [AsParameters] TaskListQuery query, TaskQueries tasks, CancellationToken ct)

@@ -129,6 +129,7 @@ public sealed class TaskBulkTests(TestApp app) : IClassFixture<TestApp>
     [InlineData("""{"taskIds": ["a"], "operation": "explode", "data": {}}""", "operation")]
     [InlineData("""{"taskIds": ["a"], "data": {}}""", "operation")]
     [InlineData("""{"operation": "update", "data": {}}""", "taskIds")]
+    [InlineData("""{"taskIds": ["a", null], "operation": "archive"}""", "taskIds[1]")]
     [InlineData("""{"taskIds": ["a"], "operation": "update_status", "data": {"artist": "x"}}""", "data.status")]
     [InlineData("""{"taskIds": ["a"], "operation": "assign", "data": {}}""", "data.artist")]
     [InlineData("""{"taskIds": ["a"], "operation": "update", "data": {"id": "b"}}""", "data.id")]
