@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Montu.Server.Infrastructure.Errors;
 
 namespace Montu.Server.Features.Tasks;
 
@@ -157,4 +158,4 @@ public sealed record BulkOperationRequest
 public sealed record BulkResult(int Successful, int Failed, IReadOnlyList<BulkItemError> Errors, IReadOnlyList<string> UpdatedTasks);
 
 /// <summary>Why one bulk item was not applied; <c>details</c> names the fields as a single PATCH would.</summary>
-public sealed record BulkItemError(string TaskId, string Error, string Code, IReadOnlyList<Infrastructure.Errors.FieldError> Details);
+public sealed record BulkItemError(string TaskId, string Error, string Code, IReadOnlyList<FieldError> Details);

@@ -1,7 +1,6 @@
 using System.Security.Claims;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Mvc;
 using Microsoft.OpenApi;
 using Montu.Server.Infrastructure;
 using Montu.Server.Infrastructure.Errors;
@@ -80,18 +79,18 @@ public static class TasksApi
         await tasks.FindAsync(taskId, ct) is { } task ? TypedResults.Ok(task) : TaskWriter.NotFound(taskId);
 
     private static async Task<Results<Created<TaskItem>, ApiError>> CreateTask(
-        [FromBody] JsonElement body, TaskWriter writer, ClaimsPrincipal user, CancellationToken ct)
+        JsonElement body, TaskWriter writer, ClaimsPrincipal user, CancellationToken ct)
     {
         var outcome = await writer.CreateAsync(body, user.UserId(), ct);
         return outcome.Error is { } error ? error : TypedResults.Created($"/api/v1/tasks/{outcome.Task!.Id}", outcome.Task);
     }
 
     private static async Task<Results<Ok<TaskItem>, ApiError>> UpdateTask(
-        string taskId, [FromBody] JsonElement body, TaskWriter writer, ClaimsPrincipal user, CancellationToken ct) =>
+        string taskId, JsonElement body, TaskWriter writer, ClaimsPrincipal user, CancellationToken ct) =>
         Answer(await writer.UpdateAsync(taskId, body, user.UserId(), ct));
 
     private static async Task<Results<Ok<TaskItem>, ApiError>> AddFields(
-        string taskId, [FromBody] JsonElement body, TaskWriter writer, ClaimsPrincipal user, CancellationToken ct) =>
+        string taskId, JsonElement body, TaskWriter writer, ClaimsPrincipal user, CancellationToken ct) =>
         Answer(await writer.AddFieldsAsync(taskId, body, user.UserId(), ct));
 
     private static async Task<Results<Ok<TaskItem>, ApiError>> ArchiveTask(
@@ -103,11 +102,11 @@ public static class TasksApi
         Answer(await writer.RestoreAsync(taskId, user.UserId(), ct));
 
     private static async Task<Results<Ok<BulkResult>, ApiError>> BulkUpdate(
-        [FromBody] List<BulkUpdateItem?> items, TaskBulkWriter bulk, ClaimsPrincipal user, CancellationToken ct) =>
+        List<BulkUpdateItem?> items, TaskBulkWriter bulk, ClaimsPrincipal user, CancellationToken ct) =>
         Answer(await bulk.UpdateEachAsync(items, user.UserId(), ct));
 
     private static async Task<Results<Ok<BulkResult>, ApiError>> BulkOperation(
-        [FromBody] BulkOperationRequest request, TaskBulkWriter bulk, ClaimsPrincipal user, CancellationToken ct) =>
+        BulkOperationRequest request, TaskBulkWriter bulk, ClaimsPrincipal user, CancellationToken ct) =>
         Answer(await bulk.OperateAsync(request, user.UserId(), ct));
 
     private static Results<Ok<TaskItem>, ApiError> Answer(TaskOutcome outcome) =>

@@ -214,6 +214,7 @@ public sealed class TaskPatchTests(TestApp app) : IClassFixture<TestApp>
     [InlineData("{\"artist\": ", "MALFORMED_JSON")]
     [InlineData("[{\"artist\": \"x\"}]", "INVALID_TYPE")]
     [InlineData("null", "INVALID_TYPE")]
+    [InlineData("", "REQUIRED_FIELD")]
     [InlineData("{\"artist\": \"a\", \"artist\": \"b\"}", "DUPLICATE_VALUE")]
     public async Task A_body_that_is_not_one_json_object_is_400(string body, string code)
     {
