@@ -3,6 +3,7 @@ using Montu.Server.Data;
 using Montu.Server.Features.Demo;
 using Montu.Server.Features.Monitoring;
 using Montu.Server.Features.Projects;
+using Montu.Server.Features.Tasks;
 using Montu.Server.Infrastructure;
 using Montu.Server.Infrastructure.Errors;
 using Montu.Server.Infrastructure.OpenApi;
@@ -18,6 +19,9 @@ builder.Services.AddSingleton<Migrator>();
 builder.Services.AddSingleton<EventLog>();
 builder.Services.AddSingleton<ProjectQueries>();
 builder.Services.AddSingleton<ProjectStatistics>();
+builder.Services.AddSingleton<TaskQueries>();
+builder.Services.AddSingleton<TaskWriter>();
+builder.Services.AddSingleton<TaskBulkWriter>();
 builder.Services.AddSingleton<DemoSeeder>();
 builder.Services.Configure<LegacyShapeOptions>(builder.Configuration.GetSection("LegacyShape"));
 builder.Services.ConfigureHttpJsonOptions(o => WireJson.Configure(o.SerializerOptions));
@@ -36,6 +40,7 @@ app.UseErrorEnvelope();
 
 var api = app.MapGroup("/api/v1").AddEndpointFilter<LegacyShapeFilter>();
 api.MapProjectsApi();
+api.MapTasksApi();
 api.MapSystemApi(app);
 app.MapApiDocs();
 

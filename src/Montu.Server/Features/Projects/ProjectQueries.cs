@@ -99,9 +99,11 @@ public sealed class ProjectQueries(Db db)
             TaskVocabularyColumn.Priority => "priority",
             _ => "milestone",
         };
+        // Dapper sends a list to PostgreSQL as one array parameter, which IN cannot take.
+        var inValues = db.Dialect.Engine == DbEngine.Postgres ? $"{name} = ANY(@values)" : $"{name} IN @values";
         var rows = await transaction.Connection!.QueryAsync<(string Value, long Count)>(new CommandDefinition(
-            $"SELECT {name} AS value, COUNT(*) AS count FROM tasks WHERE project_id = @projectId AND {name} IN @values GROUP BY {name}",
-            new { projectId, values }, transaction, cancellationToken: ct));
+            $"SELECT {name} AS value, COUNT(*) AS count FROM tasks WHERE project_id = @projectId AND {inValues} GROUP BY {name}",
+            new { projectId, values = values.ToArray() }, transaction, cancellationToken: ct));
         return rows.ToDictionary(r => r.Value, r => r.Count);
     }
 

@@ -1,0 +1,100 @@
+using System.Text.Json;
+using Montu.Server.Features.Projects;
+using Montu.Server.Infrastructure.Errors;
+using Montu.Server.Infrastructure.WireFormat;
+
+namespace Montu.Server.Features.Tasks;
+
+/// <summary>Builds a valid task from a create body, applies a patch to one, archives and restores; no I/O.</summary>
+public static class TaskChanges
+{
+    /// <summary>Timestamps are kept to the microsecond, as PostgreSQL stores them, so what a write returns is what a read returns.</summary>
+    public static DateTime Stored(DateTime time) => new(time.Ticks - (time.Ticks % 10), DateTimeKind.Utc);
+
+    public static TaskItem? Create(TaskInput input, Project project, DateTime now, string? userId, ValidationProblems problems)
+    {
+        now = Stored(now);
+        var blank = new TaskItem
+        {
+            Id = "",
+            ProjectId = project.Id,
+            Status = TaskRules.DefaultStatus(project),
+            Priority = TaskRules.DefaultPriority(project),
+            CreatedAt = now,
+            UpdatedAt = now,
+            CreatedBy = userId,
+        };
+        var task = TaskFields.Apply(blank, input, problems);
+        TaskRules.Check(null, task, project, problems);
+        if (input.Id is not null || !problems.Any)
+        {
+            var id = input.Id ?? TaskRules.DerivedId(task);
+            if (!TaskRules.IdFormat().IsMatch(id))
+            {
+                problems.Add("id", input.Id is null
+                    ? $"The id derived from the names, '{id}', is not valid; send an id"
+                    : "Task id must be 1 to 128 letters, digits, '.', '_' or '-'", ErrorCodes.InvalidFormat);
+            }
+
+            task = task with { Id = id };
+        }
+
+        return problems.Any ? null : WithCleanNames(task);
+    }
+
+    /// <summary>The task after the patch, or null with the problems; <paramref name="current"/> is returned when nothing changes.</summary>
+    public static TaskItem? Apply(TaskItem current, TaskInput input, Project project, DateTime now, ValidationProblems problems)
+    {
+        var updated = TaskFields.Apply(current, input, problems);
+        TaskRules.Check(current, updated, project, problems);
+        if (problems.Any)
+        {
+            return null;
+        }
+
+        updated = WithCleanNames(updated);
+        return Diff(current, updated).Count == 0 ? current : updated with { UpdatedAt = Stored(now) };
+    }
+
+    /// <summary>Archiving keeps the status so a restore can put it back; an archived task stays as it is.</summary>
+    public static StoredTask Archive(StoredTask current, DateTime now) =>
+        current.Task.Status == TaskRules.Archived
+            ? current
+            : current with
+            {
+                Task = current.Task with { Status = TaskRules.Archived, UpdatedAt = Stored(now) },
+                StatusBeforeArchive = current.Task.Status,
+            };
+
+    public static StoredTask Restore(StoredTask archived, Project project, DateTime now) => archived with
+    {
+        Task = archived.Task with { Status = archived.StatusBeforeArchive ?? TaskRules.DefaultStatus(project), UpdatedAt = Stored(now) },
+        StatusBeforeArchive = null,
+    };
+
+    /// <summary>
+    /// The wire fields whose value differs, with their new value (camelCase keys, as clients
+    /// see them); <c>updatedAt</c> is left out since every change moves it.
+    /// </summary>
+    public static Dictionary<string, JsonElement> Diff(TaskItem before, TaskItem after)
+    {
+        var old = JsonSerializer.SerializeToElement(before, WireJson.Default);
+        var changes = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
+        foreach (var property in JsonSerializer.SerializeToElement(after, WireJson.Default).EnumerateObject())
+        {
+            if (property.Name != "updatedAt" && !JsonElement.DeepEquals(old.GetProperty(property.Name), property.Value))
+            {
+                changes[property.Name] = property.Value;
+            }
+        }
+
+        return changes;
+    }
+
+    private static TaskItem WithCleanNames(TaskItem task) => task with
+    {
+        EpisodeClean = TaskRules.Clean(task.Episode),
+        SequenceClean = TaskRules.Clean(task.Sequence),
+        ShotClean = TaskRules.Clean(task.Shot),
+    };
+}

@@ -1,0 +1,332 @@
+using System.Data.Common;
+using System.Text.Json;
+using Dapper;
+using Montu.Server.Data;
+using Montu.Server.Features.Projects;
+using Montu.Server.Infrastructure.WireFormat;
+
+namespace Montu.Server.Features.Tasks;
+
+/// <summary>A task with the columns only the server reads: the status an archive put aside, and the priority's rank.</summary>
+public sealed record StoredTask(TaskItem Task, string? StatusBeforeArchive, int PriorityRank);
+
+/// <summary>The SQL the tasks feature owns.</summary>
+public sealed class TaskQueries(Db db)
+{
+    private const string Columns = """
+        id, project_id, type, episode, sequence, shot, asset, task, artist, status, status_before_archive, priority,
+        priority_rank, milestone, milestone_note, frame_start, frame_end, start_time, deadline, estimated_duration_hours,
+        actual_time_logged, versions, current_version, published_version, file_extension, master_file, working_file_path,
+        render_output_path, media_file_path, cache_file_path, filename, episode_clean, sequence_clean, shot_clean,
+        description, custom_fields, created_by, created_at, updated_at
+        """;
+
+    /// <summary>PostgreSQL locks the rows a write reads, so two concurrent edits never lose one; SQLite has one writer already.</summary>
+    private string ForUpdate => db.Dialect.Engine == DbEngine.Postgres ? "FOR UPDATE" : "";
+
+    /// <summary>Dapper sends a list as one array parameter to PostgreSQL and expands it for SQLite.</summary>
+    private string IdIn => db.Dialect.Engine == DbEngine.Postgres ? "id = ANY(@ids)" : "id IN @ids";
+
+    public async Task<TaskItem?> FindAsync(string id, CancellationToken ct)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        var row = await connection.QuerySingleOrDefaultAsync<TaskRow>(new CommandDefinition(
+            $"SELECT {Columns} FROM tasks WHERE id = @id", new { id }, cancellationToken: ct));
+        return row?.ToStored().Task;
+    }
+
+    public async Task<StoredTask?> FindForUpdateAsync(DbTransaction transaction, string id, CancellationToken ct)
+    {
+        var row = await transaction.Connection!.QuerySingleOrDefaultAsync<TaskRow>(new CommandDefinition(
+            $"SELECT {Columns} FROM tasks WHERE id = @id {ForUpdate}", new { id }, transaction, cancellationToken: ct));
+        return row?.ToStored();
+    }
+
+    /// <summary>The tasks among <paramref name="ids"/> that exist, locked in id order so concurrent bulk writes cannot deadlock.</summary>
+    public async Task<IReadOnlyDictionary<string, StoredTask>> FindManyForUpdateAsync(DbTransaction transaction, IReadOnlyCollection<string> ids, CancellationToken ct)
+    {
+        var rows = await transaction.Connection!.QueryAsync<TaskRow>(new CommandDefinition(
+            $"SELECT {Columns} FROM tasks WHERE {IdIn} ORDER BY id {ForUpdate}", new { ids = ids.ToArray() }, transaction, cancellationToken: ct));
+        return rows.Select(r => r.ToStored()).ToDictionary(t => t.Task.Id, StringComparer.Ordinal);
+    }
+
+    public async Task<bool> ExistsAsync(DbTransaction transaction, string id, CancellationToken ct) =>
+        await transaction.Connection!.ExecuteScalarAsync<long>(new CommandDefinition(
+            "SELECT COUNT(*) FROM tasks WHERE id = @id", new { id }, transaction, cancellationToken: ct)) > 0;
+
+    public Task InsertAsync(DbTransaction transaction, StoredTask task, Project project, CancellationToken ct) =>
+        transaction.Connection!.ExecuteAsync(new CommandDefinition($"""
+            INSERT INTO tasks ({Columns}, search_text)
+            VALUES (@Id, @ProjectId, @Type, @Episode, @Sequence, @Shot, @Asset, @Task, @Artist, @Status, @StatusBeforeArchive,
+                    @Priority, @PriorityRank, @Milestone, @MilestoneNote, @FrameStart, @FrameEnd, @StartTime, @Deadline,
+                    @EstimatedDurationHours, @ActualTimeLogged, {Json("Versions")}, @CurrentVersion, @PublishedVersion,
+                    @FileExtension, @MasterFile, @WorkingFilePath, @RenderOutputPath, @MediaFilePath, @CacheFilePath, @Filename,
+                    @EpisodeClean, @SequenceClean, @ShotClean, @Description, {Json("CustomFields")}, @CreatedBy, @CreatedAt,
+                    @UpdatedAt, @SearchText)
+            """, TaskRow.From(task, project), transaction, cancellationToken: ct));
+
+    /// <summary>Writes every column but the id, project and creation: they never change.</summary>
+    public Task UpdateAsync(DbTransaction transaction, StoredTask task, Project project, CancellationToken ct) =>
+        transaction.Connection!.ExecuteAsync(new CommandDefinition($"""
+            UPDATE tasks SET type = @Type, episode = @Episode, sequence = @Sequence, shot = @Shot, asset = @Asset, task = @Task,
+                artist = @Artist, status = @Status, status_before_archive = @StatusBeforeArchive, priority = @Priority,
+                priority_rank = @PriorityRank, milestone = @Milestone, milestone_note = @MilestoneNote, frame_start = @FrameStart,
+                frame_end = @FrameEnd, start_time = @StartTime, deadline = @Deadline, estimated_duration_hours = @EstimatedDurationHours,
+                actual_time_logged = @ActualTimeLogged, versions = {Json("Versions")}, current_version = @CurrentVersion,
+                published_version = @PublishedVersion, file_extension = @FileExtension, master_file = @MasterFile,
+                working_file_path = @WorkingFilePath, render_output_path = @RenderOutputPath, media_file_path = @MediaFilePath,
+                cache_file_path = @CacheFilePath, filename = @Filename, episode_clean = @EpisodeClean,
+                sequence_clean = @SequenceClean, shot_clean = @ShotClean, description = @Description,
+                custom_fields = {Json("CustomFields")}, search_text = @SearchText, updated_at = @UpdatedAt
+            WHERE id = @Id
+            """, TaskRow.From(task, project), transaction, cancellationToken: ct));
+
+    /// <summary>
+    /// One page of tasks and the total matching the filters. One row more than the page is read
+    /// so <c>HasMore</c> is exact and the last page carries no cursor.
+    /// </summary>
+    public async Task<(IReadOnlyList<StoredTask> Items, long Total, bool HasMore)> ListAsync(
+        TaskFilters filters, TaskSort sort, PageRequest page, TaskCursor? after, CancellationToken ct)
+    {
+        var args = new DynamicParameters();
+        var where = Where(filters, args);
+        var filter = where.Count == 0 ? "" : "WHERE " + string.Join(" AND ", where);
+        if (after is not null)
+        {
+            where.Add(sort.Keyset(after, args));
+        }
+
+        var pageFilter = where.Count == 0 ? "" : "WHERE " + string.Join(" AND ", where);
+        args.Add("limit", page.PageSize + 1);
+        args.Add("offset", after is null ? page.Offset : 0);
+
+        await using var connection = await db.OpenAsync(ct);
+        var total = await connection.ExecuteScalarAsync<long>(new CommandDefinition($"SELECT COUNT(*) FROM tasks {filter}", args, cancellationToken: ct));
+        var rows = (await connection.QueryAsync<TaskRow>(new CommandDefinition(
+            $"SELECT {Columns} FROM tasks {pageFilter} ORDER BY {sort.OrderBy} LIMIT @limit OFFSET @offset", args, cancellationToken: ct))).ToList();
+        var hasMore = rows.Count > page.PageSize;
+        return (rows.Take(page.PageSize).Select(r => r.ToStored()).ToList(), total, hasMore);
+    }
+
+    private static List<string> Where(TaskFilters filters, DynamicParameters args)
+    {
+        var where = new List<string>();
+        void Equal(string column, string name, object? value)
+        {
+            if (value is not null)
+            {
+                where.Add($"{column} = @{name}");
+                args.Add(name, value);
+            }
+        }
+
+        void Compare(string condition, string name, DateTime? value)
+        {
+            if (value is not null)
+            {
+                where.Add(condition);
+                args.Add(name, value);
+            }
+        }
+
+        Equal("project_id", "projectId", filters.ProjectId);
+        Equal("episode", "episode", filters.Episode);
+        Equal("sequence", "sequence", filters.Sequence);
+        Equal("shot", "shot", filters.Shot);
+        Equal("task", "taskType", filters.TaskType);
+        Equal("artist", "artist", filters.Artist);
+        Equal("status", "status", filters.Status);
+        Equal("priority", "priority", filters.Priority);
+        Equal("milestone", "milestone", filters.Milestone);
+        if (filters.Status is null && filters.IncludeArchived != true)
+        {
+            where.Add($"status <> '{TaskRules.Archived}'");
+        }
+
+        if (filters.Search is not null)
+        {
+            where.Add(@"search_text LIKE @search ESCAPE '\'");
+            args.Add("search", Like.Contains(filters.Search));
+        }
+
+        Compare("deadline < @deadlineBefore", "deadlineBefore", filters.DeadlineBefore);
+        Compare("deadline > @deadlineAfter", "deadlineAfter", filters.DeadlineAfter);
+        Compare("updated_at >= @updatedSince", "updatedSince", filters.UpdatedSince);
+        return where;
+    }
+
+    private string Json(string parameter) => db.Dialect.Json(parameter);
+
+    private sealed class TaskRow
+    {
+        public string Id { get; init; } = "";
+
+        public string ProjectId { get; init; } = "";
+
+        public string Type { get; init; } = "";
+
+        public string? Episode { get; init; }
+
+        public string? Sequence { get; init; }
+
+        public string? Shot { get; init; }
+
+        public string? Asset { get; init; }
+
+        public string Task { get; init; } = "";
+
+        public string? Artist { get; init; }
+
+        public string Status { get; init; } = "";
+
+        public string? StatusBeforeArchive { get; init; }
+
+        public string Priority { get; init; } = "";
+
+        public int PriorityRank { get; init; }
+
+        public string? Milestone { get; init; }
+
+        public string? MilestoneNote { get; init; }
+
+        public int? FrameStart { get; init; }
+
+        public int? FrameEnd { get; init; }
+
+        public DateTime? StartTime { get; init; }
+
+        public DateTime? Deadline { get; init; }
+
+        public double? EstimatedDurationHours { get; init; }
+
+        public double ActualTimeLogged { get; init; }
+
+        public string Versions { get; init; } = "[]";
+
+        public string? CurrentVersion { get; init; }
+
+        public string? PublishedVersion { get; init; }
+
+        public string? FileExtension { get; init; }
+
+        public bool MasterFile { get; init; }
+
+        public string? WorkingFilePath { get; init; }
+
+        public string? RenderOutputPath { get; init; }
+
+        public string? MediaFilePath { get; init; }
+
+        public string? CacheFilePath { get; init; }
+
+        public string? Filename { get; init; }
+
+        public string? EpisodeClean { get; init; }
+
+        public string? SequenceClean { get; init; }
+
+        public string? ShotClean { get; init; }
+
+        public string? Description { get; init; }
+
+        public string CustomFields { get; init; } = "{}";
+
+        public string SearchText { get; init; } = "";
+
+        public string? CreatedBy { get; init; }
+
+        public DateTime CreatedAt { get; init; }
+
+        public DateTime UpdatedAt { get; init; }
+
+        public static TaskRow From(StoredTask stored, Project project)
+        {
+            var t = stored.Task;
+            return new TaskRow
+            {
+                Id = t.Id,
+                ProjectId = t.ProjectId,
+                Type = t.Type,
+                Episode = t.Episode,
+                Sequence = t.Sequence,
+                Shot = t.Shot,
+                Asset = t.Asset,
+                Task = t.Task,
+                Artist = t.Artist,
+                Status = t.Status,
+                StatusBeforeArchive = stored.StatusBeforeArchive,
+                Priority = t.Priority,
+                PriorityRank = TaskRules.PriorityRank(project, t.Priority),
+                Milestone = t.Milestone,
+                MilestoneNote = t.MilestoneNote,
+                FrameStart = t.FrameRange?.Start,
+                FrameEnd = t.FrameRange?.End,
+                StartTime = t.StartTime,
+                Deadline = t.Deadline,
+                EstimatedDurationHours = t.EstimatedDurationHours,
+                ActualTimeLogged = t.ActualTimeLogged,
+                Versions = StorageJson.Write(t.Versions),
+                CurrentVersion = t.CurrentVersion,
+                PublishedVersion = t.PublishedVersion,
+                FileExtension = t.FileExtension,
+                MasterFile = t.MasterFile,
+                WorkingFilePath = t.WorkingFilePath,
+                RenderOutputPath = t.RenderOutputPath,
+                MediaFilePath = t.MediaFilePath,
+                CacheFilePath = t.CacheFilePath,
+                Filename = t.Filename,
+                EpisodeClean = t.EpisodeClean,
+                SequenceClean = t.SequenceClean,
+                ShotClean = t.ShotClean,
+                Description = t.Description,
+                CustomFields = StorageJson.Write(t.CustomFields),
+                SearchText = TaskRules.SearchText(t),
+                CreatedBy = t.CreatedBy,
+                CreatedAt = t.CreatedAt,
+                UpdatedAt = t.UpdatedAt,
+            };
+        }
+
+        public StoredTask ToStored() => new(new TaskItem
+        {
+            Id = Id,
+            ProjectId = ProjectId,
+            Type = Type,
+            Episode = Episode,
+            Sequence = Sequence,
+            Shot = Shot,
+            Asset = Asset,
+            Task = Task,
+            Artist = Artist,
+            Status = Status,
+            Priority = Priority,
+            Milestone = Milestone,
+            MilestoneNote = MilestoneNote,
+            FrameRange = FrameStart is { } start && FrameEnd is { } end ? new FrameRange(start, end) : null,
+            StartTime = Utc(StartTime),
+            Deadline = Utc(Deadline),
+            EstimatedDurationHours = EstimatedDurationHours,
+            ActualTimeLogged = ActualTimeLogged,
+            Versions = StorageJson.Read<List<JsonElement>>(Versions),
+            CurrentVersion = CurrentVersion,
+            PublishedVersion = PublishedVersion,
+            FileExtension = FileExtension,
+            MasterFile = MasterFile,
+            WorkingFilePath = WorkingFilePath,
+            RenderOutputPath = RenderOutputPath,
+            MediaFilePath = MediaFilePath,
+            CacheFilePath = CacheFilePath,
+            Filename = Filename,
+            EpisodeClean = EpisodeClean,
+            SequenceClean = SequenceClean,
+            ShotClean = ShotClean,
+            Description = Description,
+            CustomFields = StorageJson.Read<Dictionary<string, JsonElement>>(CustomFields),
+            CreatedBy = CreatedBy,
+            CreatedAt = DateTime.SpecifyKind(CreatedAt, DateTimeKind.Utc),
+            UpdatedAt = DateTime.SpecifyKind(UpdatedAt, DateTimeKind.Utc),
+        }, StatusBeforeArchive, PriorityRank);
+
+        private static DateTime? Utc(DateTime? time) => time is { } t ? DateTime.SpecifyKind(t, DateTimeKind.Utc) : null;
+    }
+}

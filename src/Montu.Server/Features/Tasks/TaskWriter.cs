@@ -1,0 +1,197 @@
+using System.Data.Common;
+using System.Text.Json;
+using Microsoft.Data.Sqlite;
+using Montu.Server.Data;
+using Montu.Server.Features.Projects;
+using Montu.Server.Infrastructure.Errors;
+using Npgsql;
+
+namespace Montu.Server.Features.Tasks;
+
+/// <summary>The result of one task write: the task as it now is, or why the write was refused.</summary>
+public sealed record TaskOutcome(TaskItem? Task, ApiError? Error)
+{
+    public static implicit operator TaskOutcome(TaskItem task) => new(task, null);
+
+    public static implicit operator TaskOutcome(ApiError error) => new(null, error);
+}
+
+/// <summary>
+/// Every single-task write: validate against the project, change the row and append its one
+/// event in the same transaction. Bulk writes and importers reuse <see cref="TaskChanges"/>
+/// and <see cref="CheckEditable"/> so a task is checked the same way everywhere.
+/// </summary>
+public sealed class TaskWriter(Db db, TaskQueries tasks, ProjectQueries projects, EventLog events, TimeProvider time)
+{
+    public async Task<TaskOutcome> CreateAsync(JsonElement body, string? userId, CancellationToken ct)
+    {
+        var problems = new ValidationProblems();
+        var input = TaskInput.Parse(body, TaskInputKind.Create, problems);
+        if (input.ProjectId is null && !problems.Errors.Any(e => e.Field == "projectId"))
+        {
+            problems.Required("projectId");
+        }
+
+        if (problems.Any)
+        {
+            return problems.ToError();
+        }
+
+        var attemptedId = input.Id;
+        try
+        {
+            return await db.InTransactionAsync<TaskOutcome>(async tx =>
+            {
+                var project = await projects.FindAsync(tx.Connection!, input.ProjectId!, ct, tx);
+                if (project is null)
+                {
+                    return ApiError.Validation($"Project '{input.ProjectId}' not found",
+                        new FieldError("projectId", $"Project '{input.ProjectId}' not found", ErrorCodes.InvalidValue));
+                }
+
+                if (project.Status == ProjectRules.Archived)
+                {
+                    return ProjectArchived(project);
+                }
+
+                if (TaskChanges.Create(input, project, time.GetUtcNow().UtcDateTime, userId, problems) is not { } task)
+                {
+                    return problems.ToError();
+                }
+
+                attemptedId = task.Id;
+                if (await tasks.ExistsAsync(tx, task.Id, ct))
+                {
+                    return Duplicate(task.Id);
+                }
+
+                await tasks.InsertAsync(tx, new StoredTask(task, null, 0), project, ct);
+                await events.AppendAsync(tx, new NewEvent("task_created", project.Id, "task", task.Id, new { task }, userId), ct);
+                return task;
+            }, ct);
+        }
+        catch (DbException e) when (IsUniqueViolation(e))
+        {
+            // Another request created the same id between our check and our insert.
+            return Duplicate(attemptedId!);
+        }
+    }
+
+    /// <summary>PATCH and PUT: only the fields sent change; unknown keys land in <c>customFields</c>.</summary>
+    public Task<TaskOutcome> UpdateAsync(string id, JsonElement body, string? userId, CancellationToken ct) =>
+        ChangeAsync(id, body, TaskInputKind.Patch, userId, ct);
+
+    /// <summary><c>POST /tasks/{id}/add-field</c>: every key of the body is merged into <c>customFields</c>.</summary>
+    public Task<TaskOutcome> AddFieldsAsync(string id, JsonElement body, string? userId, CancellationToken ct) =>
+        ChangeAsync(id, body, TaskInputKind.AddField, userId, ct);
+
+    public Task<TaskOutcome> ArchiveAsync(string id, string? userId, CancellationToken ct) =>
+        db.InTransactionAsync<TaskOutcome>(async tx =>
+        {
+            if (await tasks.FindForUpdateAsync(tx, id, ct) is not { } current)
+            {
+                return NotFound(id);
+            }
+
+            if (current.Task.Status == TaskRules.Archived)
+            {
+                return current.Task;
+            }
+
+            var archived = TaskChanges.Archive(current, time.GetUtcNow().UtcDateTime);
+            var project = await projects.FindAsync(tx.Connection!, current.Task.ProjectId, ct, tx);
+            await tasks.UpdateAsync(tx, archived, project!, ct);
+            await events.AppendAsync(tx, new NewEvent("task_archived", project!.Id, "task", id,
+                new { taskId = id, status = TaskRules.Archived, previousStatus = current.Task.Status }, userId), ct);
+            return archived.Task;
+        }, ct);
+
+    public Task<TaskOutcome> RestoreAsync(string id, string? userId, CancellationToken ct) =>
+        db.InTransactionAsync<TaskOutcome>(async tx =>
+        {
+            if (await tasks.FindForUpdateAsync(tx, id, ct) is not { } current)
+            {
+                return NotFound(id);
+            }
+
+            if (current.Task.Status != TaskRules.Archived)
+            {
+                return ApiError.BusinessRule($"Task '{id}' is not archived");
+            }
+
+            var project = (await projects.FindAsync(tx.Connection!, current.Task.ProjectId, ct, tx))!;
+            var restored = TaskChanges.Restore(current, project, time.GetUtcNow().UtcDateTime);
+            await tasks.UpdateAsync(tx, restored, project, ct);
+            await events.AppendAsync(tx, new NewEvent("task_restored", project.Id, "task", id,
+                new { taskId = id, status = restored.Task.Status }, userId), ct);
+            return restored.Task;
+        }, ct);
+
+    /// <summary>
+    /// Checks that <paramref name="current"/> may be edited at all: archived tasks and tasks of
+    /// archived projects are read-only until restored.
+    /// </summary>
+    public static ApiError? CheckEditable(StoredTask current, Project project)
+    {
+        if (current.Task.Status == TaskRules.Archived)
+        {
+            return ApiError.BusinessRule($"Task '{current.Task.Id}' is archived; restore it before editing");
+        }
+
+        return project.Status == ProjectRules.Archived ? ProjectArchived(project) : null;
+    }
+
+    public static ApiError NotFound(string id) => ApiError.NotFound($"Task '{id}' not found");
+
+    private async Task<TaskOutcome> ChangeAsync(string id, JsonElement body, TaskInputKind kind, string? userId, CancellationToken ct)
+    {
+        var problems = new ValidationProblems();
+        var input = TaskInput.Parse(body, kind, problems);
+        if (problems.Any)
+        {
+            return problems.ToError();
+        }
+
+        return await db.InTransactionAsync<TaskOutcome>(async tx =>
+        {
+            if (await tasks.FindForUpdateAsync(tx, id, ct) is not { } current)
+            {
+                return NotFound(id);
+            }
+
+            var project = (await projects.FindAsync(tx.Connection!, current.Task.ProjectId, ct, tx))!;
+            if (CheckEditable(current, project) is { } refused)
+            {
+                return refused;
+            }
+
+            if (TaskChanges.Apply(current.Task, input, project, time.GetUtcNow().UtcDateTime, problems) is not { } updated)
+            {
+                return problems.ToError();
+            }
+
+            if (ReferenceEquals(updated, current.Task))
+            {
+                return updated;
+            }
+
+            await tasks.UpdateAsync(tx, current with { Task = updated }, project, ct);
+            await events.AppendAsync(tx, new NewEvent("task_updated", project.Id, "task", id,
+                new { taskId = id, changes = TaskChanges.Diff(current.Task, updated) }, userId), ct);
+            return updated;
+        }, ct);
+    }
+
+    private static ApiError ProjectArchived(Project project) =>
+        ApiError.BusinessRule($"Project '{project.Id}' is archived; restore it before changing its tasks");
+
+    private static ApiError Duplicate(string id) =>
+        ApiError.Conflict($"A task with id '{id}' already exists", new FieldError("id", "Task id is taken", ErrorCodes.DuplicateValue));
+
+    private static bool IsUniqueViolation(DbException e) => e switch
+    {
+        PostgresException pg => pg.SqlState == PostgresErrorCodes.UniqueViolation,
+        SqliteException sqlite => sqlite.SqliteExtendedErrorCode is 1555 or 2067,
+        _ => false,
+    };
+}
