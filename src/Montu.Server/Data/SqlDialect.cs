@@ -11,6 +11,17 @@ public sealed class SqlDialect(DbEngine engine)
     public string Json(string parameter) => engine == DbEngine.Postgres ? $"CAST(@{parameter} AS jsonb)" : $"@{parameter}";
 
     /// <summary>
+    /// <c>expression IN (list)</c>. Dapper expands a list parameter into one parameter per item for
+    /// SQLite, but hands it to Npgsql as a single array, which only <c>= ANY</c> accepts.
+    /// </summary>
+    public string In(string expression, string parameter) =>
+        engine == DbEngine.Postgres ? $"{expression} = ANY(@{parameter})" : $"{expression} IN @{parameter}";
+
+    /// <summary><c>expression NOT IN (list)</c>, see <see cref="In"/>.</summary>
+    public string NotIn(string expression, string parameter) =>
+        engine == DbEngine.Postgres ? $"NOT ({expression} = ANY(@{parameter}))" : $"{expression} NOT IN @{parameter}";
+
+    /// <summary>
     /// The health check's round trip. SQLite answers a bare <c>SELECT 1</c> without reading the
     /// file, so there it reads the schema page, which fails on a missing or corrupt database.
     /// </summary>

@@ -100,7 +100,7 @@ public sealed class ProjectQueries(Db db)
             _ => "milestone",
         };
         // Dapper sends a list to PostgreSQL as one array parameter, which IN cannot take.
-        var inValues = db.Dialect.Engine == DbEngine.Postgres ? $"{name} = ANY(@values)" : $"{name} IN @values";
+        var inValues = db.Dialect.In(name, "values");
         var rows = await transaction.Connection!.QueryAsync<(string Value, long Count)>(new CommandDefinition(
             $"SELECT {name} AS value, COUNT(*) AS count FROM tasks WHERE project_id = @projectId AND {inValues} GROUP BY {name}",
             new { projectId, values = values.ToArray() }, transaction, cancellationToken: ct));

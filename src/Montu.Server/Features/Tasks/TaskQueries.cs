@@ -25,7 +25,7 @@ public sealed class TaskQueries(Db db)
     private string ForUpdate => db.Dialect.Engine == DbEngine.Postgres ? "FOR UPDATE" : "";
 
     /// <summary>Dapper sends a list as one array parameter to PostgreSQL and expands it for SQLite.</summary>
-    private string IdIn => db.Dialect.Engine == DbEngine.Postgres ? "id = ANY(@ids)" : "id IN @ids";
+    private string IdIn => db.Dialect.In("id", "ids");
 
     public async Task<TaskItem?> FindAsync(string id, CancellationToken ct)
     {
