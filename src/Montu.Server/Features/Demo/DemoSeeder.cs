@@ -1,9 +1,10 @@
 using System.Data.Common;
-using System.Text.RegularExpressions;
-using Dapper;
+using System.Text.Json;
 using Montu.Server.Data;
 using Montu.Server.Features.Projects;
+using Montu.Server.Features.Tasks;
 using Montu.Server.Infrastructure.Errors;
+using Montu.Server.Infrastructure.WireFormat;
 
 namespace Montu.Server.Features.Demo;
 
@@ -13,7 +14,7 @@ namespace Montu.Server.Features.Demo;
 /// restart (or a show someone already built under that id) is left alone. Every row goes in one
 /// transaction with its event-log rows, as the API writes them.
 /// </summary>
-public sealed partial class DemoSeeder(Db db, ProjectQueries projects, EventLog events, TimeProvider time, ILogger<DemoSeeder> logger)
+public sealed class DemoSeeder(Db db, ProjectQueries projects, TaskQueries tasks, EventLog events, TimeProvider time, ILogger<DemoSeeder> logger)
 {
     private const string Setting = "MONTU_DEMO";
 
@@ -77,50 +78,32 @@ public sealed partial class DemoSeeder(Db db, ProjectQueries projects, EventLog 
         return project;
     }
 
-    /// <summary>
-    /// Writes one shot task. The only place that knows the tasks table: once the tasks feature's
-    /// writer exists, this method becomes a call to it.
-    /// </summary>
-    private static async Task InsertTaskAsync(DbTransaction tx, Project project, DemoTask task, DateTime now, CancellationToken ct)
+    /// <summary>Writes one shot task through the same validation and row mapping as <c>POST /tasks</c>.</summary>
+    private async Task InsertTaskAsync(DbTransaction tx, Project project, DemoTask demo, DateTime now, CancellationToken ct)
     {
-        string[] searchable = [task.Id, task.Episode, task.Sequence, task.Shot, task.Task, task.Artist ?? "", task.Description];
-        await tx.Connection!.ExecuteAsync(new CommandDefinition("""
-            INSERT INTO tasks (id, project_id, type, episode, sequence, shot, task, artist, status, priority, priority_rank,
-                               milestone, frame_start, frame_end, deadline, estimated_duration_hours,
-                               episode_clean, sequence_clean, shot_clean, description, search_text, created_at, updated_at)
-            VALUES (@Id, @ProjectId, 'shot', @Episode, @Sequence, @Shot, @Task, @Artist, @Status, @Priority, @PriorityRank,
-                    @Milestone, @FrameStart, @FrameEnd, @Deadline, @EstimatedDurationHours,
-                    @EpisodeClean, @SequenceClean, @ShotClean, @Description, @SearchText, @Now, @Now)
-            """, new
+        var problems = new ValidationProblems();
+        var body = JsonSerializer.SerializeToElement(new
         {
-            task.Id,
-            ProjectId = project.Id,
-            task.Episode,
-            task.Sequence,
-            task.Shot,
-            task.Task,
-            task.Artist,
-            task.Status,
-            task.Priority,
-            PriorityRank = project.PriorityLevels.ToList().IndexOf(task.Priority),
-            task.Milestone,
-            task.FrameStart,
-            task.FrameEnd,
-            task.Deadline,
-            task.EstimatedDurationHours,
-            EpisodeClean = Clean(task.Episode),
-            SequenceClean = Clean(task.Sequence),
-            ShotClean = Clean(task.Shot),
-            task.Description,
-            SearchText = string.Join(' ', searchable.Where(s => s.Length > 0)).ToLowerInvariant(),
-            Now = now,
-        }, tx, cancellationToken: ct));
-
-        static string Clean(string name) => NotCleanChar().Replace(name.ToLowerInvariant().Replace(' ', '_'), "");
+            id = demo.Id,
+            projectId = project.Id,
+            type = "shot",
+            episode = demo.Episode,
+            sequence = demo.Sequence,
+            shot = demo.Shot,
+            task = demo.Task,
+            artist = demo.Artist,
+            status = demo.Status,
+            priority = demo.Priority,
+            milestone = demo.Milestone,
+            frameRange = new { start = demo.FrameStart, end = demo.FrameEnd },
+            deadline = demo.Deadline,
+            estimatedDurationHours = demo.EstimatedDurationHours,
+            description = demo.Description,
+        }, WireJson.Default);
+        var task = TaskChanges.Create(TaskInput.Parse(body, TaskInputKind.Create, problems), project, now, null, problems)
+            ?? throw new InvalidOperationException($"Demo task {demo.Id} is invalid: {string.Join("; ", problems.Errors.Select(e => $"{e.Field}: {e.Message}"))}");
+        await tasks.InsertAsync(tx, new StoredTask(task, null, 0), project, ct);
     }
-
-    [GeneratedRegex("[^a-z0-9._-]")]
-    private static partial Regex NotCleanChar();
 }
 
 public static class DemoSeeding

@@ -9,6 +9,8 @@ namespace Montu.Server.Infrastructure.Errors;
 /// </summary>
 public static class ErrorHandling
 {
+    private const string UnsupportedMediaType = "The request body must be JSON (Content-Type: application/json)";
+
     public static void UseErrorEnvelope(this WebApplication app)
     {
         app.UseExceptionHandler(new ExceptionHandlerOptions
@@ -47,7 +49,7 @@ public static class ErrorHandling
 
         return bad.StatusCode switch
         {
-            415 => ErrorWriter.WriteAsync(context, 415, ErrorCodes.UnsupportedMediaType, "The request body must be JSON (Content-Type: application/json)"),
+            415 => ErrorWriter.WriteAsync(context, 415, ErrorCodes.UnsupportedMediaType, UnsupportedMediaType),
             413 => ErrorWriter.WriteAsync(context, 413, ErrorCodes.PayloadTooLarge, "The request body is too large"),
             _ when bad.Message.Contains("no body was provided", StringComparison.Ordinal) =>
                 ErrorWriter.WriteAsync(context, 400, ErrorCodes.Validation, "A JSON request body is required",
@@ -63,6 +65,7 @@ public static class ErrorHandling
         {
             404 => $"No resource at {context.Request.Path}",
             405 => $"{context.Request.Method} is not allowed on {context.Request.Path}",
+            415 => UnsupportedMediaType,
             _ => "The request failed",
         };
         return ErrorWriter.WriteAsync(context, status, ErrorCodes.ForStatus(status), message);

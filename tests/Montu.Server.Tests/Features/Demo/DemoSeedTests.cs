@@ -61,19 +61,19 @@ public sealed class DemoSeedTests(DemoApp demo) : IClassFixture<DemoApp>
     }
 
     [Fact]
-    public async Task Demo_seeds_65_SWA_shot_tasks_with_their_derived_columns()
+    public async Task Demo_seeds_65_SWA_shot_tasks_that_the_task_api_lists_and_searches()
     {
-        await using var connection = await _app.Db.OpenAsync(CancellationToken.None);
+        var all = await _app.Client.ListTasks("project_id=SWA&page_size=100");
+        var task = await _app.Client.GetTask("ep00_sq0010_sh0020_lighting");
 
-        Assert.Equal(65, await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM tasks WHERE project_id = 'SWA' AND type = 'shot'"));
-        var task = await connection.QuerySingleAsync<(string Episode, string ShotClean, long FrameStart, long FrameEnd, string Priority, long PriorityRank, string SearchText)>(
-            "SELECT episode, shot_clean, frame_start, frame_end, priority, priority_rank, search_text FROM tasks WHERE id = 'ep00_sq0010_sh0020_lighting'");
-        Assert.Equal("Ep00", task.Episode);
-        Assert.Equal("sh0020", task.ShotClean);
-        Assert.Equal(1001, task.FrameStart);
-        Assert.InRange(task.FrameEnd, 1100, 1199);
-        Assert.Equal(Array.IndexOf(["low", "medium", "high", "urgent"], task.Priority), task.PriorityRank);
-        Assert.StartsWith("ep00_sq0010_sh0020_lighting ep00 sq0010 sh0020 lighting ", task.SearchText);
+        Assert.Equal(65, all.GetProperty("total").GetInt64());
+        Assert.All(all.GetProperty("items").EnumerateArray(), t => Assert.Equal("shot", t.Str("type")));
+        Assert.Equal("Ep00", task.Str("episode"));
+        Assert.Equal("sh0020", task.Str("shotClean"));
+        Assert.Equal(1001, task.GetProperty("frameRange").GetProperty("start").GetInt32());
+        Assert.InRange(task.GetProperty("frameRange").GetProperty("end").GetInt32(), 1100, 1199);
+        Assert.Contains("ep00_sq0010_sh0020_lighting",
+            (await _app.Client.ListTasks("project_id=SWA&search=SH0020&episode=Ep00")).GetProperty("items").EnumerateArray().Select(t => t.Str("id")));
     }
 
     [Fact]

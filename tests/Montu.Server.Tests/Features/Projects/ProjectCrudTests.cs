@@ -101,7 +101,8 @@ public sealed class ProjectCrudTests(TestApp app) : IClassFixture<TestApp>
         var malformed = await (await _client.PostRaw("/api/v1/projects", "{\"id\": ")).ExpectError(HttpStatusCode.BadRequest, "VALIDATION_ERROR");
         Assert.Equal("MALFORMED_JSON", malformed.GetProperty("details")[0].Str("code"));
 
-        await (await _client.PostRaw("/api/v1/projects", "id=X", "text/plain")).ExpectError(HttpStatusCode.UnsupportedMediaType, "UNSUPPORTED_MEDIA_TYPE");
+        var unsupported = await (await _client.PostRaw("/api/v1/projects", "id=X", "text/plain")).ExpectError(HttpStatusCode.UnsupportedMediaType, "UNSUPPORTED_MEDIA_TYPE");
+        Assert.Contains("application/json", unsupported.Str("message"));
     }
 
     [Fact]
