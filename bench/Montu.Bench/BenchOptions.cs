@@ -1,0 +1,53 @@
+namespace Montu.Bench;
+
+/// <summary>What one harness run measures, from the command line.</summary>
+public sealed record BenchOptions
+{
+    public bool Quick { get; init; }
+
+    public IReadOnlyList<string> Engines { get; init; } = ["sqlite", "postgres"];
+
+    public IReadOnlyList<int> Sizes { get; init; } = [10_000, 100_000];
+
+    /// <summary>A PostgreSQL server connection string; each show gets a fresh database on it.</summary>
+    public string? Postgres { get; init; }
+
+    public string ServerDll { get; init; } = "src/Montu.Server/bin/Release/net10.0/Montu.Server.dll";
+
+    public string ResultsDir { get; init; } = "bench/results";
+
+    public int Connections { get; init; } = 50;
+
+    /// <summary>Seconds of load per measured run; each scenario alternates real and baseline runs.</summary>
+    public double RunSeconds => Quick ? 0.6 : 2;
+
+    public double WarmupSeconds => Quick ? 0.3 : 1;
+
+    public int Pairs => Quick ? 1 : 3;
+
+    public static BenchOptions Parse(string[] args)
+    {
+        var options = new BenchOptions();
+        for (var i = 0; i < args.Length; i++)
+        {
+            options = args[i] switch
+            {
+                "--quick" => options with { Quick = true },
+                "--engines" => options with { Engines = args[++i].Split(',') },
+                "--sizes" => options with { Sizes = args[++i].Split(',').Select(int.Parse).ToList() },
+                "--postgres" => options with { Postgres = args[++i] },
+                "--server" => options with { ServerDll = args[++i] },
+                "--out" => options with { ResultsDir = args[++i] },
+                "--connections" => options with { Connections = int.Parse(args[++i]) },
+                _ => throw new ArgumentException($"Unknown option '{args[i]}'. Options: --quick --engines sqlite,postgres --sizes 10000,100000 --postgres CONN --server DLL --out DIR --connections N"),
+            };
+        }
+
+        if (options.Engines.Contains("postgres") && options.Postgres is null)
+        {
+            throw new ArgumentException("--postgres CONN is required to measure PostgreSQL (bench/run.sh starts a throwaway server)");
+        }
+
+        return options;
+    }
+}

@@ -1,0 +1,39 @@
+using Montu.Bench;
+
+if (args is ["baseline", var manifest])
+{
+    await BaselineServer.RunAsync(manifest);
+    return 0;
+}
+
+BenchOptions options;
+try
+{
+    options = BenchOptions.Parse(args);
+}
+catch (ArgumentException e)
+{
+    Console.Error.WriteLine(e.Message);
+    return 2;
+}
+
+var started = DateTime.UtcNow;
+var results = new List<Measurement>();
+var peakRss = new Dictionary<(string, int), double>();
+foreach (var engine in options.Engines)
+{
+    foreach (var size in options.Sizes)
+    {
+        var (measurements, rss) = await new BenchRun(options, engine, size).RunAsync();
+        results.AddRange(measurements);
+        peakRss[(engine, size)] = rss;
+    }
+}
+
+var report = Report.Render(options, results, peakRss);
+Directory.CreateDirectory(options.ResultsDir);
+var file = Path.Combine(options.ResultsDir, $"{started:yyyyMMdd-HHmmss}{(options.Quick ? "-quick" : "")}.md");
+await File.WriteAllTextAsync(file, report);
+Console.WriteLine(report);
+Console.WriteLine($"Written to {file} in {(DateTime.UtcNow - started).TotalSeconds:0} s");
+return 0;

@@ -1,0 +1,66 @@
+using System.Text.Json;
+
+namespace Montu.Bench;
+
+/// <summary>One measured request pattern. <c>Contrast</c> scenarios are reported but carry no goal.</summary>
+public sealed record Scenario(string Name, string Method, string PathAndQuery, string LuaScript, bool IsList, bool Contrast = false);
+
+/// <summary>Builds the scenarios of issue 4 against a seeded show, resolving cursors and ids through the API.</summary>
+public static class Scenarios
+{
+    private const string List = "/api/v1/tasks?project_id=" + ShowSeeder.BigProject + "&page_size=50";
+
+    public static async Task<IReadOnlyList<Scenario>> PrepareAsync(HttpClient api, string token)
+    {
+        var first = await GetJsonAsync(api, List);
+        var lastCursor = await WalkToLastCursorAsync(api, first);
+        var totalPages = first.GetProperty("totalPages").GetInt64();
+        var ids = first.GetProperty("items").EnumerateArray().Select(t => t.GetProperty("id").GetString()!).ToList();
+
+        return
+        [
+            Get("list_first_page", List, token),
+            Get("list_filtered", List + "&status=in_progress&artist=" + ShowData.Artist(7), token),
+            Get("list_search", List + "&search=sh0250", token),
+            Get("list_last_page_cursor", List + "&cursor=" + Uri.EscapeDataString(lastCursor), token),
+            Get("list_last_page_offset", List + "&page=" + totalPages, token) with { Contrast = true },
+            Get("task_get", "/api/v1/tasks/" + ids[25], token) with { IsList = false },
+            Patch(ids, token),
+            Get("project_stats", $"/api/v1/projects/{ShowSeeder.BigProject}/stats", token) with { IsList = false },
+        ];
+    }
+
+    private static async Task<string> WalkToLastCursorAsync(HttpClient api, JsonElement page)
+    {
+        var cursor = "";
+        while (page.GetProperty("nextCursor").GetString() is { } next)
+        {
+            cursor = next;
+            page = await GetJsonAsync(api, List + "&cursor=" + Uri.EscapeDataString(next));
+        }
+
+        return cursor;
+    }
+
+    private static async Task<JsonElement> GetJsonAsync(HttpClient api, string path) =>
+        await api.GetFromJsonAsync<JsonElement>(path);
+
+    private static Scenario Get(string name, string pathAndQuery, string token) => new(name, "GET", pathAndQuery, $"""
+        wrk.method = "GET"
+        wrk.path = "{pathAndQuery}"
+        wrk.headers["Authorization"] = "Bearer {token}"
+        """, IsList: true);
+
+    /// <summary>Writes cycle over fifty tasks, alternating two statuses, so every request really changes a row.</summary>
+    private static Scenario Patch(IReadOnlyList<string> ids, string token) => new("task_patch", "PATCH", "/api/v1/tasks/*", $$"""
+        local ids = { {{string.Join(", ", ids.Select(id => $"\"{id}\""))}} }
+        local statuses = { "in_progress", "pending_review" }
+        local headers = { ["Authorization"] = "Bearer {{token}}", ["Content-Type"] = "application/json" }
+        local i = 0
+        request = function()
+          i = i + 1
+          local body = '{"status":"' .. statuses[math.floor(i / #ids) % 2 + 1] .. '"}'
+          return wrk.format("PATCH", "/api/v1/tasks/" .. ids[i % #ids + 1], headers, body)
+        end
+        """, IsList: false);
+}

@@ -1,0 +1,120 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace Montu.Bench;
+
+/// <summary>
+/// A server under test, started as a child process pinned to one core, stopped by its PID.
+/// Its peak resident memory is read from the kernel (VmHWM), not sampled.
+/// </summary>
+public sealed class ServerProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+
+    private ServerProcess(Process process, int port)
+    {
+        _process = process;
+        Port = port;
+    }
+
+    public int Port { get; }
+
+    public string BaseUrl => $"http://127.0.0.1:{Port}";
+
+    public static async Task<ServerProcess> StartAsync(string core, IEnumerable<string> command, IReadOnlyDictionary<string, string> environment, string readyPath)
+    {
+        var port = FreePort();
+        var info = new ProcessStartInfo("taskset") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var part in new[] { "-c", core }.Concat(command))
+        {
+            info.ArgumentList.Add(part);
+        }
+
+        foreach (var (key, value) in environment)
+        {
+            info.Environment[key] = value;
+        }
+
+        info.Environment["API_HOST"] = "127.0.0.1";
+        info.Environment["API_PORT"] = port.ToString();
+        var process = Process.Start(info) ?? throw new InvalidOperationException("could not start " + string.Join(' ', command));
+        var log = new List<string>();
+        process.OutputDataReceived += (_, e) => Remember(log, e.Data);
+        process.ErrorDataReceived += (_, e) => Remember(log, e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        var server = new ServerProcess(process, port);
+        await server.WaitUntilReadyAsync(readyPath, log);
+        return server;
+    }
+
+    /// <summary>Peak resident set size of the process so far, in MiB.</summary>
+    public double PeakRssMb()
+    {
+        var line = File.ReadLines($"/proc/{_process.Id}/status").First(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
+        return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) / 1024.0;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+
+        _process.Dispose();
+    }
+
+    private async Task WaitUntilReadyAsync(string path, List<string> log)
+    {
+        using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+        for (var attempt = 0; attempt < 300; attempt++)
+        {
+            if (_process.HasExited)
+            {
+                break;
+            }
+
+            try
+            {
+                using var response = await client.GetAsync(BaseUrl + path);
+                if (response.IsSuccessStatusCode)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+            }
+
+            await Task.Delay(100);
+        }
+
+        lock (log)
+        {
+            throw new InvalidOperationException($"server on port {Port} did not become ready:\n{string.Join('\n', log.TakeLast(40))}");
+        }
+    }
+
+    private static void Remember(List<string> log, string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (log)
+        {
+            log.Add(line);
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
