@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Runs the benchmark harness: Release builds, wrk, a throwaway PostgreSQL, then every scenario on
+# SQLite and PostgreSQL at 10k and 100k tasks. Arguments go to the harness (--quick, --engines,
+# --sizes, --connections). Results: bench/results/<time>.md, also printed.
+set -euo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1
+# shellcheck source=../scripts/throwaway-postgres.sh
+source scripts/throwaway-postgres.sh
+
+if ! command -v wrk >/dev/null; then
+  log "Installing wrk from apt"
+  apt-get install -y -q --no-install-recommends wrk >&2 || { apt-get update -q >&2 && apt-get install -y -q --no-install-recommends wrk >&2; }
+fi
+
+(($(nproc) >= 2)) || warn "Fewer than 2 cores: server and load generator will share one, ratios are still comparable within the run"
+
+log "Building Release"
+dotnet build src/Montu.Server -c Release -warnaserror -nologo -v quiet
+dotnet build bench/Montu.Bench -c Release -warnaserror -nologo -v quiet
+
+trap stop_cluster EXIT
+postgres=()
+if [[ " $* " != *" --engines sqlite "* ]]; then
+  start_throwaway_postgres || { echo "ERROR: PostgreSQL is needed for the postgres scenarios (or pass --engines sqlite)" >&2; exit 1; }
+  postgres=(--postgres "$PG_CONNECTION")
+fi
+
+dotnet bench/Montu.Bench/bin/Release/net10.0/Montu.Bench.dll \
+  --server src/Montu.Server/bin/Release/net10.0/Montu.Server.dll "${postgres[@]}" "$@"
