@@ -1,7 +1,10 @@
 using Dapper;
 using Montu.Server.Data;
+using Montu.Server.Features.Auth;
 using Montu.Server.Features.Projects;
+using Montu.Server.Features.Users;
 using Montu.Server.Infrastructure;
+using Montu.Server.Infrastructure.Access;
 using Montu.Server.Infrastructure.Errors;
 using Montu.Server.Infrastructure.WireFormat;
 
@@ -18,18 +21,36 @@ builder.Services.AddSingleton<ProjectStatistics>();
 builder.Services.Configure<LegacyShapeOptions>(builder.Configuration.GetSection("LegacyShape"));
 builder.Services.ConfigureHttpJsonOptions(o => WireJson.Configure(o.SerializerOptions));
 builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
-builder.Services.AddOpenApi();
+builder.Services.AddOpenApi(o => o.AddBearerSecurity());
+builder.Services.AddMontuCors(builder.Configuration);
+builder.AddMontuAuth();
 
 var app = builder.Build();
 await app.Services.GetRequiredService<Migrator>().MigrateAsync(app.Lifetime.ApplicationStopping);
+if (DemoUsers.IsEnabled(app.Configuration, args))
+{
+    await DemoUsers.SeedAsync(app.Services, app.Lifetime.ApplicationStopping);
+}
+
+// After demo seeding: in demo mode the demo admin is the first admin.
+await AdminBootstrap.EnsureAdminAsync(app.Services, app.Lifetime.ApplicationStopping);
 
 app.UseRequestIds();
 app.UseLegacyShape();
 app.UseErrorEnvelope();
+app.UseSecurityHeaders();
+app.UseMontuCors();
+app.UseAuthentication();
+app.UseRateLimiter();
+app.UseAccessControl();
 
 var api = app.MapGroup("/api/v1").AddEndpointFilter<LegacyShapeFilter>();
+api.MapAuthApi();
+api.MapUsersApi();
 api.MapProjectsApi();
-app.MapOpenApi("/openapi/{documentName}.json");
+api.MapProjectMembersApi();
+app.MapJwks();
+app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
 
 await app.RunAsync();
 
