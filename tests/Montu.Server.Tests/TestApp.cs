@@ -58,7 +58,7 @@ public class TestApp : WebApplicationFactory<Program>, IAsyncLifetime
     /// <summary>Signed in as the server admin (or anonymous when no admin password is configured).</summary>
     public HttpClient Client { get; private set; } = null!;
 
-    public async Task InitializeAsync()
+    public virtual async Task InitializeAsync()
     {
         if (_postgresName is not null)
         {
@@ -67,11 +67,17 @@ public class TestApp : WebApplicationFactory<Program>, IAsyncLifetime
         }
 
         Client = Anonymous();
-        if (Settings["MONTU_ADMIN_PASSWORD"] is { Length: > 0 } password)
+        if (Settings["MONTU_ADMIN_PASSWORD"] is { Length: > 0 })
         {
-            var tokens = await Client.Login(Settings["MONTU_ADMIN_EMAIL"]!, password);
-            Client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", tokens.AccessToken);
+            await SignInAdminAgain();
         }
+    }
+
+    /// <summary>Gives <see cref="Client"/> a fresh admin token (after a test moved the clock past the old one's expiry).</summary>
+    public async Task SignInAdminAgain()
+    {
+        var tokens = await Anonymous().Login(Settings["MONTU_ADMIN_EMAIL"]!, Settings["MONTU_ADMIN_PASSWORD"]!);
+        Client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", tokens.AccessToken);
     }
 
     /// <summary>A client without credentials.</summary>
@@ -129,7 +135,7 @@ public class TestApp : WebApplicationFactory<Program>, IAsyncLifetime
     {
     }
 
-    public new async Task DisposeAsync()
+    public new virtual async Task DisposeAsync()
     {
         await base.DisposeAsync();
         if (_postgresName is not null)
