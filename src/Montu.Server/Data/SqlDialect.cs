@@ -11,6 +11,14 @@ public sealed class SqlDialect(DbEngine engine)
     public string Json(string parameter) => engine == DbEngine.Postgres ? $"CAST(@{parameter} AS jsonb)" : $"@{parameter}";
 
     /// <summary>
+    /// <paramref name="column"/> is one of the values of the list parameter <paramref name="parameter"/>.
+    /// Dapper expands a list into <c>IN (...)</c> on SQLite but hands it to Npgsql as one array,
+    /// which PostgreSQL compares with <c>= ANY(...)</c>. An empty list matches nothing on both.
+    /// </summary>
+    public string InList(string column, string parameter) =>
+        engine == DbEngine.Postgres ? $"{column} = ANY(@{parameter})" : $"{column} IN @{parameter}";
+
+    /// <summary>
     /// Serializes writers of the event log until commit, so sequence numbers become visible in
     /// order and a reader replaying "after seq N" never skips a late-committing event. SQLite
     /// already allows one writer at a time.

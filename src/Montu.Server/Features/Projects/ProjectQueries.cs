@@ -36,7 +36,7 @@ public sealed class ProjectQueries(Db db)
         ProjectFilters filters, ReadableProjects readable, PageRequest page, string? afterId, CancellationToken ct)
     {
         var args = new DynamicParameters();
-        var where = new List<string> { readable.SqlCondition("id", args) };
+        var where = new List<string> { readable.SqlCondition("id", args, db.Dialect) };
         if (filters.Status is not null)
         {
             where.Add("status = @status");
@@ -100,8 +100,8 @@ public sealed class ProjectQueries(Db db)
             _ => "milestone",
         };
         var rows = await transaction.Connection!.QueryAsync<(string Value, long Count)>(new CommandDefinition(
-            $"SELECT {name} AS value, COUNT(*) AS count FROM tasks WHERE project_id = @projectId AND {name} IN @values GROUP BY {name}",
-            new { projectId, values }, transaction, cancellationToken: ct));
+            $"SELECT {name} AS value, COUNT(*) AS count FROM tasks WHERE project_id = @projectId AND {db.Dialect.InList(name, "values")} GROUP BY {name}",
+            new { projectId, values = values.ToArray() }, transaction, cancellationToken: ct));
         return rows.ToDictionary(r => r.Value, r => r.Count);
     }
 

@@ -19,9 +19,9 @@ public sealed class ProjectStatistics(Db db)
         var byType = await connection.QueryAsync<(string Key, long Count)>(new CommandDefinition(
             "SELECT task, COUNT(*) FROM tasks WHERE project_id = @projectId AND status <> 'archived' GROUP BY task ORDER BY task",
             args, cancellationToken: ct));
-        var activeArtists = await connection.ExecuteScalarAsync<long>(new CommandDefinition("""
+        var activeArtists = await connection.ExecuteScalarAsync<long>(new CommandDefinition($"""
             SELECT COUNT(DISTINCT artist) FROM tasks
-            WHERE project_id = @projectId AND status <> 'archived' AND status NOT IN @done AND artist IS NOT NULL AND artist <> ''
+            WHERE project_id = @projectId AND status <> 'archived' AND NOT ({db.Dialect.InList("status", "done")}) AND artist IS NOT NULL AND artist <> ''
             """, args, cancellationToken: ct));
         var media = await connection.QuerySingleAsync<(long Count, long Bytes)>(new CommandDefinition(
             "SELECT COUNT(*), COALESCE(SUM(size_bytes), 0) FROM media WHERE project_id = @projectId", args, cancellationToken: ct));

@@ -34,11 +34,11 @@ public sealed class MemberQueries(Db db)
     /// <summary>The users named by id or email, with their current role in the project if any.</summary>
     public async Task<IReadOnlyList<Candidate>> CandidatesAsync(
         DbTransaction tx, string projectId, IReadOnlyCollection<string> ids, IReadOnlyCollection<string> emailKeys, CancellationToken ct) =>
-        (await tx.Connection!.QueryAsync<Candidate>(new CommandDefinition("""
+        (await tx.Connection!.QueryAsync<Candidate>(new CommandDefinition($"""
             SELECT u.id, u.email_key, u.email, u.display_name, u.disabled, m.role
             FROM users u LEFT JOIN project_members m ON m.user_id = u.id AND m.project_id = @projectId
-            WHERE u.id IN @ids OR u.email_key IN @emailKeys
-            """, new { projectId, ids, emailKeys }, tx, cancellationToken: ct))).ToList();
+            WHERE {db.Dialect.InList("u.id", "ids")} OR {db.Dialect.InList("u.email_key", "emailKeys")}
+            """, new { projectId, ids = ids.ToArray(), emailKeys = emailKeys.ToArray() }, tx, cancellationToken: ct))).ToList();
 
     public Task InsertAsync(DbTransaction tx, string projectId, string userId, string role, DateTime now, CancellationToken ct) =>
         tx.Connection!.ExecuteAsync(new CommandDefinition("""

@@ -1,4 +1,5 @@
 using Dapper;
+using Montu.Server.Data;
 
 namespace Montu.Server.Infrastructure.Access;
 
@@ -29,17 +30,18 @@ public sealed class ReadableProjects
 
     /// <summary>
     /// A SQL condition limiting <paramref name="column"/> to these projects, with its parameter
-    /// added to <paramref name="args"/>: <c>WHERE {readable.SqlCondition("t.project_id", args)} AND ...</c>.
+    /// added to <paramref name="args"/>:
+    /// <c>WHERE {readable.SqlCondition("t.project_id", args, db.Dialect)} AND ...</c>.
     /// An empty set gives a condition that matches nothing.
     /// </summary>
-    public string SqlCondition(string column, DynamicParameters args)
+    public string SqlCondition(string column, DynamicParameters args, SqlDialect dialect)
     {
         if (All)
         {
             return "1 = 1";
         }
 
-        args.Add("readableProjects", Ids);
-        return $"{column} IN @readableProjects";
+        args.Add("readableProjects", Ids.ToArray());
+        return dialect.InList(column, "readableProjects");
     }
 }
