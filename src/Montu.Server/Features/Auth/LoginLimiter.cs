@@ -36,7 +36,9 @@ public sealed class LoginLimiter(IOptions<RateLimitOptions> options) : IDisposab
             return null;
         }
 
-        using var account = _byEmail.AttemptAcquire(UserRules.EmailKey(email));
+        // Bounded: the key is whatever the client typed, and each distinct key holds a limiter for a while.
+        var key = UserRules.EmailKey(email);
+        using var account = _byEmail.AttemptAcquire(key.Length > 320 ? key[..320] : key);
         return account.IsAcquired ? null : Rejected(context, account, "login-email");
     }
 

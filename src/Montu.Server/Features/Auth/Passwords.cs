@@ -11,17 +11,16 @@ namespace Montu.Server.Features.Auth;
 public sealed class Passwords
 {
     private readonly PasswordHasher<Account> _hasher = new();
-    private readonly Lazy<string> _dummyHash;
+    private readonly string _dummyHash;
 
-    public Passwords(IdGenerator ids) =>
-        _dummyHash = new Lazy<string>(() => Hash(Convert.ToBase64String(ids.NewSecret(24))));
+    public Passwords(IdGenerator ids) => _dummyHash = Hash(Convert.ToBase64String(ids.NewSecret(24)));
 
     public string Hash(string password) => _hasher.HashPassword(Account.Instance, password);
 
     /// <summary>Whether <paramref name="password"/> matches; <see cref="PasswordCheck.Rehash"/> when the hash uses outdated parameters.</summary>
     public PasswordCheck Verify(string? hash, string password)
     {
-        var result = _hasher.VerifyHashedPassword(Account.Instance, hash ?? _dummyHash.Value, password);
+        var result = _hasher.VerifyHashedPassword(Account.Instance, hash ?? _dummyHash, password);
         return hash is null ? PasswordCheck.Wrong : result switch
         {
             PasswordVerificationResult.Success => PasswordCheck.Correct,

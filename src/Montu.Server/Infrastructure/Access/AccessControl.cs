@@ -62,7 +62,7 @@ public static class AccessControl
         string message;
         if (context.Features.Get<TokenRejection>() is not { } rejection)
         {
-            message = "Authentication required: send Authorization: Bearer <access token>";
+            message = "Authentication required: send an access token in the Authorization header (Bearer)";
             context.Response.Headers.WWWAuthenticate = "Bearer";
         }
         else
