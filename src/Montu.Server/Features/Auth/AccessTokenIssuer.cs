@@ -4,8 +4,8 @@ using Montu.Server.Infrastructure;
 
 namespace Montu.Server.Features.Auth;
 
-/// <summary>A signed access token and when it stops working.</summary>
-public sealed record IssuedAccessToken(string Token, string TokenId, DateTimeOffset ExpiresAt, int ExpiresInSeconds);
+/// <summary>A signed access token and how many seconds it lives.</summary>
+public sealed record IssuedAccessToken(string Token, int ExpiresInSeconds);
 
 /// <summary>Signs access tokens with the newest key: RS256, <c>kid</c> in the header, the claims <see cref="TokenValidator"/> requires.</summary>
 public sealed class AccessTokenIssuer(SigningKeys keys, IdGenerator ids, IOptions<AuthOptions> options, TimeProvider time)
@@ -34,6 +34,6 @@ public sealed class AccessTokenIssuer(SigningKeys keys, IdGenerator ids, IOption
                 claims.WriteString("project_id", projectId);
             }
         });
-        return new IssuedAccessToken(token, tokenId, expires, (int)_options.AccessTokenLifetime.TotalSeconds);
+        return new IssuedAccessToken(token, (int)_options.AccessTokenLifetime.TotalSeconds);
     }
 }

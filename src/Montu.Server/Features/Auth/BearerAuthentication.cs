@@ -27,7 +27,7 @@ public sealed class BearerAuthentication(
         var result = await validator.ValidateAsync(token, Context.RequestAborted);
         if (result.Caller is not { } caller)
         {
-            Context.Features.Set(new TokenRejection(result.Failure!, result.Expired));
+            Context.Features.Set(new TokenRejection(result.Expired));
             return AuthenticateResult.Fail(result.Failure!);
         }
 

@@ -12,8 +12,6 @@ public sealed class RsaVerifier(RSAParameters publicKey) : IDisposable
 {
     private readonly ConcurrentBag<RSA> _pool = [];
 
-    public int KeySize { get; } = publicKey.Modulus!.Length * 8;
-
     public static RsaVerifier For(RSA key) => new(key.ExportParameters(includePrivateParameters: false));
 
     public bool Verify(ReadOnlySpan<byte> data, ReadOnlySpan<byte> signature)

@@ -67,7 +67,7 @@ public static class AccessControl
         }
         else
         {
-            // The precise reason goes to the debug log only; clients learn just whether refreshing helps.
+            // The precise reason is logged by the authentication handler; clients learn just whether refreshing helps.
             message = rejection.Expired ? "The access token has expired; refresh it or sign in again" : "The access token is not valid";
             context.Response.Headers.WWWAuthenticate = $"Bearer error=\"invalid_token\", error_description=\"{message}\"";
         }
@@ -77,4 +77,4 @@ public static class AccessControl
 }
 
 /// <summary>Set by authentication when a token was presented but refused.</summary>
-public sealed record TokenRejection(string Reason, bool Expired);
+public sealed record TokenRejection(bool Expired);

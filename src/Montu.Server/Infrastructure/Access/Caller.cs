@@ -4,7 +4,9 @@ namespace Montu.Server.Infrastructure.Access;
 
 /// <summary>
 /// What access checks need to know about a user, loaded once and cached
-/// (<c>Features/Auth/UserAccessCache</c>): flags, project roles and the tokens ended early.
+/// (<c>Features/Auth/UserAccessCache</c>): flags, project roles and the tokens ended early. Email
+/// and display name let handlers of <see cref="ProjectPermission.WriteAssigned"/> routes match
+/// the caller against an assignment.
 /// </summary>
 public sealed record UserAccess(
     string Id,

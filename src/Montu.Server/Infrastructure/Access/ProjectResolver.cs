@@ -34,8 +34,6 @@ internal readonly record struct ProjectResolution(string? ProjectId, ApiError? F
 
 public sealed class RouteValueResolver(string routeValue) : ProjectResolver
 {
-    public string RouteValue => routeValue;
-
     internal override ValueTask<ProjectResolution> ResolveAsync(HttpContext context) =>
         ValueTask.FromResult(context.Request.RouteValues[routeValue] is string { Length: > 0 } id
             ? new ProjectResolution(id, null)
@@ -45,8 +43,6 @@ public sealed class RouteValueResolver(string routeValue) : ProjectResolver
 public sealed class LookupResolver(string routeValue, string resource, Func<IServiceProvider, string, CancellationToken, Task<string?>> lookup)
     : ProjectResolver
 {
-    public string RouteValue => routeValue;
-
     internal override async ValueTask<ProjectResolution> ResolveAsync(HttpContext context)
     {
         var id = context.Request.RouteValues[routeValue] as string ?? "";

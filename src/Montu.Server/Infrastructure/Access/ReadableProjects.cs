@@ -26,8 +26,6 @@ public sealed class ReadableProjects
 
     public static ReadableProjects Only(IReadOnlyCollection<string> ids) => new(false, ids);
 
-    public bool Contains(string projectId) => All || Ids.Contains(projectId);
-
     /// <summary>
     /// A SQL condition limiting <paramref name="column"/> to these projects, with its parameter
     /// added to <paramref name="args"/>:
