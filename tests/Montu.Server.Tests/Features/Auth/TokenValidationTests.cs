@@ -124,6 +124,14 @@ public sealed class TokenValidationTests(TestApp app) : IClassFixture<TestApp>
     }
 
     [Fact]
+    public async Task A_token_in_the_query_string_is_ignored_outside_websocket_upgrades()
+    {
+        var user = await app.CreateUser();
+
+        await (await app.Anonymous().GetAsync($"/api/v1/auth/me?token={user.Tokens.AccessToken}")).ExpectError(HttpStatusCode.Unauthorized, "UNAUTHORIZED");
+    }
+
+    [Fact]
     public async Task A_bad_token_on_a_public_route_is_ignored()
     {
         var client = app.WithToken("not-a-token");
