@@ -1,10 +1,13 @@
 using Dapper;
 using Montu.Server.Data;
+using Montu.Server.Features.Auth;
 using Montu.Server.Features.Demo;
 using Montu.Server.Features.Monitoring;
 using Montu.Server.Features.Projects;
 using Montu.Server.Features.Tasks;
+using Montu.Server.Features.Users;
 using Montu.Server.Infrastructure;
+using Montu.Server.Infrastructure.Access;
 using Montu.Server.Infrastructure.Errors;
 using Montu.Server.Infrastructure.OpenApi;
 using Montu.Server.Infrastructure.WireFormat;
@@ -28,20 +31,34 @@ builder.Services.ConfigureHttpJsonOptions(o => WireJson.Configure(o.SerializerOp
 builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
 builder.Services.AddSystemMonitoring();
 builder.Services.AddMontuOpenApi();
+builder.Services.AddMontuCors(builder.Configuration);
+builder.AddMontuAuth();
 
 var app = builder.Build();
 await app.Services.GetRequiredService<Migrator>().MigrateAsync(app.Lifetime.ApplicationStopping);
 await app.SeedDemoIfRequestedAsync();
 
+// After demo seeding: in demo mode the demo admin is the first admin.
+await AdminBootstrap.EnsureAdminAsync(app.Services, app.Lifetime.ApplicationStopping);
+
 app.UseRequestMetrics();
 app.UseRequestIds();
 app.UseLegacyShape();
 app.UseErrorEnvelope();
+app.UseSecurityHeaders();
+app.UseMontuCors();
+app.UseAuthentication();
+app.UseRateLimiter();
+app.UseAccessControl();
 
 var api = app.MapGroup("/api/v1").AddEndpointFilter<LegacyShapeFilter>();
+api.MapAuthApi();
+api.MapUsersApi();
 api.MapProjectsApi();
+api.MapProjectMembersApi();
 api.MapTasksApi();
 api.MapSystemApi(app);
+app.MapJwks();
 app.MapApiDocs();
 
 await app.RunAsync();

@@ -7,6 +7,11 @@ public static class Builders
 
     public static string NewProjectId(string prefix = "P") => $"{prefix}{Interlocked.Increment(ref _counter):D4}";
 
+    public static string NewEmail() => $"user{Interlocked.Increment(ref _counter):D4}.{Guid.NewGuid().ToString("N")[..6]}@studio.test";
+
+    /// <summary>A unique password, so a test can search bodies, logs and events for it.</summary>
+    public static string NewPassword() => "pw-" + Guid.NewGuid().ToString("N");
+
     /// <summary>The v2.0 example project (SWA's configuration) under a new id, camelCase.</summary>
     public static Dictionary<string, object?> Project(string id) => new()
     {

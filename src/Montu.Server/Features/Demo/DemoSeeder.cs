@@ -1,6 +1,7 @@
 using System.Data.Common;
 using System.Text.Json;
 using Montu.Server.Data;
+using Montu.Server.Features.Auth;
 using Montu.Server.Features.Projects;
 using Montu.Server.Features.Tasks;
 using Montu.Server.Infrastructure.Errors;
@@ -113,6 +114,7 @@ public static class DemoSeeding
         if (DemoSeeder.IsRequested(app.Configuration))
         {
             await app.Services.GetRequiredService<DemoSeeder>().SeedAsync(app.Lifetime.ApplicationStopping);
+            await DemoUsers.SeedAsync(app.Services, app.Lifetime.ApplicationStopping);
         }
     }
 }

@@ -1,6 +1,7 @@
 using System.Data.Common;
 using Dapper;
 using Montu.Server.Data;
+using Montu.Server.Infrastructure.Access;
 using Montu.Server.Infrastructure.WireFormat;
 
 namespace Montu.Server.Features.Projects;
@@ -30,12 +31,12 @@ public sealed class ProjectQueries(Db db)
         await transaction.Connection!.ExecuteScalarAsync<long>(new CommandDefinition(
             "SELECT COUNT(*) FROM projects WHERE lower(id) = lower(@id)", new { id }, transaction, cancellationToken: ct)) > 0;
 
-    /// <summary>Projects ordered by id; a cursor is the last id sent. One row beyond the page tells whether more follow.</summary>
+    /// <summary>The <paramref name="readable"/> projects matching the filters, ordered by id; a cursor is the last id sent. One row beyond the page tells whether more follow.</summary>
     public async Task<(IReadOnlyList<Project> Items, long Total, bool HasMore)> ListAsync(
-        ProjectFilters filters, PageRequest page, string? afterId, CancellationToken ct)
+        ProjectFilters filters, ReadableProjects readable, PageRequest page, string? afterId, CancellationToken ct)
     {
-        var where = new List<string>();
         var args = new DynamicParameters();
+        var where = new List<string> { readable.SqlCondition("id", args, db.Dialect) };
         if (filters.Status is not null)
         {
             where.Add("status = @status");

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Montu.Server.Data;
 using Montu.Server.Infrastructure;
+using Montu.Server.Infrastructure.Access;
 using Montu.Server.Infrastructure.Errors;
 using Montu.Server.Infrastructure.WireFormat;
 
@@ -14,22 +15,22 @@ public static class ProjectsApi
     public static void MapProjectsApi(this RouteGroupBuilder api)
     {
         var group = api.MapGroup("/projects").WithTags("Projects");
-        group.MapGet("/", ListProjects).WithName("ListProjects")
-            .WithSummary("List projects").ProducesErrors(400);
-        group.MapGet("/{projectId}", GetProject).WithName("GetProject")
-            .WithSummary("Get a project's configuration").ProducesErrors(404);
-        group.MapPost("/", CreateProject).WithName("CreateProject")
-            .WithSummary("Create a project").ProducesErrors(400, 409, 415);
-        group.MapPatch("/{projectId}", UpdateProject).WithName("UpdateProject")
-            .WithSummary("Update a project (partial)").ProducesErrors(400, 404, 415, 422);
-        group.MapPut("/{projectId}", UpdateProject).WithName("ReplaceProject")
-            .WithSummary("Update a project (partial, as PATCH; kept for v2.0 clients)").ProducesErrors(400, 404, 415, 422);
-        group.MapDelete("/{projectId}", ArchiveProject).WithName("ArchiveProject")
-            .WithSummary("Archive a project (soft delete)").ProducesErrors(404);
-        group.MapPost("/{projectId}/restore", RestoreProject).WithName("RestoreProject")
-            .WithSummary("Restore an archived project").ProducesErrors(404, 422);
-        group.MapGet("/{projectId}/stats", GetProjectStats).WithName("GetProjectStats")
-            .WithSummary("Task, media and artist counts of a project").ProducesErrors(404);
+        group.MapGet("/", ListProjects).WithName("ListProjects").RequireSignedIn()
+            .WithSummary("List the projects the caller can read").ProducesErrors(400, 401);
+        group.MapGet("/{projectId}", GetProject).WithName("GetProject").RequireProject(ProjectPermission.Read)
+            .WithSummary("Get a project's configuration").ProducesErrors(401, 404);
+        group.MapPost("/", CreateProject).WithName("CreateProject").RequireServerAdmin()
+            .WithSummary("Create a project (server admins)").ProducesErrors(400, 401, 403, 409, 415);
+        group.MapPatch("/{projectId}", UpdateProject).WithName("UpdateProject").RequireProject(ProjectPermission.Admin)
+            .WithSummary("Update a project (partial)").ProducesErrors(400, 401, 403, 404, 415, 422);
+        group.MapPut("/{projectId}", UpdateProject).WithName("ReplaceProject").RequireProject(ProjectPermission.Admin)
+            .WithSummary("Update a project (partial, as PATCH; kept for v2.0 clients)").ProducesErrors(400, 401, 403, 404, 415, 422);
+        group.MapDelete("/{projectId}", ArchiveProject).WithName("ArchiveProject").RequireProject(ProjectPermission.Admin)
+            .WithSummary("Archive a project (soft delete)").ProducesErrors(401, 403, 404);
+        group.MapPost("/{projectId}/restore", RestoreProject).WithName("RestoreProject").RequireProject(ProjectPermission.Admin)
+            .WithSummary("Restore an archived project").ProducesErrors(401, 403, 404, 422);
+        group.MapGet("/{projectId}/stats", GetProjectStats).WithName("GetProjectStats").RequireProject(ProjectPermission.Read)
+            .WithSummary("Task, media and artist counts of a project").ProducesErrors(401, 404);
     }
 
     public sealed record ListQuery(
@@ -41,7 +42,7 @@ public static class ProjectsApi
         [property: FromQuery(Name = "include_archived"), Description("Also list archived projects")] string? IncludeArchived);
 
     private static async Task<Results<Ok<ListEnvelope<Project, ProjectFilters>>, ApiError>> ListProjects(
-        [AsParameters] ListQuery query, ProjectQueries projects, CancellationToken ct)
+        [AsParameters] ListQuery query, ProjectQueries projects, Caller caller, CancellationToken ct)
     {
         var problems = new ValidationProblems();
         var page = PageRequest.Parse(query.Page, query.PageSize, query.Cursor, problems);
@@ -60,7 +61,7 @@ public static class ProjectsApi
             return problems.ToError();
         }
 
-        var (items, total, hasMore) = await projects.ListAsync(filters, page, afterId, ct);
+        var (items, total, hasMore) = await projects.ListAsync(filters, ProjectAccess.Readable(caller), page, afterId, ct);
         var next = hasMore ? Cursor.Encode(items[^1].Id) : null;
         return TypedResults.Ok(new ListEnvelope<Project, ProjectFilters>(
             items, total, page.Page, page.PageSize, PageRequest.TotalPages(total, page.PageSize), next, filters)

@@ -1,8 +1,9 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Montu.Server.Infrastructure;
+// Not "...Features.System": that namespace would shadow the framework's System in every feature.
+using Montu.Server.Infrastructure.Access;
 using Montu.Server.Infrastructure.WireFormat;
 
-// Not "...Features.System": that namespace would shadow the framework's System in every feature.
 namespace Montu.Server.Features.Monitoring;
 
 public static class SystemApi
@@ -25,15 +26,15 @@ public static class SystemApi
     /// <summary>Maps <c>/health</c> at the root, where load balancers expect it, and the rest under the API group.</summary>
     public static void MapSystemApi(this RouteGroupBuilder api, IEndpointRouteBuilder root)
     {
-        root.MapGet("/health", GetHealth).WithName("GetHealth").WithTags("System")
+        root.MapGet("/health", GetHealth).WithName("GetHealth").WithTags("System").AllowAnonymous()
             .WithSummary(HealthSummary).WithDescription(HealthDescription)
             .Produces<HealthReport>(StatusCodes.Status503ServiceUnavailable)
             .AddEndpointFilter<LegacyShapeFilter>();
         var group = api.MapGroup("").WithTags("System");
-        group.MapGet("/health", GetHealth).WithName("GetApiHealth")
+        group.MapGet("/health", GetHealth).WithName("GetApiHealth").AllowAnonymous()
             .WithSummary(HealthSummary).WithDescription(HealthDescription)
             .Produces<HealthReport>(StatusCodes.Status503ServiceUnavailable);
-        group.MapGet("/stats", GetStats).WithName("GetSystemStats")
+        group.MapGet("/stats", GetStats).WithName("GetSystemStats").RequireServerAdmin()
             .WithSummary("Row counts, process figures and request figures of the last five minutes")
             .WithDescription("`api.errorRatePercent` counts responses with status 500 or above; 4xx are client mistakes.");
     }

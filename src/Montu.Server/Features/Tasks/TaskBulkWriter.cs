@@ -20,7 +20,7 @@ public sealed class TaskBulkWriter(Db db, TaskQueries tasks, ProjectQueries proj
     private delegate ItemOutcome Change(StoredTask current, Project project, DateTime now);
 
     /// <summary><c>PATCH /tasks/bulk-update</c> (v2.1): each item carries its own updates.</summary>
-    public async Task<(BulkResult? Result, ApiError? Error)> UpdateEachAsync(IReadOnlyList<BulkUpdateItem?> items, string? userId, CancellationToken ct)
+    public async Task<(BulkResult? Result, ApiError? Error)> UpdateEachAsync(IReadOnlyList<BulkUpdateItem?> items, TaskGuard guard, CancellationToken ct)
     {
         var problems = new ValidationProblems();
         CheckSize(items.Count, "body", problems);
@@ -46,13 +46,13 @@ public sealed class TaskBulkWriter(Db db, TaskQueries tasks, ProjectQueries proj
 
             var itemProblems = new ValidationProblems();
             var input = TaskInput.Parse(updates, TaskInputKind.Patch, itemProblems);
-            return itemProblems.Any ? itemProblems.ToError() : Patch(current, project, input, now);
+            return itemProblems.Any ? itemProblems.ToError() : Patch(current, project, input, now, guard);
         }))).ToList();
-        return (await RunAsync(changes, "bulk_update", userId, ct), null);
+        return (await RunAsync(changes, "bulk_update", guard.UserId, ct), null);
     }
 
     /// <summary><c>POST /tasks/bulk</c> (v2.0): one operation and one <c>data</c> object for every task.</summary>
-    public async Task<(BulkResult? Result, ApiError? Error)> OperateAsync(BulkOperationRequest request, string? userId, CancellationToken ct)
+    public async Task<(BulkResult? Result, ApiError? Error)> OperateAsync(BulkOperationRequest request, TaskGuard guard, CancellationToken ct)
     {
         var problems = new ValidationProblems();
         if (request.TaskIds is null)
@@ -85,9 +85,11 @@ public sealed class TaskBulkWriter(Db db, TaskQueries tasks, ProjectQueries proj
             return (null, problems.ToError());
         }
 
-        Change change = input is null ? Archive : (current, project, now) => Patch(current, project, input, now);
+        Change change = input is null
+            ? (current, _, now) => Archive(current, now, guard)
+            : (current, project, now) => Patch(current, project, input, now, guard);
         var changes = request.TaskIds!.Distinct(StringComparer.Ordinal).Select(id => (id, change)).ToList();
-        return (await RunAsync(changes, operation!, userId, ct), null);
+        return (await RunAsync(changes, operation!, guard.UserId, ct), null);
     }
 
     private static TaskInput? ReadData(JsonElement? data, string operation, ValidationProblems problems)
@@ -113,9 +115,9 @@ public sealed class TaskBulkWriter(Db db, TaskQueries tasks, ProjectQueries proj
         return input;
     }
 
-    private static ItemOutcome Patch(StoredTask current, Project project, TaskInput input, DateTime now)
+    private static ItemOutcome Patch(StoredTask current, Project project, TaskInput input, DateTime now, TaskGuard guard)
     {
-        if (TaskWriter.CheckEditable(current, project) is { } refused)
+        if ((guard.MayEdit(current.Task) ?? TaskWriter.CheckEditable(current, project)) is { } refused)
         {
             return refused;
         }
@@ -126,10 +128,16 @@ public sealed class TaskBulkWriter(Db db, TaskQueries tasks, ProjectQueries proj
             return problems.ToError();
         }
 
+        if (guard.MayApply(current.Task, updated) is { } forbidden)
+        {
+            return forbidden;
+        }
+
         return ReferenceEquals(updated, current.Task) ? current : current with { Task = updated };
     }
 
-    private static ItemOutcome Archive(StoredTask current, Project project, DateTime now) => TaskChanges.Archive(current, now);
+    private static ItemOutcome Archive(StoredTask current, DateTime now, TaskGuard guard) =>
+        guard.MayArchive(current.Task) is { } denied ? denied : TaskChanges.Archive(current, now);
 
     private static void CheckSize(int count, string field, ValidationProblems problems)
     {

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Dapper;
 using Montu.Server.Data;
 using Montu.Server.Features.Projects;
+using Montu.Server.Infrastructure.Access;
 using Montu.Server.Infrastructure.WireFormat;
 
 namespace Montu.Server.Features.Tasks;
@@ -26,6 +27,13 @@ public sealed class TaskQueries(Db db)
 
     /// <summary>Dapper sends a list as one array parameter to PostgreSQL and expands it for SQLite.</summary>
     private string IdIn => db.Dialect.In("id", "ids");
+
+    /// <summary>The project a task belongs to, for access checks; null when there is no such task.</summary>
+    public async Task<string?> ProjectIdOfAsync(string id, CancellationToken ct)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        return await connection.ExecuteScalarAsync<string?>(new CommandDefinition("SELECT project_id FROM tasks WHERE id = @id", new { id }, cancellationToken: ct));
+    }
 
     public async Task<TaskItem?> FindAsync(string id, CancellationToken ct)
     {
@@ -86,10 +94,11 @@ public sealed class TaskQueries(Db db)
     /// so <c>HasMore</c> is exact and the last page carries no cursor.
     /// </summary>
     public async Task<(IReadOnlyList<StoredTask> Items, long Total, bool HasMore)> ListAsync(
-        TaskFilters filters, TaskSort sort, PageRequest page, TaskCursor? after, CancellationToken ct)
+        TaskFilters filters, ReadableProjects readable, TaskSort sort, PageRequest page, TaskCursor? after, CancellationToken ct)
     {
         var args = new DynamicParameters();
         var where = Where(filters, args);
+        where.Add(readable.SqlCondition("project_id", args, db.Dialect));
         var filter = where.Count == 0 ? "" : "WHERE " + string.Join(" AND ", where);
         if (after is not null)
         {

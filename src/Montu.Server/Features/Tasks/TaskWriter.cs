@@ -78,12 +78,12 @@ public sealed class TaskWriter(Db db, TaskQueries tasks, ProjectQueries projects
     }
 
     /// <summary>PATCH and PUT: only the fields sent change; unknown keys land in <c>customFields</c>.</summary>
-    public Task<TaskOutcome> UpdateAsync(string id, JsonElement body, string? userId, CancellationToken ct) =>
-        ChangeAsync(id, body, TaskInputKind.Patch, userId, ct);
+    public Task<TaskOutcome> UpdateAsync(string id, JsonElement body, TaskGuard guard, CancellationToken ct) =>
+        ChangeAsync(id, body, TaskInputKind.Patch, guard, ct);
 
     /// <summary><c>POST /tasks/{id}/add-field</c>: every key of the body is merged into <c>customFields</c>.</summary>
-    public Task<TaskOutcome> AddFieldsAsync(string id, JsonElement body, string? userId, CancellationToken ct) =>
-        ChangeAsync(id, body, TaskInputKind.AddField, userId, ct);
+    public Task<TaskOutcome> AddFieldsAsync(string id, JsonElement body, TaskGuard guard, CancellationToken ct) =>
+        ChangeAsync(id, body, TaskInputKind.AddField, guard, ct);
 
     public Task<TaskOutcome> ArchiveAsync(string id, string? userId, CancellationToken ct) =>
         db.InTransactionAsync<TaskOutcome>(async tx =>
@@ -143,7 +143,7 @@ public sealed class TaskWriter(Db db, TaskQueries tasks, ProjectQueries projects
 
     public static ApiError NotFound(string id) => ApiError.NotFound($"Task '{id}' not found");
 
-    private async Task<TaskOutcome> ChangeAsync(string id, JsonElement body, TaskInputKind kind, string? userId, CancellationToken ct)
+    private async Task<TaskOutcome> ChangeAsync(string id, JsonElement body, TaskInputKind kind, TaskGuard guard, CancellationToken ct)
     {
         var problems = new ValidationProblems();
         var input = TaskInput.Parse(body, kind, problems);
@@ -159,6 +159,11 @@ public sealed class TaskWriter(Db db, TaskQueries tasks, ProjectQueries projects
                 return NotFound(id);
             }
 
+            if (guard.MayEdit(current.Task) is { } denied)
+            {
+                return denied;
+            }
+
             var project = (await projects.FindAsync(tx.Connection!, current.Task.ProjectId, ct, tx))!;
             if (CheckEditable(current, project) is { } refused)
             {
@@ -170,6 +175,11 @@ public sealed class TaskWriter(Db db, TaskQueries tasks, ProjectQueries projects
                 return problems.ToError();
             }
 
+            if (guard.MayApply(current.Task, updated) is { } forbidden)
+            {
+                return forbidden;
+            }
+
             if (ReferenceEquals(updated, current.Task))
             {
                 return updated;
@@ -177,7 +187,7 @@ public sealed class TaskWriter(Db db, TaskQueries tasks, ProjectQueries projects
 
             await tasks.UpdateAsync(tx, current with { Task = updated }, project, ct);
             await events.AppendAsync(tx, new NewEvent("task_updated", project.Id, "task", id,
-                new { taskId = id, changes = TaskChanges.Diff(current.Task, updated) }, userId), ct);
+                new { taskId = id, changes = TaskChanges.Diff(current.Task, updated) }, guard.UserId), ct);
             return updated;
         }, ct);
     }

@@ -1,8 +1,7 @@
-using System.Security.Claims;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.OpenApi;
-using Montu.Server.Infrastructure;
+using Montu.Server.Infrastructure.Access;
 using Montu.Server.Infrastructure.Errors;
 using Montu.Server.Infrastructure.WireFormat;
 
@@ -13,32 +12,36 @@ public static class TasksApi
     public static void MapTasksApi(this RouteGroupBuilder api)
     {
         var group = api.MapGroup("/tasks").WithTags("Tasks");
-        group.MapGet("/", ListTasks).WithName("ListTasks")
-            .WithSummary("List tasks: filters, sort, page or cursor").ProducesErrors(400);
-        group.MapGet("/{taskId}", GetTask).WithName("GetTask")
-            .WithSummary("Get a task").ProducesErrors(404);
-        group.MapPost("/", CreateTask).WithName("CreateTask")
+        group.MapGet("/", ListTasks).WithName("ListTasks").RequireSignedIn()
+            .WithSummary("List tasks of the projects you can read: filters, sort, page or cursor").ProducesErrors(400, 401);
+        group.MapGet("/{taskId}", GetTask).WithName("GetTask").RequireProject(ProjectPermission.Read, resolvedBy: TaskProject)
+            .WithSummary("Get a task").ProducesErrors(401, 404);
+        group.MapPost("/", CreateTask).WithName("CreateTask").RequireProject(ProjectPermission.Write, resolvedBy: ProjectResolver.FromBodyField("projectId"))
             .WithSummary("Create a task; unknown keys become custom fields")
-            .DocumentsBody<TaskCreateDoc>().ProducesErrors(400, 409, 415, 422);
-        group.MapPatch("/bulk-update", BulkUpdate).WithName("BulkUpdateTasks")
+            .DocumentsBody<TaskCreateDoc>().ProducesErrors(400, 401, 403, 404, 409, 415, 422);
+        group.MapPatch("/bulk-update", BulkUpdate).WithName("BulkUpdateTasks").RequireSignedIn()
             .WithSummary("Update many tasks, each with its own changes (v2.1); answers {successful, failed, errors, updatedTasks}")
-            .ProducesErrors(400, 415);
-        group.MapPost("/bulk", BulkOperation).WithName("BulkOperateTasks")
-            .WithSummary("Apply update_status, assign, update or archive to many tasks (v2.0)").ProducesErrors(400, 415);
-        group.MapPatch("/{taskId}", UpdateTask).WithName("UpdateTask")
+            .ProducesErrors(400, 401, 415);
+        group.MapPost("/bulk", BulkOperation).WithName("BulkOperateTasks").RequireSignedIn()
+            .WithSummary("Apply update_status, assign, update or archive to many tasks (v2.0)").ProducesErrors(400, 401, 415);
+        group.MapPatch("/{taskId}", UpdateTask).WithName("UpdateTask").RequireProject(ProjectPermission.WriteAssigned, resolvedBy: TaskProject)
             .WithSummary("Update a task (partial); unknown keys are stored into customFields")
-            .DocumentsBody<TaskPatchDoc>().ProducesErrors(400, 404, 415, 422);
-        group.MapPut("/{taskId}", UpdateTask).WithName("ReplaceTask")
+            .DocumentsBody<TaskPatchDoc>().ProducesErrors(400, 401, 403, 404, 415, 422);
+        group.MapPut("/{taskId}", UpdateTask).WithName("ReplaceTask").RequireProject(ProjectPermission.WriteAssigned, resolvedBy: TaskProject)
             .WithSummary("Update a task (partial, as PATCH; kept for v2.0 clients)")
-            .DocumentsBody<TaskPatchDoc>().ProducesErrors(400, 404, 415, 422);
-        group.MapDelete("/{taskId}", ArchiveTask).WithName("ArchiveTask")
-            .WithSummary("Archive a task (soft delete); its status is kept for restore").ProducesErrors(404);
-        group.MapPost("/{taskId}/restore", RestoreTask).WithName("RestoreTask")
-            .WithSummary("Restore an archived task to the status it had").ProducesErrors(404, 422);
-        group.MapPost("/{taskId}/add-field", AddFields).WithName("AddTaskFields")
+            .DocumentsBody<TaskPatchDoc>().ProducesErrors(400, 401, 403, 404, 415, 422);
+        group.MapDelete("/{taskId}", ArchiveTask).WithName("ArchiveTask").RequireProject(ProjectPermission.Write, resolvedBy: TaskProject)
+            .WithSummary("Archive a task (soft delete); its status is kept for restore").ProducesErrors(401, 403, 404);
+        group.MapPost("/{taskId}/restore", RestoreTask).WithName("RestoreTask").RequireProject(ProjectPermission.Write, resolvedBy: TaskProject)
+            .WithSummary("Restore an archived task to the status it had").ProducesErrors(401, 403, 404, 422);
+        group.MapPost("/{taskId}/add-field", AddFields).WithName("AddTaskFields").RequireProject(ProjectPermission.WriteAssigned, resolvedBy: TaskProject)
             .WithSummary("Merge the body's keys into the task's customFields (null removes a key)")
-            .DocumentsBody<Dictionary<string, JsonElement>>().ProducesErrors(400, 404, 415, 422);
+            .DocumentsBody<Dictionary<string, JsonElement>>().ProducesErrors(400, 401, 403, 404, 415, 422);
     }
+
+    /// <summary>A task's project never changes, so the route's access check can look it up by task id.</summary>
+    private static readonly ProjectResolver TaskProject =
+        ProjectResolver.FromLookup<TaskQueries>("taskId", "Task", (tasks, id, ct) => tasks.ProjectIdOfAsync(id, ct));
 
     /// <summary>
     /// Task bodies bind as <see cref="JsonElement"/> so unknown keys can become custom fields;
@@ -56,7 +59,7 @@ public static class TasksApi
         });
 
     private static async Task<Results<Ok<ListEnvelope<TaskItem, TaskFilters>>, ApiError>> ListTasks(
-        [AsParameters] TaskListQuery query, TaskQueries tasks, CancellationToken ct)
+        [AsParameters] TaskListQuery query, TaskQueries tasks, Caller caller, CancellationToken ct)
     {
         var problems = new ValidationProblems();
         var page = PageRequest.Parse(query.Page, query.PageSize, query.Cursor, problems);
@@ -68,7 +71,7 @@ public static class TasksApi
             return problems.ToError();
         }
 
-        var (items, total, hasMore) = await tasks.ListAsync(filters, sort, page, after, ct);
+        var (items, total, hasMore) = await tasks.ListAsync(filters, ProjectAccess.Readable(caller), sort, page, after, ct);
         var next = hasMore ? sort.CursorAfter(items[^1]) : null;
         return TypedResults.Ok(new ListEnvelope<TaskItem, TaskFilters>(
             items.Select(t => t.Task).ToList(), total, page.Page, page.PageSize, PageRequest.TotalPages(total, page.PageSize), next, filters)
@@ -79,35 +82,35 @@ public static class TasksApi
         await tasks.FindAsync(taskId, ct) is { } task ? TypedResults.Ok(task) : TaskWriter.NotFound(taskId);
 
     private static async Task<Results<Created<TaskItem>, ApiError>> CreateTask(
-        JsonElement body, TaskWriter writer, ClaimsPrincipal user, CancellationToken ct)
+        JsonElement body, TaskWriter writer, Caller caller, CancellationToken ct)
     {
-        var outcome = await writer.CreateAsync(body, user.UserId(), ct);
+        var outcome = await writer.CreateAsync(body, caller.UserId, ct);
         return outcome.Error is { } error ? error : TypedResults.Created($"/api/v1/tasks/{outcome.Task!.Id}", outcome.Task);
     }
 
     private static async Task<Results<Ok<TaskItem>, ApiError>> UpdateTask(
-        string taskId, JsonElement body, TaskWriter writer, ClaimsPrincipal user, CancellationToken ct) =>
-        Answer(await writer.UpdateAsync(taskId, body, user.UserId(), ct));
+        string taskId, JsonElement body, TaskWriter writer, Caller caller, CancellationToken ct) =>
+        Answer(await writer.UpdateAsync(taskId, body, new TaskGuard(caller), ct));
 
     private static async Task<Results<Ok<TaskItem>, ApiError>> AddFields(
-        string taskId, JsonElement body, TaskWriter writer, ClaimsPrincipal user, CancellationToken ct) =>
-        Answer(await writer.AddFieldsAsync(taskId, body, user.UserId(), ct));
+        string taskId, JsonElement body, TaskWriter writer, Caller caller, CancellationToken ct) =>
+        Answer(await writer.AddFieldsAsync(taskId, body, new TaskGuard(caller), ct));
 
     private static async Task<Results<Ok<TaskItem>, ApiError>> ArchiveTask(
-        string taskId, TaskWriter writer, ClaimsPrincipal user, CancellationToken ct) =>
-        Answer(await writer.ArchiveAsync(taskId, user.UserId(), ct));
+        string taskId, TaskWriter writer, Caller caller, CancellationToken ct) =>
+        Answer(await writer.ArchiveAsync(taskId, caller.UserId, ct));
 
     private static async Task<Results<Ok<TaskItem>, ApiError>> RestoreTask(
-        string taskId, TaskWriter writer, ClaimsPrincipal user, CancellationToken ct) =>
-        Answer(await writer.RestoreAsync(taskId, user.UserId(), ct));
+        string taskId, TaskWriter writer, Caller caller, CancellationToken ct) =>
+        Answer(await writer.RestoreAsync(taskId, caller.UserId, ct));
 
     private static async Task<Results<Ok<BulkResult>, ApiError>> BulkUpdate(
-        List<BulkUpdateItem?> items, TaskBulkWriter bulk, ClaimsPrincipal user, CancellationToken ct) =>
-        Answer(await bulk.UpdateEachAsync(items, user.UserId(), ct));
+        List<BulkUpdateItem?> items, TaskBulkWriter bulk, Caller caller, CancellationToken ct) =>
+        Answer(await bulk.UpdateEachAsync(items, new TaskGuard(caller), ct));
 
     private static async Task<Results<Ok<BulkResult>, ApiError>> BulkOperation(
-        BulkOperationRequest request, TaskBulkWriter bulk, ClaimsPrincipal user, CancellationToken ct) =>
-        Answer(await bulk.OperateAsync(request, user.UserId(), ct));
+        BulkOperationRequest request, TaskBulkWriter bulk, Caller caller, CancellationToken ct) =>
+        Answer(await bulk.OperateAsync(request, new TaskGuard(caller), ct));
 
     private static Results<Ok<TaskItem>, ApiError> Answer(TaskOutcome outcome) =>
         outcome.Error is { } error ? error : TypedResults.Ok(outcome.Task!);

@@ -21,6 +21,10 @@ public sealed class ApiError(int status, string message, IReadOnlyList<FieldErro
     public static ApiError Validation(IReadOnlyList<FieldError> details) =>
         new(400, details.Count == 1 ? details[0].Message : "The request has invalid fields", details);
 
+    public static ApiError Unauthorized(string message) => new(401, message);
+
+    public static ApiError Forbidden(string message, params FieldError[] details) => new(403, message, details);
+
     public static ApiError NotFound(string message) => new(404, message);
 
     public static ApiError Conflict(string message, params FieldError[] details) => new(409, message, details);

@@ -23,6 +23,7 @@ public static class ApiDocs
 
     public static IServiceCollection AddMontuOpenApi(this IServiceCollection services) => services.AddOpenApi(options =>
     {
+        options.AddBearerSecurity();
         options.AddDocumentTransformer((document, _, _) =>
         {
             document.Info = new OpenApiInfo { Title = "Montu API", Version = BuildInfo.Version, Description = Description };
@@ -51,7 +52,7 @@ public static class ApiDocs
 
     public static void MapApiDocs(this WebApplication app)
     {
-        app.MapOpenApi("/openapi/{documentName}.json");
+        app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
         app.UseSwaggerUI(options =>
         {
             options.RoutePrefix = "docs";

@@ -1,0 +1,45 @@
+using Montu.Server.Features.Users;
+
+namespace Montu.Server.Features.Auth;
+
+/// <summary>Body of <c>POST /auth/login</c>. <c>projectId</c> chooses the project whose permissions the response reports.</summary>
+public sealed record LoginRequest
+{
+    public string? Email { get; init; }
+
+    public string? Password { get; init; }
+
+    public string? ProjectId { get; init; }
+}
+
+/// <summary>Body of <c>POST /auth/refresh</c>.</summary>
+public sealed record RefreshRequest
+{
+    public string? RefreshToken { get; init; }
+}
+
+/// <summary>
+/// The answer to login and refresh (CONTRACT.md §Authentication and access). <c>role</c> adds
+/// the member's project role to the spec's coarse <c>permissions</c>.
+/// </summary>
+public sealed record TokenResponse(
+    string AccessToken,
+    string TokenType,
+    int ExpiresIn,
+    string RefreshToken,
+    string UserId,
+    string? ProjectId,
+    IReadOnlyList<string> Permissions,
+    string? Role);
+
+/// <summary><c>GET /auth/me</c>: the v2.0 user shape, plus the project role and the server-admin flag.</summary>
+public sealed record CurrentUser(
+    string UserId,
+    string Email,
+    string DisplayName,
+    string? ProjectId,
+    string? Role,
+    IReadOnlyList<string> Permissions,
+    bool IsAdmin,
+    UserProfile Profile,
+    DateTime? LastLogin);

@@ -1,0 +1,80 @@
+using Montu.Server.Infrastructure.Errors;
+
+namespace Montu.Server.Infrastructure.Access;
+
+/// <summary>
+/// Enforces each endpoint's declared <see cref="AccessRule"/> after authentication and before
+/// the endpoint binds its parameters: no or invalid token → 401, a project the caller cannot
+/// read → 404, a permission they lack → 403; only then does validation run. Endpoints that
+/// declare nothing still require a valid token (fail closed).
+/// </summary>
+public static class AccessControl
+{
+    public static void UseAccessControl(this WebApplication app) => app.Use(EnforceAsync);
+
+    private static async Task EnforceAsync(HttpContext context, RequestDelegate next)
+    {
+        if (context.GetEndpoint() is not { } endpoint)
+        {
+            await next(context);
+            return;
+        }
+
+        var rule = Access.Declared(endpoint) ?? SignedInRule.Instance;
+        if (rule is PublicRule)
+        {
+            await next(context);
+            return;
+        }
+
+        if (context.Features.Get<Caller>() is not { } caller)
+        {
+            await UnauthorizedAsync(context);
+            return;
+        }
+
+        var refusal = rule switch
+        {
+            ServerAdminRule when !caller.IsServerAdmin => ApiError.Forbidden("Only server administrators may do this"),
+            SelfOrServerAdminRule self when !caller.IsServerAdmin && context.Request.RouteValues[self.RouteValue] as string != caller.UserId =>
+                ApiError.NotFound($"User '{context.Request.RouteValues[self.RouteValue]}' not found"),
+            ProjectRule project => await CheckProjectAsync(context, caller, project),
+            _ => null,
+        };
+        if (refusal is not null)
+        {
+            await refusal.ExecuteAsync(context);
+            return;
+        }
+
+        await next(context);
+    }
+
+    private static async Task<ApiError?> CheckProjectAsync(HttpContext context, Caller caller, ProjectRule rule)
+    {
+        var resolution = await rule.Resolver.ResolveAsync(context);
+        return resolution.Failure ?? ProjectAccess.Check(caller, resolution.ProjectId!, rule.Permission, resolution.NotFoundMessage);
+    }
+
+    /// <summary>RFC 6750: a 401 names the scheme, and says <c>invalid_token</c> when a token was sent.</summary>
+    private static Task UnauthorizedAsync(HttpContext context)
+    {
+        string message;
+        if (context.Features.Get<TokenRejection>() is not { } rejection)
+        {
+            message = "Authentication required: send an access token in the Authorization header (Bearer)";
+            context.Response.Headers.WWWAuthenticate = "Bearer";
+        }
+        else
+        {
+            // The precise reason is logged by the authentication handler; clients learn just whether refreshing helps.
+            message = rejection.Expired ? "The access token has expired; refresh it or sign in again" : "The access token is not valid";
+            context.Response.Headers.WWWAuthenticate = $"Bearer error=\"invalid_token\", error_description=\"{message}\"";
+        }
+
+        return ApiError.Unauthorized(message).ExecuteAsync(context);
+    }
+}
+
+/// <summary>Set by authentication when a token was presented but refused.</summary>
+public sealed record TokenRejection(bool Expired);

@@ -1,0 +1,76 @@
+using System.Globalization;
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.Options;
+using Montu.Server.Infrastructure.Access;
+using Montu.Server.Infrastructure.Errors;
+
+namespace Montu.Server.Infrastructure;
+
+/// <summary>Configuration section <c>RateLimits</c>. A permit limit of 0 turns that limit off.</summary>
+public sealed class RateLimitOptions
+{
+    /// <summary>Sign-in attempts, counted per client IP and, separately, per email.</summary>
+    public WindowLimit Login { get; set; } = new() { PermitLimit = 10, WindowSeconds = 60 };
+
+    /// <summary>
+    /// Requests per signed-in user. Generous: a pipeline script publishing a sequence is one user.
+    /// Load tests that reuse one token should raise or disable it.
+    /// </summary>
+    public WindowLimit Api { get; set; } = new() { PermitLimit = 10_000, WindowSeconds = 60 };
+}
+
+public sealed class WindowLimit
+{
+    public int PermitLimit { get; set; }
+
+    public double WindowSeconds { get; set; }
+
+    public TimeSpan Window => TimeSpan.FromSeconds(WindowSeconds);
+
+    public FixedWindowRateLimiterOptions ToLimiterOptions() => new()
+    {
+        PermitLimit = PermitLimit,
+        Window = Window,
+        QueueLimit = 0,
+        AutoReplenishment = true,
+    };
+}
+
+/// <summary>The per-user API limit (the framework's rate limiter) and the 429 answer every limit gives.</summary>
+public static class RateLimits
+{
+    public static void AddMontuRateLimits(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.Configure<RateLimitOptions>(configuration.GetSection("RateLimits"));
+        services.AddRateLimiter(_ => { });
+        services.AddOptions<RateLimiterOptions>().Configure<IOptions<RateLimitOptions>>((limiter, limits) =>
+        {
+            var api = limits.Value.Api;
+            // Partitioned by the authenticated user; anonymous requests only reach public routes or get 401.
+            limiter.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
+                api.PermitLimit > 0 && context.Features.Get<Caller>() is { } caller
+                    ? RateLimitPartition.GetFixedWindowLimiter(caller.UserId, _ => api.ToLimiterOptions())
+                    : RateLimitPartition.GetNoLimiter(""));
+            limiter.OnRejected = (rejected, _) =>
+            {
+                rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter);
+                return new ValueTask(Reject(rejected.HttpContext, "api", api, retryAfter).ExecuteAsync(rejected.HttpContext));
+            };
+        });
+    }
+
+    /// <summary>
+    /// The 429 error, after setting <c>Retry-After</c> and the IETF <c>RateLimit-Policy</c> and
+    /// <c>RateLimit</c> headers (draft-ietf-httpapi-ratelimit-headers) on the response.
+    /// </summary>
+    public static ApiError Reject(HttpContext context, string policy, WindowLimit limit, TimeSpan retryAfter)
+    {
+        var seconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+        var headers = context.Response.Headers;
+        headers.RetryAfter = seconds;
+        headers["RateLimit-Policy"] = $"\"{policy}\";q={limit.PermitLimit};w={Math.Ceiling(limit.WindowSeconds)}";
+        headers["RateLimit"] = $"\"{policy}\";r=0;t={seconds}";
+        return new ApiError(StatusCodes.Status429TooManyRequests, $"Too many requests; retry in {seconds} second(s)");
+    }
+}

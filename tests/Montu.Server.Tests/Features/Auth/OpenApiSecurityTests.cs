@@ -1,0 +1,23 @@
+using System.Net;
+
+namespace Montu.Server.Tests.Features.Auth;
+
+public sealed class OpenApiSecurityTests(TestApp app) : IClassFixture<TestApp>
+{
+    [Fact]
+    public async Task The_document_declares_the_bearer_scheme_and_which_operations_need_it()
+    {
+        var document = await (await app.Anonymous().GetAsync("/openapi/v1.json")).Expect(HttpStatusCode.OK);
+
+        var scheme = document.GetProperty("components").GetProperty("securitySchemes").GetProperty("bearer");
+        Assert.Equal("http", scheme.Str("type"));
+        Assert.Equal("bearer", scheme.Str("scheme"));
+        Assert.Equal("JWT", scheme.Str("bearerFormat"));
+        var paths = document.GetProperty("paths");
+        Assert.False(paths.GetProperty("/api/v1/auth/login").GetProperty("post").TryGetProperty("security", out _));
+        Assert.False(paths.GetProperty("/.well-known/jwks.json").GetProperty("get").TryGetProperty("security", out _));
+        var secured = paths.GetProperty("/api/v1/projects").GetProperty("get").GetProperty("security");
+        Assert.True(Assert.Single(secured.EnumerateArray()).TryGetProperty("bearer", out _));
+        Assert.True(paths.GetProperty("/api/v1/projects/{projectId}/users").GetProperty("post").TryGetProperty("security", out _));
+    }
+}
