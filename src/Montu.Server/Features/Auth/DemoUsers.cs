@@ -8,7 +8,7 @@ namespace Montu.Server.Features.Auth;
 /// <summary>
 /// With <c>--demo</c> or <c>MONTU_DEMO=1</c>: one user per role family, all with
 /// <see cref="Password"/>, members of the demo project <c>SWA</c> when it exists. Seeded once:
-/// a user that already exists is left as it is. The credentials are listed in docs/demo-users.md.
+/// a user that already exists is left as it is. The credentials are listed in the README.
 /// </summary>
 public static class DemoUsers
 {
@@ -57,7 +57,7 @@ public static class DemoUsers
         if (seeded > 0)
         {
             services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(DemoUsers))
-                .LogInformation("Seeded {Count} demo users (docs/demo-users.md){Membership}", seeded, demoProject ? $", members of {DemoProjectId}" : "");
+                .LogInformation("Seeded {Count} demo users (password in the README){Membership}", seeded, demoProject ? $", members of {DemoProjectId}" : "");
         }
     }
 }
