@@ -21,10 +21,15 @@ public static class BaselineServer
         builder.WebHost.ConfigureKestrel(k => k.AddServerHeader = false);
         builder.WebHost.UseUrls($"http://{Environment.GetEnvironmentVariable("API_HOST")}:{Environment.GetEnvironmentVariable("API_PORT")}");
         var app = builder.Build();
-        app.MapGet("/health", () => "ok");
         app.Run(async context =>
         {
             var request = context.Request;
+            if (request.Path == "/health")
+            {
+                await context.Response.WriteAsync("ok");
+                return;
+            }
+
             var exact = Key(request.Method, request.Path + request.QueryString);
             var wildcard = Key(request.Method, request.Path.Value![..(request.Path.Value!.LastIndexOf('/') + 1)] + "*");
             if (!answers.TryGetValue(exact, out var answer) && !answers.TryGetValue(wildcard, out answer))

@@ -18,10 +18,11 @@ public sealed record BenchOptions
 
     public int Connections { get; init; } = 50;
 
-    /// <summary>Seconds of load per measured run; each scenario alternates real and baseline runs.</summary>
-    public double RunSeconds => Quick ? 0.6 : 2;
+    /// <summary>Whole seconds of load per measured run (wrk takes no fractions); real and baseline runs alternate.</summary>
+    public int RunSeconds => Quick ? 1 : 2;
 
-    public double WarmupSeconds => Quick ? 0.3 : 1;
+    /// <summary>Load before measuring, per server; quick runs rely on the capture requests to have warmed the code.</summary>
+    public int WarmupSeconds => Quick ? 0 : 1;
 
     public int Pairs => Quick ? 1 : 3;
 

@@ -73,7 +73,7 @@ public sealed class ShowSeeder(HttpClient api, string engine, string connectionS
         }
 
         await transaction.CommitAsync();
-        await connection.ExecuteAsync("ANALYZE");
+        await connection.ExecuteAsync("ANALYZE tasks");
     }
 
     private async Task CopyIntoPostgresAsync(IEnumerable<TaskRow> rows)
@@ -94,7 +94,7 @@ public sealed class ShowSeeder(HttpClient api, string engine, string connectionS
             await copy.CompleteAsync();
         }
 
-        await connection.ExecuteAsync("ANALYZE");
+        await connection.ExecuteAsync("ANALYZE tasks");
     }
 
     private static Task WriteAsync(NpgsqlBinaryImporter copy, object? value) => value switch

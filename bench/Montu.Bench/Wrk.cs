@@ -10,12 +10,12 @@ public sealed record LoadResult(double RequestsPerSecond, double P50Ms, double P
 /// <summary>Runs wrk on the load core against one scenario and reads its figures.</summary>
 public static partial class Wrk
 {
-    public static async Task<LoadResult> RunAsync(string core, string baseUrl, string luaScript, int connections, double seconds)
+    public static async Task<LoadResult> RunAsync(string core, string baseUrl, string luaScript, int connections, int seconds)
     {
         var info = new ProcessStartInfo("taskset") { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var argument in new[]
                  {
-                     "-c", core, "wrk", "-t1", $"-c{connections}", $"-d{seconds.ToString(CultureInfo.InvariantCulture)}s",
+                     "-c", core, "wrk", "-t1", $"-c{connections}", $"-d{seconds}s",
                      "--latency", "--timeout", "5s", "-s", luaScript, baseUrl,
                  })
         {
