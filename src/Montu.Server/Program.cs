@@ -23,6 +23,8 @@ builder.Services.AddSingleton<EventLog>();
 builder.Services.AddSingleton<ProjectQueries>();
 builder.Services.AddSingleton<ProjectStatistics>();
 builder.Services.AddSingleton<TaskQueries>();
+builder.Services.AddSingleton<TaskCounts>();
+builder.Services.AddSingleton<TaskListing>();
 builder.Services.AddSingleton<TaskWriter>();
 builder.Services.AddSingleton<TaskBulkWriter>();
 builder.Services.AddSingleton<DemoSeeder>();
@@ -36,6 +38,7 @@ builder.AddMontuAuth();
 
 var app = builder.Build();
 await app.Services.GetRequiredService<Migrator>().MigrateAsync(app.Lifetime.ApplicationStopping);
+await app.Services.GetRequiredService<TaskQueries>().FillMissingDocumentsAsync(app.Lifetime.ApplicationStopping);
 await app.SeedDemoIfRequestedAsync();
 
 // After demo seeding: in demo mode the demo admin is the first admin.

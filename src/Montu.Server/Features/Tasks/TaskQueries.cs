@@ -3,7 +3,6 @@ using System.Text.Json;
 using Dapper;
 using Montu.Server.Data;
 using Montu.Server.Features.Projects;
-using Montu.Server.Infrastructure.Access;
 using Montu.Server.Infrastructure.WireFormat;
 
 namespace Montu.Server.Features.Tasks;
@@ -35,12 +34,11 @@ public sealed class TaskQueries(Db db)
         return await connection.ExecuteScalarAsync<string?>(new CommandDefinition("SELECT project_id FROM tasks WHERE id = @id", new { id }, cancellationToken: ct));
     }
 
-    public async Task<TaskItem?> FindAsync(string id, CancellationToken ct)
+    public async Task<TaskJson?> FindAsync(string id, CancellationToken ct)
     {
         await using var connection = await db.OpenAsync(ct);
-        var row = await connection.QuerySingleOrDefaultAsync<TaskRow>(new CommandDefinition(
-            $"SELECT {Columns} FROM tasks WHERE id = @id", new { id }, cancellationToken: ct));
-        return row?.ToStored().Task;
+        var doc = await connection.ExecuteScalarAsync<string?>(new CommandDefinition("SELECT doc FROM tasks WHERE id = @id", new { id }, cancellationToken: ct));
+        return doc is null ? null : new TaskJson(doc);
     }
 
     public async Task<StoredTask?> FindForUpdateAsync(DbTransaction transaction, string id, CancellationToken ct)
@@ -64,13 +62,13 @@ public sealed class TaskQueries(Db db)
 
     public Task InsertAsync(DbTransaction transaction, StoredTask task, Project project, CancellationToken ct) =>
         transaction.Connection!.ExecuteAsync(new CommandDefinition($"""
-            INSERT INTO tasks ({Columns}, search_text)
+            INSERT INTO tasks ({Columns}, search_text, doc)
             VALUES (@Id, @ProjectId, @Type, @Episode, @Sequence, @Shot, @Asset, @Task, @Artist, @Status, @StatusBeforeArchive,
                     @Priority, @PriorityRank, @Milestone, @MilestoneNote, @FrameStart, @FrameEnd, @StartTime, @Deadline,
                     @EstimatedDurationHours, @ActualTimeLogged, {Json("Versions")}, @CurrentVersion, @PublishedVersion,
                     @FileExtension, @MasterFile, @WorkingFilePath, @RenderOutputPath, @MediaFilePath, @CacheFilePath, @Filename,
                     @EpisodeClean, @SequenceClean, @ShotClean, @Description, {Json("CustomFields")}, @CreatedBy, @CreatedAt,
-                    @UpdatedAt, @SearchText)
+                    @UpdatedAt, @SearchText, @Doc)
             """, TaskRow.From(task, project), transaction, cancellationToken: ct));
 
     /// <summary>Writes every column but the id, project and creation: they never change.</summary>
@@ -85,83 +83,37 @@ public sealed class TaskQueries(Db db)
                 working_file_path = @WorkingFilePath, render_output_path = @RenderOutputPath, media_file_path = @MediaFilePath,
                 cache_file_path = @CacheFilePath, filename = @Filename, episode_clean = @EpisodeClean,
                 sequence_clean = @SequenceClean, shot_clean = @ShotClean, description = @Description,
-                custom_fields = {Json("CustomFields")}, search_text = @SearchText, updated_at = @UpdatedAt
+                custom_fields = {Json("CustomFields")}, search_text = @SearchText, updated_at = @UpdatedAt, doc = @Doc
             WHERE id = @Id
             """, TaskRow.From(task, project), transaction, cancellationToken: ct));
 
     /// <summary>
-    /// One page of tasks and the total matching the filters. One row more than the page is read
-    /// so <c>HasMore</c> is exact and the last page carries no cursor.
+    /// Writes the <c>doc</c> of tasks that have none (rows from before migration 0003, or put in by
+    /// a bulk loader), a batch at a time. Returns how many it wrote.
     /// </summary>
-    public async Task<(IReadOnlyList<StoredTask> Items, long Total, bool HasMore)> ListAsync(
-        TaskFilters filters, ReadableProjects readable, TaskSort sort, PageRequest page, TaskCursor? after, CancellationToken ct)
+    public async Task<int> FillMissingDocumentsAsync(CancellationToken ct)
     {
-        var args = new DynamicParameters();
-        var where = Where(filters, args);
-        where.Add(readable.SqlCondition("project_id", args, db.Dialect));
-        var filter = where.Count == 0 ? "" : "WHERE " + string.Join(" AND ", where);
-        if (after is not null)
+        var written = 0;
+        while (true)
         {
-            where.Add(sort.Keyset(after, args));
-        }
-
-        var pageFilter = where.Count == 0 ? "" : "WHERE " + string.Join(" AND ", where);
-        args.Add("limit", page.PageSize + 1);
-        args.Add("offset", after is null ? page.Offset : 0);
-
-        await using var connection = await db.OpenAsync(ct);
-        var total = await connection.ExecuteScalarAsync<long>(new CommandDefinition($"SELECT COUNT(*) FROM tasks {filter}", args, cancellationToken: ct));
-        var rows = (await connection.QueryAsync<TaskRow>(new CommandDefinition(
-            $"SELECT {Columns} FROM tasks {pageFilter} ORDER BY {sort.OrderBy} LIMIT @limit OFFSET @offset", args, cancellationToken: ct))).ToList();
-        var hasMore = rows.Count > page.PageSize;
-        return (rows.Take(page.PageSize).Select(r => r.ToStored()).ToList(), total, hasMore);
-    }
-
-    private static List<string> Where(TaskFilters filters, DynamicParameters args)
-    {
-        var where = new List<string>();
-        void Equal(string column, string name, object? value)
-        {
-            if (value is not null)
+            var batch = await db.InTransactionAsync(async tx =>
             {
-                where.Add($"{column} = @{name}");
-                args.Add(name, value);
+                var rows = (await tx.Connection!.QueryAsync<TaskRow>(new CommandDefinition(
+                    $"SELECT {Columns} FROM tasks WHERE doc IS NULL ORDER BY id LIMIT 1000", transaction: tx, cancellationToken: ct))).ToList();
+                foreach (var row in rows)
+                {
+                    await tx.Connection!.ExecuteAsync(new CommandDefinition(
+                        "UPDATE tasks SET doc = @doc WHERE id = @id", new { doc = TaskJson.From(row.ToStored().Task).Json, id = row.Id }, tx, cancellationToken: ct));
+                }
+
+                return rows.Count;
+            }, ct);
+            written += batch;
+            if (batch == 0)
+            {
+                return written;
             }
         }
-
-        void Compare(string condition, string name, DateTime? value)
-        {
-            if (value is not null)
-            {
-                where.Add(condition);
-                args.Add(name, value);
-            }
-        }
-
-        Equal("project_id", "projectId", filters.ProjectId);
-        Equal("episode", "episode", filters.Episode);
-        Equal("sequence", "sequence", filters.Sequence);
-        Equal("shot", "shot", filters.Shot);
-        Equal("task", "taskType", filters.TaskType);
-        Equal("artist", "artist", filters.Artist);
-        Equal("status", "status", filters.Status);
-        Equal("priority", "priority", filters.Priority);
-        Equal("milestone", "milestone", filters.Milestone);
-        if (filters.Status is null && filters.IncludeArchived != true)
-        {
-            where.Add($"status <> '{TaskRules.Archived}'");
-        }
-
-        if (filters.Search is not null)
-        {
-            where.Add(@"search_text LIKE @search ESCAPE '\'");
-            args.Add("search", Like.Contains(filters.Search));
-        }
-
-        Compare("deadline < @deadlineBefore", "deadlineBefore", filters.DeadlineBefore);
-        Compare("deadline > @deadlineAfter", "deadlineAfter", filters.DeadlineAfter);
-        Compare("updated_at >= @updatedSince", "updatedSince", filters.UpdatedSince);
-        return where;
     }
 
     private string Json(string parameter) => db.Dialect.Json(parameter);
@@ -242,6 +194,8 @@ public sealed class TaskQueries(Db db)
 
         public string SearchText { get; init; } = "";
 
+        public string Doc { get; init; } = "";
+
         public string? CreatedBy { get; init; }
 
         public DateTime CreatedAt { get; init; }
@@ -290,6 +244,7 @@ public sealed class TaskQueries(Db db)
                 Description = t.Description,
                 CustomFields = StorageJson.Write(t.CustomFields),
                 SearchText = TaskRules.SearchText(t),
+                Doc = TaskJson.From(t).Json,
                 CreatedBy = t.CreatedBy,
                 CreatedAt = t.CreatedAt,
                 UpdatedAt = t.UpdatedAt,

@@ -23,6 +23,9 @@ public sealed record TaskSort(string Field, bool Descending)
 
     private string Column => Field == Priority ? "priority_rank" : Field;
 
+    /// <summary>The column a page selects beside each task, so the cursor can continue after the last one.</summary>
+    public string SortColumn => Column;
+
     private string Direction => Descending ? "DESC" : "ASC";
 
     private string After => Descending ? "<" : ">";
@@ -59,19 +62,24 @@ public sealed record TaskSort(string Field, bool Descending)
         return Field == Deadline ? $"({beyond} OR deadline IS NULL)" : beyond;
     }
 
-    /// <summary>The cursor that continues after <paramref name="last"/>.</summary>
-    public string CursorAfter(StoredTask last)
+    /// <summary>
+    /// The cursor that continues after <paramref name="last"/>, from the value of <see cref="SortColumn"/>
+    /// as the database returned it (SQLite: text timestamps; PostgreSQL: timestamps; a rank).
+    /// </summary>
+    public string CursorAfter(ListedTask last)
     {
-        var task = last.Task;
         var value = Field switch
         {
-            "created_at" => Timestamp(task.CreatedAt),
-            "updated_at" => Timestamp(task.UpdatedAt),
-            Priority => last.PriorityRank.ToString(CultureInfo.InvariantCulture),
-            Deadline => task.Deadline is { } deadline ? Timestamp(deadline) : null,
-            _ => null,
+            Id => null,
+            Priority => Convert.ToInt64(last.SortValue, CultureInfo.InvariantCulture).ToString(CultureInfo.InvariantCulture),
+            _ => last.SortValue switch
+            {
+                null => null,
+                DateTime time => Timestamp(DateTime.SpecifyKind(time, DateTimeKind.Utc)),
+                var text => Timestamp(DateTime.Parse((string)text, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal)),
+            },
         };
-        return Cursor.Encode(new TaskCursor(Field, Order, value, task.Id));
+        return Cursor.Encode(new TaskCursor(Field, Order, value, last.Id));
     }
 
     /// <summary>A cursor continues only the order it was made for; with another it would skip or repeat rows.</summary>

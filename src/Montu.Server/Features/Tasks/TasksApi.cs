@@ -13,9 +13,10 @@ public static class TasksApi
     {
         var group = api.MapGroup("/tasks").WithTags("Tasks");
         group.MapGet("/", ListTasks).WithName("ListTasks").RequireSignedIn()
-            .WithSummary("List tasks of the projects you can read: filters, sort, page or cursor").ProducesErrors(400, 401);
+            .WithSummary("List tasks of the projects you can read: filters, sort, page or cursor").ProducesErrors(400, 401)
+            .DocumentsResponse<ListEnvelope<TaskItem, TaskFilters>>();
         group.MapGet("/{taskId}", GetTask).WithName("GetTask").RequireProject(ProjectPermission.Read, resolvedBy: TaskProject)
-            .WithSummary("Get a task").ProducesErrors(401, 404);
+            .WithSummary("Get a task").ProducesErrors(401, 404).DocumentsResponse<TaskItem>();
         group.MapPost("/", CreateTask).WithName("CreateTask").RequireProject(ProjectPermission.Write, resolvedBy: ProjectResolver.FromBodyField("projectId"))
             .WithSummary("Create a task; unknown keys become custom fields")
             .DocumentsBody<TaskCreateDoc>().ProducesErrors(400, 401, 403, 404, 409, 415, 422);
@@ -58,8 +59,20 @@ public static class TasksApi
             };
         });
 
-    private static async Task<Results<Ok<ListEnvelope<TaskItem, TaskFilters>>, ApiError>> ListTasks(
-        [AsParameters] TaskListQuery query, TaskQueries tasks, Caller caller, CancellationToken ct)
+    /// <summary>Reads answer with stored task JSON (<see cref="TaskJson"/>); the document shows the <typeparamref name="T"/> schema it has.</summary>
+    private static RouteHandlerBuilder DocumentsResponse<T>(this RouteHandlerBuilder builder) =>
+        builder.AddOpenApiOperationTransformer(async (operation, context, ct) =>
+        {
+            var schema = await context.GetOrCreateSchemaAsync(typeof(T), cancellationToken: ct);
+            operation.Responses!["200"] = new OpenApiResponse
+            {
+                Description = "OK",
+                Content = new Dictionary<string, OpenApiMediaType> { ["application/json"] = new() { Schema = schema } },
+            };
+        });
+
+    private static async Task<Results<Ok<ListEnvelope<TaskJson, TaskFilters>>, ApiError>> ListTasks(
+        [AsParameters] TaskListQuery query, TaskListing listing, Caller caller, CancellationToken ct)
     {
         var problems = new ValidationProblems();
         var page = PageRequest.Parse(query.Page, query.PageSize, query.Cursor, problems);
@@ -71,14 +84,14 @@ public static class TasksApi
             return problems.ToError();
         }
 
-        var (items, total, hasMore) = await tasks.ListAsync(filters, ProjectAccess.Readable(caller), sort, page, after, ct);
+        var (items, total, hasMore) = await listing.ListAsync(filters, ProjectAccess.Readable(caller), sort, page, after, ct);
         var next = hasMore ? sort.CursorAfter(items[^1]) : null;
-        return TypedResults.Ok(new ListEnvelope<TaskItem, TaskFilters>(
+        return TypedResults.Ok(new ListEnvelope<TaskJson, TaskFilters>(
             items.Select(t => t.Task).ToList(), total, page.Page, page.PageSize, PageRequest.TotalPages(total, page.PageSize), next, filters)
         { LegacyItemsKey = "tasks" });
     }
 
-    private static async Task<Results<Ok<TaskItem>, ApiError>> GetTask(string taskId, TaskQueries tasks, CancellationToken ct) =>
+    private static async Task<Results<Ok<TaskJson>, ApiError>> GetTask(string taskId, TaskQueries tasks, CancellationToken ct) =>
         await tasks.FindAsync(taskId, ct) is { } task ? TypedResults.Ok(task) : TaskWriter.NotFound(taskId);
 
     private static async Task<Results<Created<TaskItem>, ApiError>> CreateTask(

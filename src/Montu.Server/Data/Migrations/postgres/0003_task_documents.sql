@@ -1,0 +1,5 @@
+-- Each task's wire JSON, rewritten with every change to the row, so lists and reads send it
+-- as it is instead of mapping forty columns per task. Rows from before this migration are
+-- filled in at start-up (TaskDocuments.BackfillAsync). text, not jsonb: the bytes are sent
+-- unchanged, and jsonb would reorder keys.
+ALTER TABLE tasks ADD COLUMN doc text;

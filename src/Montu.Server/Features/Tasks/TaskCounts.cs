@@ -1,0 +1,53 @@
+using System.Collections.Concurrent;
+using System.Data.Common;
+using System.Globalization;
+using Dapper;
+
+namespace Montu.Server.Features.Tasks;
+
+/// <summary>
+/// Totals of task lists, remembered per filter and reused while the event log stands still: every
+/// change to a task appends an event in its own transaction, so an unchanged latest sequence
+/// number (of the project, or of the whole log for lists across projects) means an unchanged
+/// total, on every instance sharing the database. Counting 100k rows per page request is what
+/// made deep shows slow; checking the sequence is one index lookup.
+/// </summary>
+public sealed class TaskCounts
+{
+    private const int MaxEntries = 10_000;
+    private readonly ConcurrentDictionary<string, (long Seq, long Count)> _counts = new(StringComparer.Ordinal);
+
+    /// <summary>The number of tasks matching <paramref name="where"/>; <paramref name="args"/> holds only its parameters.</summary>
+    public async Task<long> CountAsync(DbConnection connection, string where, DynamicParameters args, string? projectId, CancellationToken ct)
+    {
+        var key = Key(where, args);
+        var seq = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            projectId is null ? "SELECT COALESCE(MAX(seq), 0) FROM events" : "SELECT COALESCE(MAX(seq), 0) FROM events WHERE project_id = @projectId",
+            new { projectId }, cancellationToken: ct));
+        if (_counts.TryGetValue(key, out var known) && known.Seq == seq)
+        {
+            return known.Count;
+        }
+
+        var count = await connection.ExecuteScalarAsync<long>(new CommandDefinition($"SELECT COUNT(*) FROM tasks {where}", args, cancellationToken: ct));
+        if (_counts.Count >= MaxEntries)
+        {
+            _counts.Clear();
+        }
+
+        _counts[key] = (seq, count);
+        return count;
+    }
+
+    private static string Key(string where, DynamicParameters args) =>
+        where + "\u001f" + string.Join('\u001f', args.ParameterNames.Select(name => name + "=" + Format(args.Get<object?>(name))));
+
+    private static string Format(object? value) => value switch
+    {
+        null => "\u0000",
+        DateTime time => time.ToString("O", CultureInfo.InvariantCulture),
+        string[] items => string.Join('\u001e', items),
+        IFormattable formattable => formattable.ToString(null, CultureInfo.InvariantCulture),
+        _ => value.ToString() ?? "",
+    };
+}

@@ -1,0 +1,94 @@
+using Dapper;
+using Montu.Server.Data;
+using Montu.Server.Infrastructure.Access;
+using Montu.Server.Infrastructure.WireFormat;
+
+namespace Montu.Server.Features.Tasks;
+
+/// <summary>One task of a list page: its stored JSON and the position the next page starts after.</summary>
+public sealed record ListedTask(string Id, TaskJson Task, object? SortValue);
+
+/// <summary>
+/// The task list: filters and readable projects become one WHERE clause on indexed columns, the
+/// page is read as stored documents (one column per task), and the total comes from
+/// <see cref="TaskCounts"/>.
+/// </summary>
+public sealed class TaskListing(Db db, TaskCounts counts)
+{
+    /// <summary>
+    /// One page of tasks and the total matching the filters. One row more than the page is read
+    /// so <c>HasMore</c> is exact and the last page carries no cursor.
+    /// </summary>
+    public async Task<(IReadOnlyList<ListedTask> Items, long Total, bool HasMore)> ListAsync(
+        TaskFilters filters, ReadableProjects readable, TaskSort sort, PageRequest page, TaskCursor? after, CancellationToken ct)
+    {
+        var args = new DynamicParameters();
+        var where = Where(filters, args);
+        where.Add(readable.SqlCondition("project_id", args, db.Dialect));
+        var filter = "WHERE " + string.Join(" AND ", where);
+
+        await using var connection = await db.OpenAsync(ct);
+        var total = await counts.CountAsync(connection, filter, args, filters.ProjectId, ct);
+
+        if (after is not null)
+        {
+            where.Add(sort.Keyset(after, args));
+        }
+
+        args.Add("limit", page.PageSize + 1);
+        args.Add("offset", after is null ? page.Offset : 0);
+        var rows = (await connection.QueryAsync<(string Id, string Doc, object? SortValue)>(new CommandDefinition(
+            $"SELECT id, doc, {sort.SortColumn} FROM tasks WHERE {string.Join(" AND ", where)} ORDER BY {sort.OrderBy} LIMIT @limit OFFSET @offset",
+            args, cancellationToken: ct))).ToList();
+        var items = rows.Take(page.PageSize).Select(r => new ListedTask(r.Id, new TaskJson(r.Doc), r.SortValue)).ToList();
+        return (items, total, rows.Count > page.PageSize);
+    }
+
+    private static List<string> Where(TaskFilters filters, DynamicParameters args)
+    {
+        var where = new List<string>();
+        void Equal(string column, string name, object? value)
+        {
+            if (value is not null)
+            {
+                where.Add($"{column} = @{name}");
+                args.Add(name, value);
+            }
+        }
+
+        void Compare(string condition, string name, DateTime? value)
+        {
+            if (value is not null)
+            {
+                where.Add(condition);
+                args.Add(name, value);
+            }
+        }
+
+        Equal("project_id", "projectId", filters.ProjectId);
+        Equal("episode", "episode", filters.Episode);
+        Equal("sequence", "sequence", filters.Sequence);
+        Equal("shot", "shot", filters.Shot);
+        Equal("task", "taskType", filters.TaskType);
+        Equal("artist", "artist", filters.Artist);
+        Equal("status", "status", filters.Status);
+        Equal("priority", "priority", filters.Priority);
+        Equal("milestone", "milestone", filters.Milestone);
+        if (filters.Status is null && filters.IncludeArchived != true)
+        {
+            where.Add($"status <> '{TaskRules.Archived}'");
+        }
+
+        if (filters.Search is not null)
+        {
+            where.Add(@"search_text LIKE @search ESCAPE '\'");
+            args.Add("search", Like.Contains(filters.Search));
+        }
+
+        Compare("deadline < @deadlineBefore", "deadlineBefore", filters.DeadlineBefore);
+        Compare("deadline > @deadlineAfter", "deadlineAfter", filters.DeadlineAfter);
+        Compare("updated_at >= @updatedSince", "updatedSince", filters.UpdatedSince);
+        return where;
+    }
+
+}

@@ -1,0 +1,67 @@
+using System.Net;
+using Dapper;
+using Microsoft.Extensions.DependencyInjection;
+using Montu.Server.Features.Tasks;
+
+namespace Montu.Server.Tests.Features.Tasks;
+
+public sealed class TaskReadModelTests(TestApp app) : IClassFixture<TestApp>
+{
+    private readonly HttpClient _client = app.Client;
+
+    [Fact]
+    public async Task Totals_follow_every_change_to_the_filtered_tasks()
+    {
+        var projectId = await _client.CreateProject();
+        var query = $"project_id={projectId}&status=in_progress";
+        await _client.CreateTask(TaskBuilders.NamedTask(projectId, $"{projectId}_a", ("status", "in_progress")));
+        Assert.Equal(1, (await _client.ListTasks(query)).GetProperty("total").GetInt64());
+
+        await _client.CreateTask(TaskBuilders.NamedTask(projectId, $"{projectId}_b", ("status", "in_progress")));
+        Assert.Equal(2, (await _client.ListTasks(query)).GetProperty("total").GetInt64());
+
+        await (await _client.PatchJson($"/api/v1/tasks/{projectId}_a", new { status = "completed" })).Expect(HttpStatusCode.OK);
+        Assert.Equal(1, (await _client.ListTasks(query)).GetProperty("total").GetInt64());
+
+        await (await _client.PostJson("/api/v1/tasks/bulk", new { taskIds = new[] { $"{projectId}_a" }, operation = "update_status", data = new { status = "in_progress" } }))
+            .Expect(HttpStatusCode.OK);
+        Assert.Equal(2, (await _client.ListTasks(query)).GetProperty("total").GetInt64());
+
+        await (await _client.DeleteAsync($"/api/v1/tasks/{projectId}_b")).Expect(HttpStatusCode.OK);
+        Assert.Equal(1, (await _client.ListTasks(query)).GetProperty("total").GetInt64());
+        Assert.Equal(1, (await _client.ListTasks("status=in_progress&search=" + projectId)).GetProperty("total").GetInt64());
+    }
+
+    [Fact]
+    public async Task Reads_send_the_stored_document_of_the_latest_write()
+    {
+        var projectId = await _client.CreateProject();
+        var id = (await _client.CreateTask(TaskBuilders.NamedTask(projectId, $"{projectId}_doc", ("Odd Key", "kept")))).Str("id");
+
+        var patched = await (await _client.PatchJson($"/api/v1/tasks/{id}", new { artist = "ana", frameRange = new { start = 1001, end = 1100 } }))
+            .Expect(HttpStatusCode.OK);
+        var read = await _client.GetTask(id);
+        var listed = (await _client.ListTasks($"project_id={projectId}")).GetProperty("items")[0];
+
+        Assert.Equal(patched.GetRawText(), read.GetRawText());
+        Assert.Equal(patched.GetRawText(), listed.GetRawText());
+        Assert.Equal("kept", read.GetProperty("customFields").Str("Odd Key"));
+    }
+
+    [Fact]
+    public async Task Tasks_without_a_document_get_one_at_start_up()
+    {
+        var projectId = await _client.CreateProject();
+        var id = (await _client.CreateTask(TaskBuilders.NamedTask(projectId, $"{projectId}_old", ("artist", "bo")))).Str("id");
+        var before = await _client.GetTask(id);
+        await using (var connection = await app.Db.OpenAsync(CancellationToken.None))
+        {
+            await connection.ExecuteAsync("UPDATE tasks SET doc = NULL WHERE id = @id", new { id });
+        }
+
+        var written = await app.Services.GetRequiredService<TaskQueries>().FillMissingDocumentsAsync(CancellationToken.None);
+
+        Assert.Equal(1, written);
+        Assert.Equal(before.GetRawText(), (await _client.GetTask(id)).GetRawText());
+    }
+}
