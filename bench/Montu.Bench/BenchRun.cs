@@ -22,12 +22,17 @@ public sealed class BenchRun(BenchOptions options, string engine, int size)
         var connection = await ShowSeeder.CreateDatabaseAsync(engine, _workDir, options.Postgres, databaseName);
         try
         {
-            await using var server = await ServerProcess.StartAsync(ServerCore, ["dotnet", options.ServerDll], ServerEnvironment(connection), "/health");
-            using var api = new HttpClient { BaseAddress = new Uri(server.BaseUrl), Timeout = TimeSpan.FromMinutes(2) };
-            var token = await LoginAsync(api);
-            api.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
             Console.WriteLine($"[{engine} {size}] seeding");
-            await new ShowSeeder(api, engine, connection).SeedAsync(size);
+            await using (var first = await StartServerAsync(connection))
+            {
+                using var setup = await SignedInClientAsync(first);
+                await new ShowSeeder(setup, engine, connection).CreateProjectsAsync();
+            }
+
+            await new ShowSeeder(null, engine, connection).InsertTasksAsync(size);
+            await using var server = await StartServerAsync(connection);
+            using var api = await SignedInClientAsync(server);
+            var token = api.DefaultRequestHeaders.Authorization!.Parameter!;
             var scenarios = await Scenarios.PrepareAsync(api, token);
             var manifest = await CaptureAsync(api, scenarios);
             await using var baseline = await ServerProcess.StartAsync(ServerCore, [.. BaselineCommand(), manifest], new Dictionary<string, string>(), "/health");
@@ -49,6 +54,16 @@ public sealed class BenchRun(BenchOptions options, string engine, int size)
 
             Directory.Delete(_workDir, recursive: true);
         }
+    }
+
+    private Task<ServerProcess> StartServerAsync(string connection) =>
+        ServerProcess.StartAsync(ServerCore, ["dotnet", options.ServerDll], ServerEnvironment(connection), "/health");
+
+    private async Task<HttpClient> SignedInClientAsync(ServerProcess server)
+    {
+        var api = new HttpClient { BaseAddress = new Uri(server.BaseUrl), Timeout = TimeSpan.FromMinutes(2) };
+        api.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await LoginAsync(api));
+        return api;
     }
 
     private Dictionary<string, string> ServerEnvironment(string connection) => new()
@@ -128,6 +143,13 @@ public sealed class BenchRun(BenchOptions options, string engine, int size)
         var measurement = new Measurement(engine, size, scenario, Measurement.Median(real), Measurement.Median(bare), real);
         Console.WriteLine($"[{engine} {size}] {scenario.Name}: {measurement.Real.RequestsPerSecond:0} req/s ({measurement.Ratio:P0} of baseline), p99 {measurement.Real.P99Ms:0.00} ms, errors {measurement.Real.Errors}");
         return measurement;
+    }
+
+    private async Task<LoadResult> RunAsync(ServerProcess target, string script, int seconds)
+    {
+        var result = await Wrk.RunAsync(LoadCore, target.BaseUrl, script, options.Connections, seconds);
+        await target.DrainAsync();
+        return result;
     }
 
     private static string[] BaselineCommand()

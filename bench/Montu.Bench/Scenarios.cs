@@ -23,10 +23,10 @@ public static class Scenarios
             Get("list_filtered", List + "&status=in_progress&artist=" + ShowData.Artist(7), token),
             Get("list_search", List + "&search=sh0250", token),
             Get("list_last_page_cursor", List + "&cursor=" + Uri.EscapeDataString(lastCursor), token),
-            Get("list_last_page_offset", List + "&page=" + totalPages, token) with { Contrast = true },
             Get("task_get", "/api/v1/tasks/" + ids[25], token) with { IsList = false },
             Patch(ids, token),
             Get("project_stats", $"/api/v1/projects/{ShowSeeder.BigProject}/stats", token) with { IsList = false },
+            Get("list_last_page_offset", List + "&page=" + totalPages, token) with { Contrast = true },
         ];
     }
 

@@ -14,6 +14,17 @@ public sealed record NewEvent(string Type, string? ProjectId, string EntityType,
 /// </summary>
 public sealed class EventLog(Db db, TimeProvider time)
 {
+    /// <summary>
+    /// The sequence number of the latest event of <paramref name="projectId"/> (of any project when
+    /// null). Every change appends an event when it commits, in commit order, so while this number
+    /// stands still nothing the project holds has changed: caches of derived figures use it as
+    /// their version, and stay right across instances.
+    /// </summary>
+    public static Task<long> LatestSeqAsync(DbConnection connection, string? projectId, CancellationToken ct) =>
+        connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            projectId is null ? "SELECT COALESCE(MAX(seq), 0) FROM events" : "SELECT COALESCE(MAX(seq), 0) FROM events WHERE project_id = @projectId",
+            new { projectId }, cancellationToken: ct));
+
     /// <summary>Appends the event as the last statement of the transaction and returns its sequence number.</summary>
     public async Task<long> AppendAsync(DbTransaction transaction, NewEvent change, CancellationToken ct)
     {

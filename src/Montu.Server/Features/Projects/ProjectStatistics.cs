@@ -1,17 +1,38 @@
+using System.Collections.Concurrent;
+using System.Data.Common;
 using Dapper;
 using Montu.Server.Data;
 
 namespace Montu.Server.Features.Projects;
 
-/// <summary>Counts behind <c>GET /projects/{id}/stats</c>. Archived tasks are left out of every figure.</summary>
+/// <summary>
+/// Counts behind <c>GET /projects/{id}/stats</c>. Archived tasks are left out of every figure.
+/// Grouping a large show's tasks takes a while, so the figures are kept until the project's
+/// event log moves on (<see cref="EventLog.LatestSeqAsync"/>).
+/// </summary>
 public sealed class ProjectStatistics(Db db)
 {
+    private readonly ConcurrentDictionary<string, (long Seq, ProjectStats Stats)> _computed = new(StringComparer.Ordinal);
+
     /// <summary>Statuses that count as done for the completion percentage.</summary>
     private static readonly string[] DoneStatuses = ["approved", "completed"];
 
     public async Task<ProjectStats> ComputeAsync(string projectId, CancellationToken ct)
     {
         await using var connection = await db.OpenAsync(ct);
+        var seq = await EventLog.LatestSeqAsync(connection, projectId, ct);
+        if (_computed.TryGetValue(projectId, out var known) && known.Seq == seq)
+        {
+            return known.Stats;
+        }
+
+        var stats = await ComputeAsync(connection, projectId, ct);
+        _computed[projectId] = (seq, stats);
+        return stats;
+    }
+
+    private async Task<ProjectStats> ComputeAsync(DbConnection connection, string projectId, CancellationToken ct)
+    {
         var args = new { projectId, done = DoneStatuses };
         var byStatus = await connection.QueryAsync<(string Key, long Count)>(new CommandDefinition(
             "SELECT status, COUNT(*) FROM tasks WHERE project_id = @projectId AND status <> 'archived' GROUP BY status ORDER BY status",

@@ -2,15 +2,15 @@ using System.Collections.Concurrent;
 using System.Data.Common;
 using System.Globalization;
 using Dapper;
+using Montu.Server.Data;
 
 namespace Montu.Server.Features.Tasks;
 
 /// <summary>
-/// Totals of task lists, remembered per filter and reused while the event log stands still: every
-/// change to a task appends an event in its own transaction, so an unchanged latest sequence
-/// number (of the project, or of the whole log for lists across projects) means an unchanged
-/// total, on every instance sharing the database. Counting 100k rows per page request is what
-/// made deep shows slow; checking the sequence is one index lookup.
+/// Totals of task lists, remembered per filter and reused while the event log stands still
+/// (<see cref="EventLog.LatestSeqAsync"/>: of the project, or of the whole log for lists across
+/// projects). Counting 100k rows per page request is what made deep shows slow; checking the
+/// sequence is one index lookup.
 /// </summary>
 public sealed class TaskCounts
 {
@@ -21,9 +21,7 @@ public sealed class TaskCounts
     public async Task<long> CountAsync(DbConnection connection, string where, DynamicParameters args, string? projectId, CancellationToken ct)
     {
         var key = Key(where, args);
-        var seq = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
-            projectId is null ? "SELECT COALESCE(MAX(seq), 0) FROM events" : "SELECT COALESCE(MAX(seq), 0) FROM events WHERE project_id = @projectId",
-            new { projectId }, cancellationToken: ct));
+        var seq = await EventLog.LatestSeqAsync(connection, projectId, ct);
         if (_counts.TryGetValue(key, out var known) && known.Seq == seq)
         {
             return known.Count;

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Data.Common;
 using System.Text.Json;
 using Dapper;
@@ -13,6 +14,9 @@ public sealed record StoredTask(TaskItem Task, string? StatusBeforeArchive, int 
 /// <summary>The SQL the tasks feature owns.</summary>
 public sealed class TaskQueries(Db db)
 {
+    private const int MaxRememberedTasks = 200_000;
+    private readonly ConcurrentDictionary<string, string> _projectOfTask = new(StringComparer.Ordinal);
+
     private const string Columns = """
         id, project_id, type, episode, sequence, shot, asset, task, artist, status, status_before_archive, priority,
         priority_rank, milestone, milestone_note, frame_start, frame_end, start_time, deadline, estimated_duration_hours,
@@ -27,11 +31,30 @@ public sealed class TaskQueries(Db db)
     /// <summary>Dapper sends a list as one array parameter to PostgreSQL and expands it for SQLite.</summary>
     private string IdIn => db.Dialect.In("id", "ids");
 
-    /// <summary>The project a task belongs to, for access checks; null when there is no such task.</summary>
+    /// <summary>
+    /// The project a task belongs to, for access checks; null when there is no such task. A task
+    /// never changes project, so the answer is remembered (bounded, since ids are unbounded).
+    /// </summary>
     public async Task<string?> ProjectIdOfAsync(string id, CancellationToken ct)
     {
+        if (_projectOfTask.TryGetValue(id, out var known))
+        {
+            return known;
+        }
+
         await using var connection = await db.OpenAsync(ct);
-        return await connection.ExecuteScalarAsync<string?>(new CommandDefinition("SELECT project_id FROM tasks WHERE id = @id", new { id }, cancellationToken: ct));
+        var projectId = await connection.ExecuteScalarAsync<string?>(new CommandDefinition("SELECT project_id FROM tasks WHERE id = @id", new { id }, cancellationToken: ct));
+        if (projectId is not null)
+        {
+            if (_projectOfTask.Count >= MaxRememberedTasks)
+            {
+                _projectOfTask.Clear();
+            }
+
+            _projectOfTask[id] = projectId;
+        }
+
+        return projectId;
     }
 
     public async Task<TaskJson?> FindAsync(string id, CancellationToken ct)
@@ -100,11 +123,9 @@ public sealed class TaskQueries(Db db)
             {
                 var rows = (await tx.Connection!.QueryAsync<TaskRow>(new CommandDefinition(
                     $"SELECT {Columns} FROM tasks WHERE doc IS NULL ORDER BY id LIMIT 1000", transaction: tx, cancellationToken: ct))).ToList();
-                foreach (var row in rows)
-                {
-                    await tx.Connection!.ExecuteAsync(new CommandDefinition(
-                        "UPDATE tasks SET doc = @doc WHERE id = @id", new { doc = TaskJson.From(row.ToStored().Task).Json, id = row.Id }, tx, cancellationToken: ct));
-                }
+                await tx.Connection!.ExecuteAsync(new CommandDefinition(
+                    "UPDATE tasks SET doc = @Doc WHERE id = @Id",
+                    rows.Select(row => new { Doc = TaskJson.From(row.ToStored().Task).Json, row.Id }).ToList(), tx, cancellationToken: ct));
 
                 return rows.Count;
             }, ct);
