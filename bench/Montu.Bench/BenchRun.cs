@@ -36,6 +36,12 @@ public sealed class BenchRun(BenchOptions options, string engine, int size)
             var scenarios = await Scenarios.PrepareAsync(api, token);
             var manifest = await CaptureAsync(api, scenarios);
             await using var baseline = await ServerProcess.StartAsync(ServerCore, [.. BaselineCommand(), manifest], new Dictionary<string, string>(), "/health");
+            // Tiered JIT on one core takes seconds to reach steady code: load every path once first.
+            foreach (var scenario in scenarios.Where(_ => options.WarmupSeconds > 0))
+            {
+                await RunAsync(server, await WriteScriptAsync(scenario), options.WarmupSeconds);
+            }
+
             var results = new List<Measurement>();
             foreach (var scenario in scenarios)
             {
@@ -125,8 +131,7 @@ public sealed class BenchRun(BenchOptions options, string engine, int size)
     /// <summary>Alternates real and baseline runs (A B A B …) so drift on the machine hits both alike.</summary>
     private async Task<Measurement> MeasureAsync(Scenario scenario, ServerProcess server, ServerProcess baseline)
     {
-        var script = Path.Combine(_workDir, scenario.Name + ".lua");
-        await File.WriteAllTextAsync(script, scenario.LuaScript);
+        var script = await WriteScriptAsync(scenario);
         if (options.WarmupSeconds > 0)
         {
             await Wrk.RunAsync(LoadCore, server.BaseUrl, script, options.Connections, options.WarmupSeconds);
@@ -143,6 +148,13 @@ public sealed class BenchRun(BenchOptions options, string engine, int size)
         var measurement = new Measurement(engine, size, scenario, Measurement.Median(real), Measurement.Median(bare), real);
         Console.WriteLine($"[{engine} {size}] {scenario.Name}: {measurement.Real.RequestsPerSecond:0} req/s ({measurement.Ratio:P0} of baseline), p99 {measurement.Real.P99Ms:0.00} ms, errors {measurement.Real.Errors}");
         return measurement;
+    }
+
+    private async Task<string> WriteScriptAsync(Scenario scenario)
+    {
+        var script = Path.Combine(_workDir, scenario.Name + ".lua");
+        await File.WriteAllTextAsync(script, scenario.LuaScript);
+        return script;
     }
 
     private async Task<LoadResult> RunAsync(ServerProcess target, string script, int seconds)

@@ -45,8 +45,16 @@ public sealed class ServerProcess : IAsyncDisposable
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         var server = new ServerProcess(process, port);
-        await server.WaitUntilReadyAsync(readyPath, log);
-        return server;
+        try
+        {
+            await server.WaitUntilReadyAsync(readyPath, log);
+            return server;
+        }
+        catch
+        {
+            await server.DisposeAsync();
+            throw;
+        }
     }
 
     /// <summary>

@@ -25,6 +25,7 @@ builder.Services.AddSingleton<ProjectStatistics>();
 builder.Services.AddSingleton<TaskQueries>();
 builder.Services.AddSingleton<TaskCounts>();
 builder.Services.AddSingleton<TaskListing>();
+builder.Services.AddSingleton<TaskListCache>();
 builder.Services.AddSingleton<TaskWriter>();
 builder.Services.AddSingleton<TaskBulkWriter>();
 builder.Services.AddSingleton<DemoSeeder>();

@@ -1,5 +1,3 @@
-using System.Collections.Concurrent;
-using System.Data.Common;
 using Dapper;
 using Montu.Server.Data;
 
@@ -12,27 +10,26 @@ namespace Montu.Server.Features.Projects;
 /// </summary>
 public sealed class ProjectStatistics(Db db)
 {
-    private readonly ConcurrentDictionary<string, (long Seq, ProjectStats Stats)> _computed = new(StringComparer.Ordinal);
+    private readonly VersionedCache<ProjectStats> _computed = new(maxEntries: 10_000);
 
     /// <summary>Statuses that count as done for the completion percentage.</summary>
     private static readonly string[] DoneStatuses = ["approved", "completed"];
 
     public async Task<ProjectStats> ComputeAsync(string projectId, CancellationToken ct)
     {
-        await using var connection = await db.OpenAsync(ct);
-        var seq = await EventLog.LatestSeqAsync(connection, projectId, ct);
-        if (_computed.TryGetValue(projectId, out var known) && known.Seq == seq)
+        long seq;
+        await using (var connection = await db.OpenAsync(ct))
         {
-            return known.Stats;
+            seq = await EventLog.LatestSeqAsync(connection, projectId, ct);
         }
 
-        var stats = await ComputeAsync(connection, projectId, ct);
-        _computed[projectId] = (seq, stats);
-        return stats;
+        return await _computed.GetAsync(projectId, seq, () => ComputeAsync(projectId), ct);
     }
 
-    private async Task<ProjectStats> ComputeAsync(DbConnection connection, string projectId, CancellationToken ct)
+    private async Task<ProjectStats> ComputeAsync(string projectId)
     {
+        var ct = CancellationToken.None;
+        await using var connection = await db.OpenAsync(ct);
         var args = new { projectId, done = DoneStatuses };
         var byStatus = await connection.QueryAsync<(string Key, long Count)>(new CommandDefinition(
             "SELECT status, COUNT(*) FROM tasks WHERE project_id = @projectId AND status <> 'archived' GROUP BY status ORDER BY status",

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Data.Common;
 using System.Globalization;
 using Dapper;
@@ -12,29 +11,20 @@ namespace Montu.Server.Features.Tasks;
 /// projects). Counting 100k rows per page request is what made deep shows slow; checking the
 /// sequence is one index lookup.
 /// </summary>
-public sealed class TaskCounts
+public sealed class TaskCounts(Db db)
 {
-    private const int MaxEntries = 10_000;
-    private readonly ConcurrentDictionary<string, (long Seq, long Count)> _counts = new(StringComparer.Ordinal);
+    private readonly VersionedCache<long> _counts = new(maxEntries: 10_000);
 
     /// <summary>The number of tasks matching <paramref name="where"/>; <paramref name="args"/> holds only its parameters.</summary>
     public async Task<long> CountAsync(DbConnection connection, string where, DynamicParameters args, string? projectId, CancellationToken ct)
     {
-        var key = Key(where, args);
         var seq = await EventLog.LatestSeqAsync(connection, projectId, ct);
-        if (_counts.TryGetValue(key, out var known) && known.Seq == seq)
+        var snapshot = new DynamicParameters(args);
+        return await _counts.GetAsync(Key(where, args), seq, async () =>
         {
-            return known.Count;
-        }
-
-        var count = await connection.ExecuteScalarAsync<long>(new CommandDefinition($"SELECT COUNT(*) FROM tasks {where}", args, cancellationToken: ct));
-        if (_counts.Count >= MaxEntries)
-        {
-            _counts.Clear();
-        }
-
-        _counts[key] = (seq, count);
-        return count;
+            await using var own = await db.OpenAsync(CancellationToken.None);
+            return await own.ExecuteScalarAsync<long>(new CommandDefinition($"SELECT COUNT(*) FROM tasks {where}", snapshot));
+        }, ct);
     }
 
     private static string Key(string where, DynamicParameters args) =>

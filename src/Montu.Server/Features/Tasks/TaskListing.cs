@@ -23,7 +23,7 @@ public sealed class TaskListing(Db db, TaskCounts counts)
         TaskFilters filters, ReadableProjects readable, TaskSort sort, PageRequest page, TaskCursor? after, CancellationToken ct)
     {
         var args = new DynamicParameters();
-        var where = Where(filters, args);
+        var where = Where(filters, args, db.Dialect);
         where.Add(readable.SqlCondition("project_id", args, db.Dialect));
         var filter = "WHERE " + string.Join(" AND ", where);
 
@@ -38,13 +38,13 @@ public sealed class TaskListing(Db db, TaskCounts counts)
         args.Add("limit", page.PageSize + 1);
         args.Add("offset", after is null ? page.Offset : 0);
         var rows = (await connection.QueryAsync<(string Id, string Doc, object? SortValue)>(new CommandDefinition(
-            $"SELECT id, doc, {sort.SortColumn} FROM tasks WHERE {string.Join(" AND ", where)} ORDER BY {sort.OrderBy} LIMIT @limit OFFSET @offset",
+            $"SELECT id, doc, {sort.SortColumn} FROM tasks WHERE {string.Join(" AND ", where)} ORDER BY {sort.OrderBy(withinProject: filters.ProjectId is not null)} LIMIT @limit OFFSET @offset",
             args, cancellationToken: ct))).ToList();
         var items = rows.Take(page.PageSize).Select(r => new ListedTask(r.Id, new TaskJson(r.Doc), r.SortValue)).ToList();
         return (items, total, rows.Count > page.PageSize);
     }
 
-    private static List<string> Where(TaskFilters filters, DynamicParameters args)
+    private static List<string> Where(TaskFilters filters, DynamicParameters args, SqlDialect dialect)
     {
         var where = new List<string>();
         void Equal(string column, string name, object? value)
@@ -65,7 +65,12 @@ public sealed class TaskListing(Db db, TaskCounts counts)
             }
         }
 
-        Equal("project_id", "projectId", filters.ProjectId);
+        if (filters.ProjectId is not null)
+        {
+            where.Add(dialect.EqualsOneValue("project_id", "projectId"));
+            args.Add("projectId", filters.ProjectId);
+        }
+
         Equal("episode", "episode", filters.Episode);
         Equal("sequence", "sequence", filters.Sequence);
         Equal("shot", "shot", filters.Shot);

@@ -34,7 +34,12 @@ public sealed record TaskSort(string Field, bool Descending)
         QueryValues.OneOf(QueryValues.Text(sort), "sort", Fields, problems) ?? Id,
         QueryValues.OneOf(QueryValues.Text(order)?.ToLowerInvariant(), "order", Orders, problems) == "desc");
 
-    public string OrderBy => Field switch
+    /// <summary>
+    /// The ORDER BY clause. Within one project it leads with <c>project_id</c>, which changes nothing
+    /// in the order but lets the planner read the project's composite index (see
+    /// <see cref="Data.SqlDialect.EqualsOneValue"/>).
+    /// </summary>
+    public string OrderBy(bool withinProject) => (withinProject ? $"project_id {Direction}, " : "") + Field switch
     {
         Id => $"id {Direction}",
         Deadline => $"deadline {Direction} NULLS LAST, id {Direction}",

@@ -71,8 +71,8 @@ public static class TasksApi
             };
         });
 
-    private static async Task<Results<Ok<ListEnvelope<TaskJson, TaskFilters>>, ApiError>> ListTasks(
-        [AsParameters] TaskListQuery query, TaskListing listing, Caller caller, CancellationToken ct)
+    private static async Task<Results<Ok<ListEnvelope<TaskJson, TaskFilters>>, FileContentHttpResult, ApiError>> ListTasks(
+        [AsParameters] TaskListQuery query, TaskListing listing, TaskListCache cache, Caller caller, HttpContext http, CancellationToken ct)
     {
         var problems = new ValidationProblems();
         var page = PageRequest.Parse(query.Page, query.PageSize, query.Cursor, problems);
@@ -84,12 +84,31 @@ public static class TasksApi
             return problems.ToError();
         }
 
-        var (items, total, hasMore) = await listing.ListAsync(filters, ProjectAccess.Readable(caller), sort, page, after, ct);
+        var readable = ProjectAccess.Readable(caller);
+        var legacy = LegacyShape.IsRequested(http);
+        var key = TaskListCache.Key(http.Request, readable);
+        var (seq, cached) = legacy ? (0, null) : await cache.LookupAsync(key, filters.ProjectId, ct);
+        if (cached is not null)
+        {
+            return TypedResults.Bytes(cached, JsonContentType);
+        }
+
+        var (items, total, hasMore) = await listing.ListAsync(filters, readable, sort, page, after, ct);
         var next = hasMore ? sort.CursorAfter(items[^1]) : null;
-        return TypedResults.Ok(new ListEnvelope<TaskJson, TaskFilters>(
+        var envelope = new ListEnvelope<TaskJson, TaskFilters>(
             items.Select(t => t.Task).ToList(), total, page.Page, page.PageSize, PageRequest.TotalPages(total, page.PageSize), next, filters)
-        { LegacyItemsKey = "tasks" });
+        { LegacyItemsKey = "tasks" };
+        if (legacy)
+        {
+            return TypedResults.Ok(envelope);
+        }
+
+        var body = JsonSerializer.SerializeToUtf8Bytes(envelope, WireJson.Default);
+        cache.Store(key, seq, body);
+        return TypedResults.Bytes(body, JsonContentType);
     }
+
+    private const string JsonContentType = "application/json; charset=utf-8";
 
     private static async Task<Results<Ok<TaskJson>, ApiError>> GetTask(string taskId, TaskQueries tasks, CancellationToken ct) =>
         await tasks.FindAsync(taskId, ct) is { } task ? TypedResults.Ok(task) : TaskWriter.NotFound(taskId);

@@ -33,6 +33,28 @@ public sealed class TaskReadModelTests(TestApp app) : IClassFixture<TestApp>
     }
 
     [Fact]
+    public async Task The_same_list_query_answers_each_caller_with_their_own_projects_and_sees_new_tasks()
+    {
+        var shared = await _client.CreateProject();
+        var hidden = await _client.CreateProject();
+        var viewer = await app.CreateUser(shared, "viewer");
+        var marker = Builders.NewProjectId("MARK").ToLowerInvariant();
+        await _client.CreateTask(TaskBuilders.NamedTask(shared, $"{shared}_{marker}"));
+        await _client.CreateTask(TaskBuilders.NamedTask(hidden, $"{hidden}_{marker}"));
+
+        var asAdmin = await _client.ListTasks($"search={marker}");
+        var asViewer = await viewer.Client.ListTasks($"search={marker}");
+        var again = await _client.ListTasks($"search={marker}");
+        await _client.CreateTask(TaskBuilders.NamedTask(hidden, $"{hidden}_{marker}_new"));
+        var afterCreate = await _client.ListTasks($"search={marker}");
+
+        Assert.Equal(2, asAdmin.GetProperty("total").GetInt64());
+        Assert.Equal(1, asViewer.GetProperty("total").GetInt64());
+        Assert.Equal(asAdmin.GetRawText(), again.GetRawText());
+        Assert.Equal(3, afterCreate.GetProperty("items").GetArrayLength());
+    }
+
+    [Fact]
     public async Task Reads_send_the_stored_document_of_the_latest_write()
     {
         var projectId = await _client.CreateProject();

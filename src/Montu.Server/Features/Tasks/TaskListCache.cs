@@ -1,0 +1,40 @@
+using System.Collections.Concurrent;
+using Montu.Server.Data;
+using Montu.Server.Infrastructure.Access;
+
+namespace Montu.Server.Features.Tasks;
+
+/// <summary>
+/// Task list responses, serialized in the default shape, kept per query string and per set of
+/// projects the caller may read, and served again while the event log stands still
+/// (docs/decisions/0007): the sequence is read before the page is computed, so a stored page is
+/// never older than its version. Bounded by total size; past it the cache starts over.
+/// </summary>
+public sealed class TaskListCache(Db db)
+{
+    private const long MaxBytes = 32L * 1024 * 1024;
+    private readonly ConcurrentDictionary<string, (long Seq, byte[] Body)> _pages = new(StringComparer.Ordinal);
+    private long _bytes;
+
+    public static string Key(HttpRequest request, ReadableProjects readable) =>
+        request.QueryString.Value + "\u001f" + (readable.All ? "*" : string.Join(',', readable.Ids.Order(StringComparer.Ordinal)));
+
+    /// <summary>The current version of what the list shows, and the stored body if it is of that version.</summary>
+    public async Task<(long Seq, byte[]? Body)> LookupAsync(string key, string? projectId, CancellationToken ct)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        var seq = await EventLog.LatestSeqAsync(connection, projectId, ct);
+        return (seq, _pages.TryGetValue(key, out var page) && page.Seq == seq ? page.Body : null);
+    }
+
+    public void Store(string key, long seq, byte[] body)
+    {
+        if (Interlocked.Add(ref _bytes, body.Length) > MaxBytes)
+        {
+            _pages.Clear();
+            Interlocked.Exchange(ref _bytes, body.Length);
+        }
+
+        _pages[key] = (seq, body);
+    }
+}
