@@ -21,8 +21,8 @@ public sealed record BenchOptions
     /// <summary>Whole seconds of load per measured run (wrk takes no fractions); real and baseline runs alternate.</summary>
     public int RunSeconds => Quick ? 1 : 2;
 
-    /// <summary>Load before measuring, per server; quick runs rely on the capture requests to have warmed the code.</summary>
-    public int WarmupSeconds => Quick ? 0 : 1;
+    /// <summary>Load per scenario before anything is measured; quick runs rely on the capture requests to have warmed the code.</summary>
+    public int WarmupSeconds => Quick ? 0 : 2;
 
     public int Pairs => Quick ? 1 : 3;
 

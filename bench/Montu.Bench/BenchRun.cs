@@ -132,17 +132,12 @@ public sealed class BenchRun(BenchOptions options, string engine, int size)
     private async Task<Measurement> MeasureAsync(Scenario scenario, ServerProcess server, ServerProcess baseline)
     {
         var script = await WriteScriptAsync(scenario);
-        if (options.WarmupSeconds > 0)
-        {
-            await Wrk.RunAsync(LoadCore, server.BaseUrl, script, options.Connections, options.WarmupSeconds);
-            await Wrk.RunAsync(LoadCore, baseline.BaseUrl, script, options.Connections, options.WarmupSeconds);
-        }
         var real = new List<LoadResult>();
         var bare = new List<LoadResult>();
         for (var pair = 0; pair < options.Pairs; pair++)
         {
-            real.Add(await Wrk.RunAsync(LoadCore, server.BaseUrl, script, options.Connections, options.RunSeconds));
-            bare.Add(await Wrk.RunAsync(LoadCore, baseline.BaseUrl, script, options.Connections, options.RunSeconds));
+            real.Add(await RunAsync(server, script, options.RunSeconds));
+            bare.Add(await RunAsync(baseline, script, options.RunSeconds));
         }
 
         var measurement = new Measurement(engine, size, scenario, Measurement.Median(real), Measurement.Median(bare), real);
