@@ -1,4 +1,3 @@
-using System.Data.Common;
 using System.Globalization;
 using Dapper;
 using Montu.Server.Data;
@@ -15,10 +14,18 @@ public sealed class TaskCounts(Db db)
 {
     private readonly VersionedCache<long> _counts = new(maxEntries: 10_000);
 
-    /// <summary>The number of tasks matching <paramref name="where"/>; <paramref name="args"/> holds only its parameters.</summary>
-    public async Task<long> CountAsync(DbConnection connection, string where, DynamicParameters args, string? projectId, CancellationToken ct)
+    /// <summary>
+    /// The number of tasks matching <paramref name="where"/>; <paramref name="args"/> holds only its
+    /// parameters. Holds one pooled connection at a time, and none when it returns.
+    /// </summary>
+    public async Task<long> CountAsync(string where, DynamicParameters args, string? projectId, CancellationToken ct)
     {
-        var seq = await EventLog.LatestSeqAsync(connection, projectId, ct);
+        long seq;
+        await using (var connection = await db.OpenAsync(ct))
+        {
+            seq = await EventLog.LatestSeqAsync(connection, projectId, ct);
+        }
+
         var snapshot = new DynamicParameters(args);
         return await _counts.GetAsync(Key(where, args), seq, async () =>
         {

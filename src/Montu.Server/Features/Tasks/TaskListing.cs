@@ -27,8 +27,8 @@ public sealed class TaskListing(Db db, TaskCounts counts)
         where.Add(readable.SqlCondition("project_id", args, db.Dialect));
         var filter = "WHERE " + string.Join(" AND ", where);
 
-        await using var connection = await db.OpenAsync(ct);
-        var total = await counts.CountAsync(connection, filter, args, filters.ProjectId, ct);
+        // Counted before the page connection is taken: a request never waits for a second pooled connection while holding one.
+        var total = await counts.CountAsync(filter, args, filters.ProjectId, ct);
 
         if (after is not null)
         {
@@ -37,6 +37,7 @@ public sealed class TaskListing(Db db, TaskCounts counts)
 
         args.Add("limit", page.PageSize + 1);
         args.Add("offset", after is null ? page.Offset : 0);
+        await using var connection = await db.OpenAsync(ct);
         var rows = (await connection.QueryAsync<(string Id, string Doc, object? SortValue)>(new CommandDefinition(
             $"SELECT id, doc, {sort.SortColumn} FROM tasks WHERE {string.Join(" AND ", where)} ORDER BY {sort.OrderBy(withinProject: filters.ProjectId is not null)} LIMIT @limit OFFSET @offset",
             args, cancellationToken: ct))).ToList();

@@ -55,6 +55,21 @@ public sealed class TaskReadModelTests(TestApp app) : IClassFixture<TestApp>
     }
 
     [Fact]
+    public async Task Many_concurrent_list_requests_that_each_need_a_count_all_answer()
+    {
+        var projectId = await _client.CreateProject();
+        await _client.CreateTask(TaskBuilders.NamedTask(projectId, $"{projectId}_busy"));
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 40).Select(i =>
+            _client.GetAsync($"/api/v1/tasks?project_id={projectId}&search=busy&page_size={1 + (i % 40)}")));
+
+        foreach (var response in responses)
+        {
+            Assert.Equal(1, (await response.Expect(HttpStatusCode.OK)).GetProperty("total").GetInt64());
+        }
+    }
+
+    [Fact]
     public async Task Reads_send_the_stored_document_of_the_latest_write()
     {
         var projectId = await _client.CreateProject();
