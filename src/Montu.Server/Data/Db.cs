@@ -77,6 +77,17 @@ public sealed class Db : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// A unique index refused the write: another request created the same id between our check
+    /// and our insert (PostgreSQL at read committed lets both pass the check).
+    /// </summary>
+    public static bool IsUniqueViolation(DbException e) => e switch
+    {
+        PostgresException pg => pg.SqlState == PostgresErrorCodes.UniqueViolation,
+        SqliteException sqlite => sqlite.SqliteExtendedErrorCode is 1555 or 2067,
+        _ => false,
+    };
+
     public async ValueTask DisposeAsync()
     {
         _sqliteWriter.Dispose();

@@ -1,9 +1,8 @@
 using System.ComponentModel;
-using System.Security.Claims;
+using System.Data.Common;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Montu.Server.Data;
-using Montu.Server.Infrastructure;
 using Montu.Server.Infrastructure.Access;
 using Montu.Server.Infrastructure.Errors;
 using Montu.Server.Infrastructure.WireFormat;
@@ -72,7 +71,7 @@ public static class ProjectsApi
         await projects.FindAsync(projectId, ct) is { } project ? TypedResults.Ok(project) : NotFound(projectId);
 
     private static async Task<Results<Created<Project>, ApiError>> CreateProject(
-        CreateProjectRequest body, ProjectQueries projects, Db db, EventLog events, TimeProvider time, ClaimsPrincipal user, CancellationToken ct)
+        CreateProjectRequest body, ProjectQueries projects, Db db, EventLog events, TimeProvider time, Caller caller, CancellationToken ct)
     {
         var problems = new ValidationProblems();
         if (ProjectChanges.Create(body, time.GetUtcNow().UtcDateTime, problems) is not { } project)
@@ -80,24 +79,33 @@ public static class ProjectsApi
             return problems.ToError();
         }
 
-        var created = await db.InTransactionAsync(async tx =>
+        bool created;
+        try
         {
-            if (await projects.IdTakenAsync(tx, project.Id, ct))
+            created = await db.InTransactionAsync(async tx =>
             {
-                return false;
-            }
+                if (await projects.IdTakenAsync(tx, project.Id, ct))
+                {
+                    return false;
+                }
 
-            await projects.InsertAsync(tx, project, ct);
-            await events.AppendAsync(tx, new NewEvent("project_created", project.Id, "project", project.Id, new { project }, user.UserId()), ct);
-            return true;
-        }, ct);
+                await projects.InsertAsync(tx, project, ct);
+                await events.AppendAsync(tx, new NewEvent("project_created", project.Id, "project", project.Id, new { project }, caller.UserId), ct);
+                return true;
+            }, ct);
+        }
+        catch (DbException e) when (Db.IsUniqueViolation(e))
+        {
+            created = false;
+        }
+
         return created
             ? TypedResults.Created($"/api/v1/projects/{project.Id}", project)
             : ApiError.Conflict($"A project with id '{project.Id}' already exists", new FieldError("id", "Project id is taken", ErrorCodes.DuplicateValue));
     }
 
     private static async Task<Results<Ok<Project>, ApiError>> UpdateProject(
-        string projectId, UpdateProjectRequest body, ProjectQueries projects, Db db, EventLog events, TimeProvider time, ClaimsPrincipal user, CancellationToken ct) =>
+        string projectId, UpdateProjectRequest body, ProjectQueries projects, Db db, EventLog events, TimeProvider time, Caller caller, CancellationToken ct) =>
         await db.InTransactionAsync<Results<Ok<Project>, ApiError>>(async tx =>
         {
             if (await projects.FindAsync(tx.Connection!, projectId, ct, tx) is not { } current)
@@ -122,7 +130,7 @@ public static class ProjectsApi
                 await projects.RerankPrioritiesAsync(tx, projectId, updated.PriorityLevels, ct);
             }
 
-            await events.AppendAsync(tx, new NewEvent("project_updated", projectId, "project", projectId, new { changes = body }, user.UserId()), ct);
+            await events.AppendAsync(tx, new NewEvent("project_updated", projectId, "project", projectId, new { changes = body }, caller.UserId), ct);
             return TypedResults.Ok(updated);
         }, ct);
 
@@ -145,15 +153,15 @@ public static class ProjectsApi
     }
 
     private static Task<Results<Ok<Project>, ApiError>> ArchiveProject(
-        string projectId, ProjectQueries projects, Db db, EventLog events, TimeProvider time, ClaimsPrincipal user, CancellationToken ct) =>
-        SetStatusAsync(projectId, ProjectRules.Archived, "project_archived", projects, db, events, time, user, ct);
+        string projectId, ProjectQueries projects, Db db, EventLog events, TimeProvider time, Caller caller, CancellationToken ct) =>
+        SetStatusAsync(projectId, ProjectRules.Archived, "project_archived", projects, db, events, time, caller, ct);
 
     private static Task<Results<Ok<Project>, ApiError>> RestoreProject(
-        string projectId, ProjectQueries projects, Db db, EventLog events, TimeProvider time, ClaimsPrincipal user, CancellationToken ct) =>
-        SetStatusAsync(projectId, ProjectRules.Active, "project_restored", projects, db, events, time, user, ct);
+        string projectId, ProjectQueries projects, Db db, EventLog events, TimeProvider time, Caller caller, CancellationToken ct) =>
+        SetStatusAsync(projectId, ProjectRules.Active, "project_restored", projects, db, events, time, caller, ct);
 
     private static async Task<Results<Ok<Project>, ApiError>> SetStatusAsync(
-        string projectId, string status, string eventType, ProjectQueries projects, Db db, EventLog events, TimeProvider time, ClaimsPrincipal user, CancellationToken ct) =>
+        string projectId, string status, string eventType, ProjectQueries projects, Db db, EventLog events, TimeProvider time, Caller caller, CancellationToken ct) =>
         await db.InTransactionAsync<Results<Ok<Project>, ApiError>>(async tx =>
         {
             if (await projects.FindAsync(tx.Connection!, projectId, ct, tx) is not { } current)
@@ -173,7 +181,7 @@ public static class ProjectsApi
 
             var updated = current with { Status = status, UpdatedAt = time.GetUtcNow().UtcDateTime };
             await projects.UpdateAsync(tx, updated, ct);
-            await events.AppendAsync(tx, new NewEvent(eventType, projectId, "project", projectId, new { status }, user.UserId()), ct);
+            await events.AppendAsync(tx, new NewEvent(eventType, projectId, "project", projectId, new { status }, caller.UserId), ct);
             return TypedResults.Ok(updated);
         }, ct);
 

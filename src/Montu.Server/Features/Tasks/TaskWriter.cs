@@ -1,10 +1,8 @@
 using System.Data.Common;
 using System.Text.Json;
-using Microsoft.Data.Sqlite;
 using Montu.Server.Data;
 using Montu.Server.Features.Projects;
 using Montu.Server.Infrastructure.Errors;
-using Npgsql;
 
 namespace Montu.Server.Features.Tasks;
 
@@ -70,7 +68,7 @@ public sealed class TaskWriter(Db db, TaskQueries tasks, ProjectQueries projects
                 return task;
             }, ct);
         }
-        catch (DbException e) when (IsUniqueViolation(e))
+        catch (DbException e) when (Db.IsUniqueViolation(e))
         {
             // Another request created the same id between our check and our insert.
             return Duplicate(attemptedId!);
@@ -197,11 +195,4 @@ public sealed class TaskWriter(Db db, TaskQueries tasks, ProjectQueries projects
 
     private static ApiError Duplicate(string id) =>
         ApiError.Conflict($"A task with id '{id}' already exists", new FieldError("id", "Task id is taken", ErrorCodes.DuplicateValue));
-
-    private static bool IsUniqueViolation(DbException e) => e switch
-    {
-        PostgresException pg => pg.SqlState == PostgresErrorCodes.UniqueViolation,
-        SqliteException sqlite => sqlite.SqliteExtendedErrorCode is 1555 or 2067,
-        _ => false,
-    };
 }

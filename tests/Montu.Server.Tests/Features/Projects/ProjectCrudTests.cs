@@ -55,6 +55,20 @@ public sealed class ProjectCrudTests(TestApp app) : IClassFixture<TestApp>
     }
 
     [Fact]
+    public async Task Concurrent_creates_of_one_id_give_one_201_and_409s_never_a_500()
+    {
+        var id = Builders.NewProjectId("RACE");
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => _client.PostJson("/api/v1/projects", Builders.Project(id))));
+
+        Assert.Single(responses, r => r.StatusCode == HttpStatusCode.Created);
+        foreach (var response in responses.Where(r => r.StatusCode != HttpStatusCode.Created))
+        {
+            await response.ExpectError(HttpStatusCode.Conflict, "CONFLICT");
+        }
+    }
+
+    [Fact]
     public async Task Invalid_configuration_lists_every_problem_with_its_field()
     {
         var project = Builders.Project("x");
