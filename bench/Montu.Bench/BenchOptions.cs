@@ -18,6 +18,9 @@ public sealed record BenchOptions
 
     public int Connections { get; init; } = 50;
 
+    /// <summary>Keep the warmed-up server running until Enter, for profiling by hand, before measuring.</summary>
+    public bool Hold { get; init; }
+
     /// <summary>Whole seconds of load per measured run (wrk takes no fractions); real and baseline runs alternate.</summary>
     public int RunSeconds => Quick ? 1 : 2;
 
@@ -34,13 +37,14 @@ public sealed record BenchOptions
             options = args[i] switch
             {
                 "--quick" => options with { Quick = true },
+                "--hold" => options with { Hold = true },
                 "--engines" => options with { Engines = args[++i].Split(',') },
                 "--sizes" => options with { Sizes = args[++i].Split(',').Select(int.Parse).ToList() },
                 "--postgres" => options with { Postgres = args[++i] },
                 "--server" => options with { ServerDll = args[++i] },
                 "--out" => options with { ResultsDir = args[++i] },
                 "--connections" => options with { Connections = int.Parse(args[++i]) },
-                _ => throw new ArgumentException($"Unknown option '{args[i]}'. Options: --quick --engines sqlite,postgres --sizes 10000,100000 --postgres CONN --server DLL --out DIR --connections N"),
+                _ => throw new ArgumentException($"Unknown option '{args[i]}'. Options: --quick --engines sqlite,postgres --sizes 10000,100000 --postgres CONN --server DLL --out DIR --connections N --hold"),
             };
         }
 

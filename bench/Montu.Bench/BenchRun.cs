@@ -36,10 +36,18 @@ public sealed class BenchRun(BenchOptions options, string engine, int size)
             var scenarios = await Scenarios.PrepareAsync(api, token);
             var manifest = await CaptureAsync(api, scenarios);
             await using var baseline = await ServerProcess.StartAsync(ServerCore, [.. BaselineCommand(), manifest], new Dictionary<string, string>(), "/health");
-            // Tiered JIT on one core takes seconds to reach steady code: load every path once first.
+            // Tiered JIT on one core takes seconds to reach steady code: load every path on both servers first.
             foreach (var scenario in scenarios.Where(_ => options.WarmupSeconds > 0))
             {
-                await RunAsync(server, await WriteScriptAsync(scenario), options.WarmupSeconds);
+                var script = await WriteScriptAsync(scenario);
+                await RunAsync(server, script, options.WarmupSeconds);
+                await RunAsync(baseline, script, 1);
+            }
+
+            if (options.Hold)
+            {
+                Console.WriteLine($"[{engine} {size}] holding: server PID {server.Pid} at {server.BaseUrl}, wrk scripts in {_workDir}; press Enter to measure");
+                Console.ReadLine();
             }
 
             var results = new List<Measurement>();

@@ -20,6 +20,9 @@ public sealed class ServerProcess : IAsyncDisposable
 
     public int Port { get; }
 
+    /// <summary>The PID of the process taskset started, which is the server's own: taskset execs it.</summary>
+    public int Pid => _process.Id;
+
     public string BaseUrl => $"http://127.0.0.1:{Port}";
 
     public static async Task<ServerProcess> StartAsync(string core, IEnumerable<string> command, IReadOnlyDictionary<string, string> environment, string readyPath)

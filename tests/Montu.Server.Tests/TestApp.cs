@@ -24,9 +24,11 @@ public class TestApp : WebApplicationFactory<Program>, IAsyncLifetime
     private static readonly string? PostgresServer = Environment.GetEnvironmentVariable("MONTU_TEST_POSTGRES");
     private readonly string _database;
     private readonly string? _postgresName;
+    private readonly bool _ownsDatabase = true;
 
     public TestApp()
     {
+        DataDir = Directory.CreateTempSubdirectory("montu-test-").FullName;
         if (PostgresServer is null)
         {
             _database = Path.Combine(DataDir, "montu.db");
@@ -43,9 +45,26 @@ public class TestApp : WebApplicationFactory<Program>, IAsyncLifetime
         Settings["RateLimits:Login:PermitLimit"] = "100000";
     }
 
+    private TestApp(TestApp first)
+    {
+        DataDir = first.DataDir;
+        _database = first._database;
+        _ownsDatabase = false;
+        foreach (var (key, value) in first.Settings)
+        {
+            Settings[key] = value;
+        }
+    }
+
+    /// <summary>
+    /// Another server process on this one's database and data directory (so tokens of one are
+    /// good on the other), as behind a load balancer. Initialize and dispose it yourself.
+    /// </summary>
+    public TestApp SecondInstance() => new(this);
+
     public static bool OnPostgres => PostgresServer is not null;
 
-    public string DataDir { get; } = Directory.CreateTempSubdirectory("montu-test-").FullName;
+    public string DataDir { get; }
 
     public Db Db => Services.GetRequiredService<Db>();
 
@@ -159,6 +178,11 @@ public class TestApp : WebApplicationFactory<Program>, IAsyncLifetime
     public new virtual async Task DisposeAsync()
     {
         await base.DisposeAsync();
+        if (!_ownsDatabase)
+        {
+            return;
+        }
+
         if (_postgresName is not null)
         {
             NpgsqlConnection.ClearAllPools();

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Data;
 using System.Data.Common;
 using System.Runtime.InteropServices;
@@ -16,6 +17,8 @@ public sealed class Db : IAsyncDisposable
     // by sleeping and retrying, so under concurrent writes requests waited in large steps
     // (PATCH p99 130-175 ms at 50 connections). Writers queue here instead.
     private readonly SemaphoreSlim _sqliteWriter = new(1, 1);
+
+    private readonly ConcurrentDictionary<DbTransaction, List<Action>> _afterCommit = new();
 
     public Db(DatabaseSettings settings)
     {
@@ -64,9 +67,22 @@ public sealed class Db : IAsyncDisposable
         {
             await using var connection = await OpenAsync(ct);
             await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, ct);
-            var result = await work(transaction);
-            await transaction.CommitAsync(ct);
-            return result;
+            _afterCommit[transaction] = [];
+            try
+            {
+                var result = await work(transaction);
+                await transaction.CommitAsync(ct);
+                foreach (var action in _afterCommit[transaction])
+                {
+                    action();
+                }
+
+                return result;
+            }
+            finally
+            {
+                _afterCommit.TryRemove(transaction, out _);
+            }
         }
         finally
         {
@@ -74,6 +90,46 @@ public sealed class Db : IAsyncDisposable
             {
                 _sqliteWriter.Release();
             }
+        }
+    }
+
+    /// <summary>
+    /// Runs <paramref name="action"/> once <paramref name="transaction"/> has committed, and never
+    /// if it rolls back. Only for transactions of <see cref="InTransactionAsync"/>.
+    /// </summary>
+    public void AfterCommit(DbTransaction transaction, Action action)
+    {
+        if (!_afterCommit.TryGetValue(transaction, out var actions))
+        {
+            throw new InvalidOperationException("AfterCommit needs a transaction begun by Db.InTransactionAsync");
+        }
+
+        actions.Add(action);
+    }
+
+    /// <summary>
+    /// A connection of its own for LISTEN, outside the pool so it never takes a request's place,
+    /// with a command timeout so a dead server shows up as an error rather than a hang, and
+    /// named so it can be told apart in <c>pg_stat_activity</c>.
+    /// </summary>
+    public async Task<NpgsqlConnection> OpenListenerAsync(CancellationToken ct)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(Settings.ConnectionString)
+        {
+            Pooling = false,
+            CommandTimeout = 10,
+            ApplicationName = "montu-event-listener",
+        };
+        var connection = new NpgsqlConnection(builder.ConnectionString);
+        try
+        {
+            await connection.OpenAsync(ct);
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
         }
     }
 

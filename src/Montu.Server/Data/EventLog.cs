@@ -12,20 +12,13 @@ public sealed record NewEvent(string Type, string? ProjectId, string EntityType,
 /// The outbox (DESIGN.md §5): every change appends exactly one row here in the transaction
 /// that makes the change. Real-time fan-out, audit and notifications read from it.
 /// </summary>
-public sealed class EventLog(Db db, TimeProvider time)
+public sealed class EventLog(Db db, EventLogHead head, TimeProvider time)
 {
     /// <summary>
-    /// The sequence number of the latest event of <paramref name="projectId"/> (of any project when
-    /// null). Every change appends an event when it commits, in commit order, so while this number
-    /// stands still nothing the project holds has changed: caches of derived figures use it as
-    /// their version, and stay right across instances.
+    /// Appends the event as the last statement of the transaction and returns its sequence number.
+    /// Once the transaction commits, this process's <see cref="EventLogHead"/> moves on; on
+    /// PostgreSQL the commit also announces the event to every instance listening.
     /// </summary>
-    public static Task<long> LatestSeqAsync(DbConnection connection, string? projectId, CancellationToken ct) =>
-        connection.ExecuteScalarAsync<long>(new CommandDefinition(
-            projectId is null ? "SELECT COALESCE(MAX(seq), 0) FROM events" : "SELECT COALESCE(MAX(seq), 0) FROM events WHERE project_id = @projectId",
-            new { projectId }, cancellationToken: ct));
-
-    /// <summary>Appends the event as the last statement of the transaction and returns its sequence number.</summary>
     public async Task<long> AppendAsync(DbTransaction transaction, NewEvent change, CancellationToken ct)
     {
         var connection = transaction.Connection!;
@@ -34,12 +27,16 @@ public sealed class EventLog(Db db, TimeProvider time)
             await connection.ExecuteAsync(new CommandDefinition(takeLock, transaction: transaction, cancellationToken: ct));
         }
 
-        var sql = $"""
+        var insert = $"""
             INSERT INTO events (type, project_id, entity_type, entity_id, payload, user_id, created_at)
             VALUES (@Type, @ProjectId, @EntityType, @EntityId, {db.Dialect.Json("Payload")}, @UserId, @CreatedAt)
-            RETURNING seq
+            RETURNING seq, project_id
             """;
-        return await connection.ExecuteScalarAsync<long>(new CommandDefinition(sql, new
+        // NOTIFY is delivered at commit, and never for a rollback.
+        var sql = db.Dialect.Engine == DbEngine.Postgres
+            ? $"WITH appended AS ({insert}) SELECT seq, pg_notify('{PostgresEventListener.Channel}', seq || ':' || COALESCE(project_id, '')) FROM appended"
+            : insert;
+        var seq = await connection.ExecuteScalarAsync<long>(new CommandDefinition(sql, new
         {
             change.Type,
             change.ProjectId,
@@ -49,5 +46,7 @@ public sealed class EventLog(Db db, TimeProvider time)
             change.UserId,
             CreatedAt = time.GetUtcNow().UtcDateTime,
         }, transaction, cancellationToken: ct));
+        db.AfterCommit(transaction, () => head.Advance(change.ProjectId, seq));
+        return seq;
     }
 }

@@ -6,9 +6,9 @@ namespace Montu.Server.Features.Projects;
 /// <summary>
 /// Counts behind <c>GET /projects/{id}/stats</c>. Archived tasks are left out of every figure.
 /// Grouping a large show's tasks takes a while, so the figures are kept until the project's
-/// event log moves on (<see cref="EventLog.LatestSeqAsync"/>).
+/// event log moves on (<see cref="EventLogHead"/>).
 /// </summary>
-public sealed class ProjectStatistics(Db db)
+public sealed class ProjectStatistics(Db db, EventLogHead head)
 {
     private readonly VersionedCache<ProjectStats> _computed = new(maxEntries: 10_000);
 
@@ -17,12 +17,7 @@ public sealed class ProjectStatistics(Db db)
 
     public async Task<ProjectStats> ComputeAsync(string projectId, CancellationToken ct)
     {
-        long seq;
-        await using (var connection = await db.OpenAsync(ct))
-        {
-            seq = await EventLog.LatestSeqAsync(connection, projectId, ct);
-        }
-
+        var seq = await head.CurrentAsync(projectId, ct);
         return await _computed.GetAsync(projectId, seq, () => ComputeAsync(projectId), ct);
     }
 

@@ -4,7 +4,7 @@ using Montu.Server.Data;
 namespace Montu.Server.Features.Monitoring;
 
 /// <summary>A real round trip to the database (<see cref="SqlDialect.Ping"/>), bounded so a hung database cannot hang the health check.</summary>
-public sealed class DatabaseProbe(Db db, TimeProvider time, ILogger<DatabaseProbe> logger)
+public sealed class DatabaseProbe(Db db, EventLogHead head, TimeProvider time, ILogger<DatabaseProbe> logger)
 {
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(2);
 
@@ -17,12 +17,12 @@ public sealed class DatabaseProbe(Db db, TimeProvider time, ILogger<DatabaseProb
         {
             // On a worker thread: SQLite's calls are synchronous and would ignore the timeout.
             await Task.Run(() => RoundTripAsync(limit.Token), limit.Token).WaitAsync(limit.Token);
-            return new DatabaseHealth(DatabaseHealth.Connected, db.Dialect.Name, Milliseconds(started));
+            return new DatabaseHealth(DatabaseHealth.Connected, db.Dialect.Name, Milliseconds(started), EventListener);
         }
         catch (Exception e) when (!ct.IsCancellationRequested)
         {
             logger.LogWarning(e, "Health check: the database did not answer");
-            return new DatabaseHealth(DatabaseHealth.Disconnected, db.Dialect.Name, Milliseconds(started));
+            return new DatabaseHealth(DatabaseHealth.Disconnected, db.Dialect.Name, Milliseconds(started), EventListener);
         }
     }
 
@@ -31,6 +31,9 @@ public sealed class DatabaseProbe(Db db, TimeProvider time, ILogger<DatabaseProb
         await using var connection = await db.OpenAsync(ct);
         await connection.ExecuteScalarAsync<long>(new CommandDefinition(db.Dialect.Ping, cancellationToken: ct));
     }
+
+    private string EventListener =>
+        db.Dialect.Engine == DbEngine.Sqlite ? "local" : head.HearsEveryChange ? "listening" : "reconnecting";
 
     private double Milliseconds(long started) => Math.Round(time.GetElapsedTime(started).TotalMilliseconds, 2);
 }

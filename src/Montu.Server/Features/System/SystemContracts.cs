@@ -19,7 +19,9 @@ public sealed record HealthReport(
 public sealed record DatabaseHealth(
     [property: Description("connected or disconnected")] string Status,
     [property: Description("sqlite or postgresql")] string Type,
-    double ResponseTimeMs)
+    double ResponseTimeMs,
+    [property: Description("How this server hears of changes other instances commit: local (SQLite, one server process), " +
+        "listening (PostgreSQL LISTEN), or reconnecting (caches read the database until it is back)")] string EventListener)
 {
     public const string Connected = "connected";
     public const string Disconnected = "disconnected";

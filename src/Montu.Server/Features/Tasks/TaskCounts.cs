@@ -6,11 +6,10 @@ namespace Montu.Server.Features.Tasks;
 
 /// <summary>
 /// Totals of task lists, remembered per filter and reused while the event log stands still
-/// (<see cref="EventLog.LatestSeqAsync"/>: of the project, or of the whole log for lists across
-/// projects). Counting 100k rows per page request is what made deep shows slow; checking the
-/// sequence is one index lookup.
+/// (<see cref="EventLogHead"/>: of the project, or of the whole log for lists across projects).
+/// Counting 100k rows per page request is what made deep shows slow.
 /// </summary>
-public sealed class TaskCounts(Db db)
+public sealed class TaskCounts(Db db, EventLogHead head)
 {
     private readonly VersionedCache<long> _counts = new(maxEntries: 10_000);
 
@@ -20,12 +19,7 @@ public sealed class TaskCounts(Db db)
     /// </summary>
     public async Task<long> CountAsync(string where, DynamicParameters args, string? projectId, CancellationToken ct)
     {
-        long seq;
-        await using (var connection = await db.OpenAsync(ct))
-        {
-            seq = await EventLog.LatestSeqAsync(connection, projectId, ct);
-        }
-
+        var seq = await head.CurrentAsync(projectId, ct);
         var snapshot = new DynamicParameters(args);
         return await _counts.GetAsync(Key(where, args), seq, async () =>
         {

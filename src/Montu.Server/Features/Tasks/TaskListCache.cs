@@ -10,7 +10,7 @@ namespace Montu.Server.Features.Tasks;
 /// (docs/decisions/0007): the sequence is read before the page is computed, so a stored page is
 /// never older than its version. Bounded by total size; past it the cache starts over.
 /// </summary>
-public sealed class TaskListCache(Db db)
+public sealed class TaskListCache(EventLogHead head)
 {
     private const long MaxBytes = 32L * 1024 * 1024;
     private readonly ConcurrentDictionary<string, (long Seq, byte[] Body)> _pages = new(StringComparer.Ordinal);
@@ -22,8 +22,7 @@ public sealed class TaskListCache(Db db)
     /// <summary>The current version of what the list shows, and the stored body if it is of that version.</summary>
     public async Task<(long Seq, byte[]? Body)> LookupAsync(string key, string? projectId, CancellationToken ct)
     {
-        await using var connection = await db.OpenAsync(ct);
-        var seq = await EventLog.LatestSeqAsync(connection, projectId, ct);
+        var seq = await head.CurrentAsync(projectId, ct);
         return (seq, _pages.TryGetValue(key, out var page) && page.Seq == seq ? page.Body : null);
     }
 

@@ -21,6 +21,8 @@ public sealed class HealthTests(TestApp app) : IClassFixture<TestApp>
         Assert.Equal(TestApp.OnPostgres ? "postgresql" : "sqlite", database.Str("type"));
         Assert.Equal(JsonValueKind.Number, database.GetProperty("responseTimeMs").ValueKind);
         Assert.True(database.GetProperty("responseTimeMs").GetDouble() >= 0);
+        // The PostgreSQL listener connects in the background right after start-up.
+        Assert.Contains(database.Str("eventListener"), (string[])(TestApp.OnPostgres ? ["listening", "reconnecting"] : ["local"]));
         Assert.Equal("0.1.0", body.Str("version"));
         Assert.True(body.GetProperty("uptimeSeconds").GetInt64() >= 0);
     }
