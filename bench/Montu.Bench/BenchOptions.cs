@@ -21,8 +21,11 @@ public sealed record BenchOptions
     /// <summary>Keep the warmed-up server running until Enter, for profiling by hand, before measuring.</summary>
     public bool Hold { get; init; }
 
-    /// <summary>Whole seconds of load per measured run (wrk takes no fractions); real and baseline runs alternate.</summary>
+    /// <summary>Whole seconds of load per measured run of Montu (wrk takes no fractions); real and baseline runs alternate.</summary>
     public int RunSeconds => Quick ? 1 : 2;
+
+    /// <summary>The baseline, one handler and no database, holds its rate from the first second on.</summary>
+    public int BaselineRunSeconds => 1;
 
     /// <summary>Load per scenario before anything is measured; quick runs rely on the capture requests to have warmed the code.</summary>
     public int WarmupSeconds => Quick ? 0 : 2;

@@ -22,11 +22,11 @@ var results = new List<Measurement>();
 var peakRss = new Dictionary<(string, int), double>();
 foreach (var engine in options.Engines)
 {
-    foreach (var size in options.Sizes)
+    var (measurements, rss) = await new BenchRun(options, engine).RunAsync();
+    results.AddRange(measurements);
+    foreach (var (size, megabytes) in rss)
     {
-        var (measurements, rss) = await new BenchRun(options, engine, size).RunAsync();
-        results.AddRange(measurements);
-        peakRss[(engine, size)] = rss;
+        peakRss[(engine, size)] = megabytes;
     }
 }
 

@@ -12,7 +12,8 @@ public static class Report
         text.AppendLine(CultureInfo.InvariantCulture, $"# Montu benchmark ({(options.Quick ? "quick" : "full")} run, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC)");
         text.AppendLine();
         text.AppendLine(CultureInfo.InvariantCulture,
-            $"{options.Connections} connections, wrk on core 1, server on core 0; {options.Pairs} real/baseline pair(s) of {options.RunSeconds}s per scenario, medians.");
+            $"{options.Connections} connections, wrk on core 1, server on core 0; {options.Pairs} pair(s) per scenario of a {options.RunSeconds} s Montu run " +
+            $"and a {options.BaselineRunSeconds} s baseline run, alternating, sizes interleaved; medians.");
         text.AppendLine();
         text.AppendLine("| engine | tasks | scenario | req/s | baseline req/s | ratio | p50 ms | p99 ms | baseline p99 ms | errors |");
         text.AppendLine("|---|---:|---|---:|---:|---:|---:|---:|---:|---:|");

@@ -140,6 +140,23 @@ public sealed class ShowSeeder(HttpClient? api, string engine, string connection
         yield return ("updated_at", r.UpdatedAt);
     }
 
+    /// <summary>
+    /// Lets the database finish the after-effects of the load, as anyone would after a bulk
+    /// import: the server's first start rewrote every task (its document), which leaves
+    /// PostgreSQL dead row versions for autovacuum and SQLite a long write-ahead log, work that
+    /// would otherwise land in the middle of a measurement.
+    /// </summary>
+    public static async Task SettleAsync(string engine, string connectionString)
+    {
+        await using var connection = Open(engine, connectionString);
+        await connection.OpenAsync();
+        var statements = engine == "postgres" ? new[] { "VACUUM ANALYZE", "CHECKPOINT" } : ["PRAGMA wal_checkpoint(TRUNCATE)"];
+        foreach (var statement in statements)
+        {
+            await connection.ExecuteAsync(statement, commandTimeout: 600);
+        }
+    }
+
     /// <summary>A fresh, empty database for one show: a new SQLite file, or a new PostgreSQL database.</summary>
     public static async Task<string> CreateDatabaseAsync(string engine, string workDir, string? postgresServer, string name)
     {

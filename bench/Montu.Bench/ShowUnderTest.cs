@@ -1,0 +1,192 @@
+using System.Net.Http.Headers;
+using System.Reflection;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Dapper;
+using Npgsql;
+
+namespace Montu.Bench;
+
+/// <summary>
+/// One seeded show of one size on one engine: its database, the Montu server on it, the scenarios
+/// resolved against it, and the baseline replaying what Montu answered. Stopped and removed on dispose.
+/// </summary>
+public sealed class ShowUnderTest(BenchOptions options, string engine, int size) : IAsyncDisposable
+{
+    private const string ServerCore = "0";
+    private const string LoadCore = "1";
+    private readonly string _workDir = Directory.CreateTempSubdirectory($"montu-bench-{engine}-{size}-").FullName;
+    private readonly string _adminPassword = Convert.ToHexString(RandomNumberGenerator.GetBytes(16));
+    private readonly string _databaseName = $"montu_bench_{size}";
+    private ServerProcess? _server;
+    private ServerProcess? _baseline;
+
+    public int Size => size;
+
+    public IReadOnlyList<Scenario> Scenarios { get; private set; } = [];
+
+    public ServerProcess Server => _server!;
+
+    public ServerProcess Baseline => _baseline!;
+
+    public string WorkDir => _workDir;
+
+    public async Task PrepareAsync()
+    {
+        Progress.Say($"[{engine} {size}] seeding");
+        var connection = await ShowSeeder.CreateDatabaseAsync(engine, _workDir, options.Postgres, _databaseName);
+        await using (var first = await StartServerAsync(connection))
+        {
+            using var setup = await SignedInClientAsync(first);
+            await new ShowSeeder(setup, engine, connection).CreateProjectsAsync();
+        }
+
+        await new ShowSeeder(null, engine, connection).InsertTasksAsync(size);
+        _server = await StartServerAsync(connection);
+        // The server has just written every task's document: let the database settle before measuring.
+        await ShowSeeder.SettleAsync(engine, connection);
+        using var api = await SignedInClientAsync(_server);
+        Scenarios = await Bench.Scenarios.PrepareAsync(api, api.DefaultRequestHeaders.Authorization!.Parameter!);
+        var manifest = await CaptureAsync(api);
+        _baseline = await ServerProcess.StartAsync(ServerCore, [.. BaselineCommand(), manifest], new Dictionary<string, string>(), "/health");
+        Progress.Say($"[{engine} {size}] ready");
+    }
+
+    /// <summary>
+    /// Tiered JIT with dynamic PGO on one saturated core takes about ten seconds of load to reach
+    /// steady code: the first list scenario warms the path every list shares, the others their own.
+    /// The baseline has one handler for every scenario.
+    /// </summary>
+    public async Task WarmUpAsync()
+    {
+        if (options.Quick)
+        {
+            return;
+        }
+
+        foreach (var scenario in Scenarios)
+        {
+            var seconds = scenario == Scenarios[0] ? 10 : scenario.IsList ? 1 : 2;
+            await RunAsync(Server, await ScriptAsync(scenario), seconds);
+        }
+
+        await RunAsync(Baseline, await ScriptAsync(Scenarios[0]), 3);
+    }
+
+    public async Task<LoadResult> RunAsync(ServerProcess target, Scenario scenario) =>
+        await RunAsync(target, await ScriptAsync(scenario), target == _baseline ? options.BaselineRunSeconds : options.RunSeconds);
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_baseline is not null)
+        {
+            await _baseline.DisposeAsync();
+        }
+
+        if (_server is not null)
+        {
+            await _server.DisposeAsync();
+        }
+
+        if (engine == "postgres")
+        {
+            await using var admin = new NpgsqlConnection(options.Postgres);
+            await admin.ExecuteAsync($"DROP DATABASE IF EXISTS {_databaseName} WITH (FORCE)");
+        }
+
+        Directory.Delete(_workDir, recursive: true);
+    }
+
+    private Task<ServerProcess> StartServerAsync(string connection) =>
+        ServerProcess.StartAsync(ServerCore, ["dotnet", options.ServerDll], ServerEnvironment(connection), "/health");
+
+    private async Task<HttpClient> SignedInClientAsync(ServerProcess server)
+    {
+        var api = new HttpClient { BaseAddress = new Uri(server.BaseUrl), Timeout = TimeSpan.FromMinutes(2) };
+        api.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await LoginAsync(api));
+        return api;
+    }
+
+    private Dictionary<string, string> ServerEnvironment(string connection) => new()
+    {
+        ["MONTU_DATABASE"] = engine == "postgres" ? connection : connection["Data Source=".Length..],
+        ["MONTU_DATA_DIR"] = _workDir,
+        ["MONTU_ADMIN_EMAIL"] = "bench@montu.local",
+        ["MONTU_ADMIN_PASSWORD"] = _adminPassword,
+        ["ASPNETCORE_ENVIRONMENT"] = "Production",
+        ["Logging__LogLevel__Default"] = "Warning",
+        // One token drives thousands of requests a second: the per-user API limit would measure itself.
+        ["RateLimits__Api__PermitLimit"] = "0",
+    };
+
+    private async Task<string> LoginAsync(HttpClient api)
+    {
+        var response = await api.PostAsJsonAsync("/api/v1/auth/login", new { email = "bench@montu.local", password = _adminPassword });
+        response.EnsureSuccessStatusCode();
+        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("accessToken").GetString()!;
+    }
+
+    /// <summary>Records what the real server answers to each scenario, for the baseline to replay byte for byte.</summary>
+    private async Task<string> CaptureAsync(HttpClient api)
+    {
+        var captured = new List<CapturedResponse>();
+        foreach (var scenario in Scenarios)
+        {
+            using var request = scenario.Method == "GET"
+                ? new HttpRequestMessage(HttpMethod.Get, scenario.PathAndQuery)
+                : new HttpRequestMessage(HttpMethod.Patch, FirstPatchedPath(scenario))
+                {
+                    Content = new StringContent("{\"status\":\"in_progress\"}", Encoding.UTF8, "application/json"),
+                };
+            using var response = await api.SendAsync(request);
+            var body = await response.Content.ReadAsByteArrayAsync();
+            if (!response.IsSuccessStatusCode)
+            {
+                throw new InvalidOperationException($"{scenario.Name}: {(int)response.StatusCode} {Encoding.UTF8.GetString(body)}");
+            }
+
+            var file = Path.Combine(_workDir, scenario.Name + ".body");
+            await File.WriteAllBytesAsync(file, body);
+            captured.Add(new CapturedResponse(scenario.Method, scenario.PathAndQuery, (int)response.StatusCode,
+                response.Content.Headers.ContentType?.ToString() ?? "application/json", file));
+        }
+
+        var manifest = Path.Combine(_workDir, "captured.json");
+        await File.WriteAllTextAsync(manifest, JsonSerializer.Serialize(captured));
+        return manifest;
+    }
+
+    private static string FirstPatchedPath(Scenario scenario)
+    {
+        var marker = "local ids = { \"";
+        var start = scenario.LuaScript.IndexOf(marker, StringComparison.Ordinal) + marker.Length;
+        return "/api/v1/tasks/" + scenario.LuaScript[start..scenario.LuaScript.IndexOf('"', start)];
+    }
+
+    private async Task<string> ScriptAsync(Scenario scenario)
+    {
+        var script = Path.Combine(_workDir, scenario.Name + ".lua");
+        if (!File.Exists(script))
+        {
+            await File.WriteAllTextAsync(script, scenario.LuaScript);
+        }
+
+        return script;
+    }
+
+    private async Task<LoadResult> RunAsync(ServerProcess target, string script, int seconds)
+    {
+        var result = await Wrk.RunAsync(LoadCore, target.BaseUrl, script, options.Connections, seconds);
+        await target.DrainAsync();
+        return result;
+    }
+
+    private static string[] BaselineCommand()
+    {
+        var self = Assembly.GetExecutingAssembly().Location;
+        return Environment.ProcessPath is { } host && Path.GetFileNameWithoutExtension(host) == "dotnet"
+            ? [host, self, "baseline"]
+            : [Environment.ProcessPath!, "baseline"];
+    }
+}
