@@ -25,6 +25,7 @@ builder.Services.AddHostedService<PostgresEventListener>();
 builder.Services.AddSingleton<ProjectQueries>();
 builder.Services.AddSingleton<ProjectStatistics>();
 builder.Services.AddSingleton<TaskQueries>();
+builder.Services.AddSingleton<TaskReads>();
 builder.Services.AddSingleton<TaskCounts>();
 builder.Services.AddSingleton<TaskListing>();
 builder.Services.AddSingleton<TaskListCache>();

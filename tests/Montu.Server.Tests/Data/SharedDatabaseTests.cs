@@ -26,11 +26,14 @@ public sealed class SharedDatabaseTests(TestApp app) : IClassFixture<TestApp>
         var query = $"project_id={projectId}&status=in_progress";
         Assert.Equal(0, (await _client.ListTasks(query)).GetProperty("total").GetInt64());
         Assert.Equal(1, (await Stats(_client, projectId)).GetProperty("tasksByStatus").GetProperty("not_started").GetInt64());
+        Assert.Equal("not_started", (await _client.GetTask(id)).Str("status"));
 
         await (await other.Client.PatchJson($"/api/v1/tasks/{id}", new { status = "in_progress" })).Expect(HttpStatusCode.OK);
 
         var list = await Eventually(() => _client.ListTasks(query), page => page.GetProperty("total").GetInt64() == 1);
         Assert.Equal("in_progress", list.GetProperty("items")[0].Str("status"));
+        var task = await Eventually(() => _client.GetTask(id), t => t.Str("status") == "in_progress");
+        Assert.Equal("in_progress", task.Str("status"));
         var stats = await Eventually(() => Stats(_client, projectId), s => s.GetProperty("tasksByStatus").TryGetProperty("in_progress", out _));
         Assert.Equal(1, stats.GetProperty("tasksByStatus").GetProperty("in_progress").GetInt64());
         Assert.False(stats.GetProperty("tasksByStatus").TryGetProperty("not_started", out _));

@@ -5,27 +5,36 @@ namespace Montu.Server.Features.Projects;
 
 /// <summary>
 /// Counts behind <c>GET /projects/{id}/stats</c>. Archived tasks are left out of every figure.
-/// Grouping a large show's tasks takes a while, so the figures are kept until the project's
-/// event log moves on (<see cref="EventLogHead"/>).
+/// Grouping a large show's tasks takes a while, so the figures, and whether the project exists at
+/// all, are kept until the project's event log moves on (<see cref="EventLogHead"/>; creating a
+/// project appends its first event).
 /// </summary>
 public sealed class ProjectStatistics(Db db, EventLogHead head)
 {
-    private readonly VersionedCache<ProjectStats> _computed = new(maxEntries: 10_000);
+    private readonly VersionedCache<ProjectStats?> _computed = new(maxEntries: 10_000);
 
     /// <summary>Statuses that count as done for the completion percentage.</summary>
     private static readonly string[] DoneStatuses = ["approved", "completed"];
 
-    public async Task<ProjectStats> ComputeAsync(string projectId, CancellationToken ct)
+    /// <summary>The project's figures, or null when there is no such project.</summary>
+    public async Task<ProjectStats?> ComputeAsync(string projectId, CancellationToken ct)
     {
         var seq = await head.CurrentAsync(projectId, ct);
         return await _computed.GetAsync(projectId, seq, () => ComputeAsync(projectId), ct);
     }
 
-    private async Task<ProjectStats> ComputeAsync(string projectId)
+    private async Task<ProjectStats?> ComputeAsync(string projectId)
     {
         var ct = CancellationToken.None;
         await using var connection = await db.OpenAsync(ct);
         var args = new { projectId, done = DoneStatuses };
+        var exists = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            "SELECT COUNT(*) FROM projects WHERE id = @projectId", args, cancellationToken: ct)) > 0;
+        if (!exists)
+        {
+            return null;
+        }
+
         var byStatus = await connection.QueryAsync<(string Key, long Count)>(new CommandDefinition(
             "SELECT status, COUNT(*) FROM tasks WHERE project_id = @projectId AND status <> 'archived' GROUP BY status ORDER BY status",
             args, cancellationToken: ct));

@@ -186,10 +186,8 @@ public static class ProjectsApi
         }, ct);
 
     private static async Task<Results<Ok<ProjectStats>, ApiError>> GetProjectStats(
-        string projectId, ProjectQueries projects, ProjectStatistics statistics, CancellationToken ct) =>
-        await projects.FindAsync(projectId, ct) is null
-            ? NotFound(projectId)
-            : TypedResults.Ok(await statistics.ComputeAsync(projectId, ct));
+        string projectId, ProjectStatistics statistics, CancellationToken ct) =>
+        await statistics.ComputeAsync(projectId, ct) is { } stats ? TypedResults.Ok(stats) : NotFound(projectId);
 
     private static ApiError NotFound(string projectId) => ApiError.NotFound($"Project '{projectId}' not found");
 }

@@ -110,7 +110,7 @@ public static class TasksApi
 
     private const string JsonContentType = "application/json; charset=utf-8";
 
-    private static async Task<Results<Ok<TaskJson>, ApiError>> GetTask(string taskId, TaskQueries tasks, CancellationToken ct) =>
+    private static async Task<Results<Ok<TaskJson>, ApiError>> GetTask(string taskId, TaskReads tasks, CancellationToken ct) =>
         await tasks.FindAsync(taskId, ct) is { } task ? TypedResults.Ok(task) : TaskWriter.NotFound(taskId);
 
     private static async Task<Results<Created<TaskItem>, ApiError>> CreateTask(

@@ -58,6 +58,20 @@ public sealed class ProjectStatsTests(TestApp app) : IClassFixture<TestApp>
     public async Task Stats_of_an_unknown_project_are_404() =>
         await (await _client.GetAsync("/api/v1/projects/NOPE_STATS/stats")).ExpectError(HttpStatusCode.NotFound, "NOT_FOUND");
 
+    [Fact]
+    public async Task Stats_asked_for_before_the_project_exists_follow_its_creation()
+    {
+        var id = Builders.NewProjectId();
+        await (await _client.GetAsync($"/api/v1/projects/{id}/stats")).ExpectError(HttpStatusCode.NotFound, "NOT_FOUND");
+
+        await _client.CreateProject(id);
+        await _client.CreateTask(TaskBuilders.NamedTask(id, $"{id}_first"));
+
+        var stats = await (await _client.GetAsync($"/api/v1/projects/{id}/stats")).Expect(HttpStatusCode.OK);
+        Assert.Equal(id, stats.Str("projectId"));
+        Assert.Equal(1, stats.GetProperty("totalTasks").GetInt64());
+    }
+
     /// <summary>The media API does not exist yet; its rows are what stats count.</summary>
     private async Task InsertMediaAsync(string projectId, params (string Name, long Bytes)[] files)
     {
