@@ -1,3 +1,4 @@
+using System.Data;
 using System.Data.Common;
 using Dapper;
 using Microsoft.Data.Sqlite;
@@ -153,7 +154,8 @@ public sealed class ShowSeeder(HttpClient? api, string engine, string connection
         var statements = engine == "postgres" ? new[] { "VACUUM ANALYZE", "CHECKPOINT" } : ["PRAGMA wal_checkpoint(TRUNCATE)"];
         foreach (var statement in statements)
         {
-            await connection.ExecuteAsync(statement, commandTimeout: 600);
+            // Text, explicitly: Dapper takes a command without a space for a stored procedure name.
+            await connection.ExecuteAsync(statement, commandTimeout: 600, commandType: CommandType.Text);
         }
     }
 
