@@ -30,11 +30,16 @@ public sealed class EventLog(Db db, EventLogHead head, TimeProvider time)
         var insert = $"""
             INSERT INTO events (type, project_id, entity_type, entity_id, payload, user_id, created_at)
             VALUES (@Type, @ProjectId, @EntityType, @EntityId, {db.Dialect.Json("Payload")}, @UserId, @CreatedAt)
-            RETURNING seq, project_id
+            RETURNING seq, project_id, type, entity_type, entity_id
             """;
-        // NOTIFY is delivered at commit, and never for a rollback.
+        // NOTIFY is delivered at commit, and never for a rollback. Its payload is an AnnouncedEvent.
         var sql = db.Dialect.Engine == DbEngine.Postgres
-            ? $"WITH appended AS ({insert}) SELECT seq, pg_notify('{PostgresEventListener.Channel}', seq || ':' || COALESCE(project_id, '')) FROM appended"
+            ? $"""
+              WITH appended AS ({insert})
+              SELECT seq, pg_notify('{PostgresEventListener.Channel}', json_build_object(
+                  'seq', seq, 'projectId', project_id, 'type', type, 'entityType', entity_type, 'entityId', entity_id)::text)
+              FROM appended
+              """
             : insert;
         var seq = await connection.ExecuteScalarAsync<long>(new CommandDefinition(sql, new
         {

@@ -1,16 +1,17 @@
-using System.Globalization;
+using System.Text.Json;
 using Npgsql;
 
 namespace Montu.Server.Data;
 
 /// <summary>
-/// Hears the events other instances commit on the shared PostgreSQL database (each append sends
-/// <c>NOTIFY montu_events, 'seq:projectId'</c>, delivered at commit) and moves
-/// <see cref="EventLogHead"/> on, so their changes reach this process's caches. While it is not
-/// connected, the head is distrusted and caches check the database on every read; it reconnects
-/// on its own.
+/// Hears the events instances commit on the shared PostgreSQL database (each append sends
+/// <c>NOTIFY montu_events</c> with an <see cref="AnnouncedEvent"/>, delivered at commit), moves
+/// <see cref="EventLogHead"/> on and hands the event to every <see cref="IAnnouncedEventHandler"/>,
+/// so other instances' changes reach this process's caches. While it is not connected the head is
+/// distrusted, and caches check the database on every read; it reconnects on its own.
 /// </summary>
-public sealed partial class PostgresEventListener(Db db, EventLogHead head, ILogger<PostgresEventListener> logger) : BackgroundService
+public sealed partial class PostgresEventListener(
+    Db db, EventLogHead head, IEnumerable<IAnnouncedEventHandler> handlers, ILogger<PostgresEventListener> logger) : BackgroundService
 {
     public const string Channel = "montu_events";
 
@@ -18,6 +19,8 @@ public sealed partial class PostgresEventListener(Db db, EventLogHead head, ILog
     private static readonly TimeSpan Silence = TimeSpan.FromSeconds(15);
 
     private static readonly TimeSpan RetryAfter = TimeSpan.FromSeconds(2);
+
+    private static readonly JsonSerializerOptions PayloadJson = new(JsonSerializerDefaults.Web) { RespectNullableAnnotations = true };
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -57,6 +60,11 @@ public sealed partial class PostgresEventListener(Db db, EventLogHead head, ILog
             }
 
             head.Trust();
+            foreach (var handler in handlers)
+            {
+                handler.AnnouncementsMissed();
+            }
+
             while (true)
             {
                 if (!await connection.WaitAsync(Silence, ct))
@@ -72,12 +80,15 @@ public sealed partial class PostgresEventListener(Db db, EventLogHead head, ILog
         }
     }
 
+    /// <summary>A payload that does not parse throws, which drops the connection: reconnecting forgets everything, so nothing stays stale.</summary>
     private void Announce(string payload)
     {
-        var colon = payload.IndexOf(':', StringComparison.Ordinal);
-        if (colon > 0 && long.TryParse(payload.AsSpan(0, colon), NumberStyles.None, CultureInfo.InvariantCulture, out var seq))
+        var announced = JsonSerializer.Deserialize<AnnouncedEvent>(payload, PayloadJson)
+            ?? throw new JsonException($"Empty announcement on {Channel}");
+        head.Advance(announced.ProjectId, announced.Seq);
+        foreach (var handler in handlers)
         {
-            head.Advance(colon == payload.Length - 1 ? null : payload[(colon + 1)..], seq);
+            handler.Handle(announced);
         }
     }
 

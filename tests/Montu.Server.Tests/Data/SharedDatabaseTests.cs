@@ -70,6 +70,26 @@ public sealed class SharedDatabaseTests(TestApp app) : IClassFixture<TestApp>
         Assert.Empty(after.GetProperty("items").EnumerateArray());
     }
 
+    [PostgresFact]
+    public async Task A_user_disabled_or_removed_through_another_instance_is_refused_here_at_once()
+    {
+        await using var other = app.SecondInstance();
+        await other.InitializeAsync();
+        await WaitForEventListener(app, "listening");
+        var projectId = await _client.CreateProject();
+        var removed = await app.CreateUser(projectId, "artist");
+        var disabled = await app.CreateUser(projectId, "artist");
+        var project = $"/api/v1/projects/{projectId}";
+        await (await removed.Client.GetAsync(project)).Expect(HttpStatusCode.OK);
+        await (await disabled.Client.GetAsync(project)).Expect(HttpStatusCode.OK);
+
+        await (await other.Client.DeleteAsync($"{project}/users/{removed.Id}")).Expect(HttpStatusCode.NoContent);
+        await (await other.Client.DeleteAsync($"/api/v1/users/{disabled.Id}")).Expect(HttpStatusCode.OK);
+
+        Assert.Equal(HttpStatusCode.NotFound, await EventualStatus(removed.Client, project, HttpStatusCode.NotFound));
+        Assert.Equal(HttpStatusCode.Unauthorized, await EventualStatus(disabled.Client, project, HttpStatusCode.Unauthorized));
+    }
+
     /// <summary>What another instance's change looks like in the database: the row, its event, and (when announced) the NOTIFY.</summary>
     private async Task ChangeBehindTheServersBack(string id, string status, bool announce)
     {
@@ -84,7 +104,8 @@ public sealed class SharedDatabaseTests(TestApp app) : IClassFixture<TestApp>
             """, new { projectId, id }, transaction);
         if (announce)
         {
-            await connection.ExecuteAsync("SELECT pg_notify('montu_events', @payload)", new { payload = $"{seq}:{projectId}" }, transaction);
+            var payload = JsonSerializer.Serialize(new { seq, projectId, type = "task_updated", entityType = "task", entityId = id });
+            await connection.ExecuteAsync("SELECT pg_notify('montu_events', @payload)", new { payload }, transaction);
         }
 
         await transaction.CommitAsync();
@@ -101,8 +122,12 @@ public sealed class SharedDatabaseTests(TestApp app) : IClassFixture<TestApp>
         Assert.Equal(state, health.GetProperty("database").Str("eventListener"));
     }
 
+    /// <summary>The status <paramref name="url"/> answers once it is <paramref name="expected"/>, or after ten seconds (well under the 30 s user cache).</summary>
+    private static async Task<HttpStatusCode> EventualStatus(HttpClient client, string url, HttpStatusCode expected) =>
+        await Eventually(async () => (await client.GetAsync(url)).StatusCode, status => status == expected);
+
     /// <summary>Announcements arrive a moment after the commit: asks again for up to ten seconds.</summary>
-    private static async Task<JsonElement> Eventually(Func<Task<JsonElement>> read, Func<JsonElement, bool> done)
+    private static async Task<T> Eventually<T>(Func<Task<T>> read, Func<T, bool> done)
     {
         var started = Stopwatch.StartNew();
         while (true)

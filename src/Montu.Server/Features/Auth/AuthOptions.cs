@@ -25,8 +25,10 @@ public sealed class AuthOptions
     public int ClockSkewSeconds { get; set; } = 30;
 
     /// <summary>
-    /// How long another instance may act on a user's cached flags and memberships; changes made
-    /// on this instance apply at once (docs/decisions/0005-authentication.md).
+    /// How long a user's flags and memberships are cached. Changes made on this instance, and on
+    /// PostgreSQL those announced by other instances, apply at once; this bounds how long another
+    /// instance's change can go unseen while the event listener reconnects
+    /// (docs/decisions/0005-authentication.md).
     /// </summary>
     public int UserCacheSeconds { get; set; } = 30;
 

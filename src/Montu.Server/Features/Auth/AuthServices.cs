@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Montu.Server.Data;
 using Montu.Server.Features.Users;
 using Montu.Server.Infrastructure;
 
@@ -30,6 +31,7 @@ public static class AuthServices
         services.AddSingleton<ExternalKeySets>();
         services.AddSingleton<ExternalUsers>();
         services.AddSingleton<UserAccessCache>();
+        services.AddSingleton<IAnnouncedEventHandler>(sp => sp.GetRequiredService<UserAccessCache>());
         services.AddSingleton<TokenValidator>();
         services.AddSingleton<Passwords>();
         services.AddSingleton<RefreshTokens>();

@@ -11,10 +11,12 @@ namespace Montu.Server.Features.Auth;
 /// <summary>
 /// Keeps each user's access state (flags, memberships, tokens ended early) in memory so an
 /// authenticated request costs no database round trip. Changes made on this instance call
-/// <see cref="Invalidate"/> after commit and apply to the next request; other instances pick
-/// them up within <see cref="AuthOptions.UserCacheSeconds"/> (docs/decisions/0005-authentication.md).
+/// <see cref="Invalidate"/> after commit and apply to the next request; on PostgreSQL, other
+/// instances' changes arrive as announced events. <see cref="AuthOptions.UserCacheSeconds"/>
+/// bounds how long an entry may be used while announcements are not heard
+/// (docs/decisions/0005-authentication.md).
 /// </summary>
-public sealed class UserAccessCache(Db db, TimeProvider time, IOptions<AuthOptions> options)
+public sealed class UserAccessCache(Db db, TimeProvider time, IOptions<AuthOptions> options) : IAnnouncedEventHandler
 {
     private readonly ConcurrentDictionary<string, Cached<UserAccess?>> _byId = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Cached<string?>> _idByEmail = new(StringComparer.Ordinal);
@@ -69,6 +71,28 @@ public sealed class UserAccessCache(Db db, TimeProvider time, IOptions<AuthOptio
     {
         Interlocked.Increment(ref _generation);
         _byId.TryRemove(userId, out _);
+        _idByEmail.Clear();
+    }
+
+    /// <summary>Sessions and accounts are events about a user; memberships are events about a project, naming users in their payload.</summary>
+    public void Handle(AnnouncedEvent announced)
+    {
+        if (announced.EntityType == "user")
+        {
+            Invalidate(announced.EntityId);
+        }
+        else if (announced.Type.StartsWith("project_member", StringComparison.Ordinal))
+        {
+            ForgetEveryone();
+        }
+    }
+
+    public void AnnouncementsMissed() => ForgetEveryone();
+
+    private void ForgetEveryone()
+    {
+        Interlocked.Increment(ref _generation);
+        _byId.Clear();
         _idByEmail.Clear();
     }
 
