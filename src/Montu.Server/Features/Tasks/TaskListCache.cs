@@ -28,7 +28,10 @@ public sealed class TaskListCache(EventLogHead head)
 
     public void Store(string key, long seq, byte[] body)
     {
-        if (Interlocked.Add(ref _bytes, body.Length) > MaxBytes)
+        // A newer version of a page replaces the old one's bytes. Two stores of one key racing may
+        // both subtract them: the count only has to bound memory, not be exact.
+        var replaced = _pages.TryGetValue(key, out var old) ? old.Body.Length : 0;
+        if (Interlocked.Add(ref _bytes, body.Length - replaced) > MaxBytes)
         {
             _pages.Clear();
             Interlocked.Exchange(ref _bytes, body.Length);
