@@ -30,9 +30,12 @@ public static class BaselineServer
                 return;
             }
 
-            var exact = Key(request.Method, request.Path + request.QueryString);
-            var wildcard = Key(request.Method, request.Path.Value![..(request.Path.Value!.LastIndexOf('/') + 1)] + "*");
-            if (!answers.TryGetValue(exact, out var answer) && !answers.TryGetValue(wildcard, out answer))
+            // A scenario that varies its last path segment or last query value was captured with "*" there.
+            var path = request.Path.Value!;
+            var query = request.QueryString.Value!;
+            if (!answers.TryGetValue(Key(request.Method, path + query), out var answer)
+                && !answers.TryGetValue(Key(request.Method, path[..(path.LastIndexOf('/') + 1)] + "*"), out answer)
+                && !answers.TryGetValue(Key(request.Method, path + query[..(query.LastIndexOf('=') + 1)] + "*"), out answer))
             {
                 context.Response.StatusCode = 404;
                 return;

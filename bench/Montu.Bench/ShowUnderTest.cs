@@ -54,9 +54,8 @@ public sealed class ShowUnderTest(BenchOptions options, string engine, int size)
     }
 
     /// <summary>
-    /// Tiered JIT with dynamic PGO on one saturated core takes about ten seconds of load to reach
-    /// steady code: the first list scenario warms the path every list shares, the others their own.
-    /// The baseline, one handler for every scenario, gets the same ten seconds.
+    /// Loads each scenario for its warm-up seconds, and the baseline, one handler for every
+    /// scenario, as long as the longest of them.
     /// </summary>
     public async Task WarmUpAsync()
     {
@@ -65,13 +64,12 @@ public sealed class ShowUnderTest(BenchOptions options, string engine, int size)
             return;
         }
 
-        foreach (var scenario in Scenarios)
+        foreach (var scenario in Scenarios.Where(s => s.WarmupSeconds > 0))
         {
-            var seconds = scenario == Scenarios[0] ? 10 : scenario.IsList ? 1 : 2;
-            await RunAsync(Server, await ScriptAsync(scenario), seconds);
+            await RunAsync(Server, await ScriptAsync(scenario), scenario.WarmupSeconds);
         }
 
-        await RunAsync(Baseline, await ScriptAsync(Scenarios[0]), 10);
+        await RunAsync(Baseline, await ScriptAsync(Scenarios[0]), Scenarios.Max(s => s.WarmupSeconds));
     }
 
     public async Task<LoadResult> RunAsync(ServerProcess target, Scenario scenario) =>
