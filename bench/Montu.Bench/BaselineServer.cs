@@ -30,7 +30,7 @@ public static class BaselineServer
                 return;
             }
 
-            // A scenario that varies its last path segment or last query value was captured with "*" there.
+            // A scenario that varies its last path segment or last query value has "*" there.
             var path = request.Path.Value!;
             var query = request.QueryString.Value!;
             if (!answers.TryGetValue(Key(request.Method, path + query), out var answer)

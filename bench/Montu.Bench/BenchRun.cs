@@ -1,10 +1,10 @@
 namespace Montu.Bench;
 
 /// <summary>
-/// Measures every scenario on one engine at every show size. The shows are prepared and warmed
-/// first; then, per scenario, Montu and baseline runs alternate (A B A B …) and each pair goes
-/// through every show size in turn, so drift on the machine hits all figures alike, the
-/// 100k-versus-10k ratio included.
+/// Measures every scenario on one engine at every show size. The shows are prepared first; then,
+/// per scenario, each is warmed up, and Montu and baseline runs alternate (A B A B …) with each
+/// pair going through every show size in turn, so drift on the machine hits all figures alike,
+/// the 100k-versus-10k ratio included.
 /// </summary>
 public sealed class BenchRun(BenchOptions options, string engine)
 {
@@ -19,25 +19,19 @@ public sealed class BenchRun(BenchOptions options, string engine)
                 await shows[^1].PrepareAsync();
             }
 
-            foreach (var show in shows)
-            {
-                await show.WarmUpAsync();
-            }
-
-            if (options.Hold)
-            {
-                foreach (var show in shows)
-                {
-                    Progress.Say($"[{engine} {show.Size}] holding: server PID {show.Server.Pid} at {show.Server.BaseUrl}, wrk scripts in {show.WorkDir}");
-                }
-
-                Progress.Say("Press Enter to measure");
-                Console.ReadLine();
-            }
-
             var results = new List<Measurement>();
             for (var index = 0; index < shows[0].Scenarios.Count; index++)
             {
+                foreach (var show in shows)
+                {
+                    await show.WarmUpAsync(show.Scenarios[index]);
+                }
+
+                if (options.Hold && index == 0)
+                {
+                    Hold(shows);
+                }
+
                 results.AddRange(await MeasureAsync(shows, index));
             }
 
@@ -50,6 +44,17 @@ public sealed class BenchRun(BenchOptions options, string engine)
                 await show.DisposeAsync();
             }
         }
+    }
+
+    private void Hold(IReadOnlyList<ShowUnderTest> shows)
+    {
+        foreach (var show in shows)
+        {
+            Progress.Say($"[{engine} {show.Size}] holding: server PID {show.Server.Pid} at {show.Server.BaseUrl}, wrk scripts in {show.WorkDir}");
+        }
+
+        Progress.Say("Press Enter to measure");
+        Console.ReadLine();
     }
 
     private async Task<IEnumerable<Measurement>> MeasureAsync(IReadOnlyList<ShowUnderTest> shows, int index)

@@ -21,27 +21,13 @@ public sealed class EventLog(Db db, EventLogHead head, TimeProvider time)
     /// </summary>
     public async Task<long> AppendAsync(DbTransaction transaction, NewEvent change, CancellationToken ct)
     {
-        var connection = transaction.Connection!;
-        if (db.Dialect.EventLogLock is { } takeLock)
-        {
-            await connection.ExecuteAsync(new CommandDefinition(takeLock, transaction: transaction, cancellationToken: ct));
-        }
-
         var insert = $"""
             INSERT INTO events (type, project_id, entity_type, entity_id, payload, user_id, created_at)
             VALUES (@Type, @ProjectId, @EntityType, @EntityId, {db.Dialect.Json("Payload")}, @UserId, @CreatedAt)
             RETURNING seq, project_id, type, entity_type, entity_id
             """;
-        // NOTIFY is delivered at commit, and never for a rollback. Its payload is an AnnouncedEvent.
-        var sql = db.Dialect.Engine == DbEngine.Postgres
-            ? $"""
-              WITH appended AS ({insert})
-              SELECT seq, pg_notify('{PostgresEventListener.Channel}', json_build_object(
-                  'seq', seq, 'projectId', project_id, 'type', type, 'entityType', entity_type, 'entityId', entity_id)::text)
-              FROM appended
-              """
-            : insert;
-        var seq = await connection.ExecuteScalarAsync<long>(new CommandDefinition(sql, new
+        var postgres = db.Dialect.Engine == DbEngine.Postgres;
+        var command = new CommandDefinition(postgres ? $"{db.Dialect.EventLogLock};\n{Announced(insert)}" : insert, new
         {
             change.Type,
             change.ProjectId,
@@ -50,8 +36,30 @@ public sealed class EventLog(Db db, EventLogHead head, TimeProvider time)
             Payload = JsonSerializer.Serialize(change.Payload, WireJson.Default),
             change.UserId,
             CreatedAt = time.GetUtcNow().UtcDateTime,
-        }, transaction, cancellationToken: ct));
+        }, transaction, cancellationToken: ct);
+        long seq;
+        if (postgres)
+        {
+            // Lock and insert go in one round trip: the lock is held until commit, and every trip
+            // made while holding it is time all other writers wait.
+            await using var results = await transaction.Connection!.QueryMultipleAsync(command);
+            await results.ReadAsync();
+            seq = await results.ReadSingleAsync<long>();
+        }
+        else
+        {
+            seq = await transaction.Connection!.ExecuteScalarAsync<long>(command);
+        }
+
         db.AfterCommit(transaction, () => head.Advance(change.ProjectId, seq));
         return seq;
     }
+
+    /// <summary>The insert, announced with NOTIFY: delivered at commit, never for a rollback; the payload is an <see cref="AnnouncedEvent"/>.</summary>
+    private static string Announced(string insert) => $"""
+        WITH appended AS ({insert})
+        SELECT seq, pg_notify('{PostgresEventListener.Channel}', json_build_object(
+            'seq', seq, 'projectId', project_id, 'type', type, 'entityType', entity_type, 'entityId', entity_id)::text)
+        FROM appended
+        """;
 }

@@ -86,7 +86,7 @@ public static class TasksApi
 
         var readable = ProjectAccess.Readable(caller);
         var legacy = LegacyShape.IsRequested(http);
-        var key = TaskListCache.Key(http.Request, readable);
+        var key = TaskListCache.Key(filters, sort, page, readable);
         var (seq, cached) = legacy ? (0, null) : await cache.LookupAsync(key, filters.ProjectId, ct);
         if (cached is not null)
         {
