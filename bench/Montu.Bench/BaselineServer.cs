@@ -30,12 +30,10 @@ public static class BaselineServer
                 return;
             }
 
-            // A scenario that varies its last path segment or last query value has "*" there.
+            // A scenario that varies its last path segment has "*" there.
             var path = request.Path.Value!;
-            var query = request.QueryString.Value!;
-            if (!answers.TryGetValue(Key(request.Method, path + query), out var answer)
-                && !answers.TryGetValue(Key(request.Method, path[..(path.LastIndexOf('/') + 1)] + "*"), out answer)
-                && !answers.TryGetValue(Key(request.Method, path + query[..(query.LastIndexOf('=') + 1)] + "*"), out answer))
+            if (!answers.TryGetValue(Key(request.Method, path + request.QueryString), out var answer)
+                && !answers.TryGetValue(Key(request.Method, path[..(path.LastIndexOf('/') + 1)] + "*"), out answer))
             {
                 context.Response.StatusCode = 404;
                 return;

@@ -4,8 +4,8 @@ namespace Montu.Bench;
 
 /// <summary>
 /// One measured request pattern. <c>PathAndQuery</c> is what the baseline answers, with <c>*</c>
-/// for a last path segment or query value the script varies; <c>CapturePath</c> is the request
-/// whose answer it replays. <c>Contrast</c> scenarios are reported but carry no goal.
+/// for a last path segment the script varies; <c>CapturePath</c> is the request whose answer it
+/// replays. <c>Contrast</c> scenarios are reported but carry no goal.
 /// <c>WarmupSeconds</c> of load come first (none for lists answered by the same code as the first
 /// page, which warms it).
 /// </summary>
@@ -36,7 +36,6 @@ public static class Scenarios
             Patch(ids, token),
             Get("project_stats", $"/api/v1/projects/{ShowSeeder.BigProject}/stats", token) with { IsList = false },
             Get("list_last_page_offset", List + "&page=" + totalPages, token) with { Contrast = true, WarmupSeconds = 0 },
-            Uncached("list_first_page_uncached", List, token),
         ];
     }
 
@@ -48,22 +47,6 @@ public static class Scenarios
         wrk.path = "{pathAndQuery}"
         wrk.headers["Authorization"] = "Bearer {token}"
         """, IsList: true);
-
-    /// <summary>
-    /// The first page with an <c>updated_since</c> long past that differs on every request: the
-    /// same tasks, but a query neither the page cache nor the count cache has seen, so each request
-    /// pays what the first one after a change does (the count, the page's query, fifty documents).
-    /// </summary>
-    private static Scenario Uncached(string name, string pathAndQuery, string token) => new(
-        name, "GET", pathAndQuery + "&updated_since=*", pathAndQuery + "&updated_since=2000-01-01T00:00:00.000Z", $$"""
-        local headers = { ["Authorization"] = "Bearer {{token}}" }
-        local i = 0
-        request = function()
-          i = i + 1
-          local since = string.format("2000-01-01T%02d:%02d:%02d.%03dZ", math.floor(i / 3600000) % 24, math.floor(i / 60000) % 60, math.floor(i / 1000) % 60, i % 1000)
-          return wrk.format("GET", "{{pathAndQuery}}&updated_since=" .. since, headers)
-        end
-        """, IsList: true, Contrast: true);
 
     /// <summary>Writes cycle over fifty tasks, alternating two statuses, so every request really changes a row.</summary>
     private static Scenario Patch(List<string> ids, string token) => new("task_patch", "PATCH", "/api/v1/tasks/*", "/api/v1/tasks/" + ids[0], $$"""
