@@ -22,7 +22,6 @@ builder.Services.AddSingleton<Migrator>();
 builder.Services.AddSingleton<EventLogHead>();
 builder.Services.AddSingleton<EventLog>();
 builder.Services.AddHostedService<PostgresEventListener>();
-builder.Services.AddHostedService<SqliteCheckpointer>();
 builder.Services.AddSingleton<ProjectQueries>();
 builder.Services.AddSingleton<ProjectStatistics>();
 builder.Services.AddSingleton<TaskQueries>();

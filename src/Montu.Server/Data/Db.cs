@@ -66,14 +66,6 @@ public sealed class Db : IAsyncDisposable
         try
         {
             await using var connection = await OpenAsync(ct);
-            if (queued)
-            {
-                // The commit must not stop to copy the log back into the file: SqliteCheckpointer does that.
-                await using var noCheckpoint = connection.CreateCommand();
-                noCheckpoint.CommandText = "PRAGMA wal_autocheckpoint=0";
-                await noCheckpoint.ExecuteNonQueryAsync(ct);
-            }
-
             await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, ct);
             _afterCommit[transaction] = [];
             try
