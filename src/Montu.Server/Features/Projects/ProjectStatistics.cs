@@ -9,7 +9,7 @@ namespace Montu.Server.Features.Projects;
 /// all, are kept until the project's event log moves on (<see cref="EventLogHead"/>; creating a
 /// project appends its first event).
 /// </summary>
-public sealed class ProjectStatistics(Db db, EventLogHead head)
+public sealed class ProjectStatistics(Db db, ProjectQueries projects, EventLogHead head)
 {
     private readonly VersionedCache<ProjectStats?> _computed = new(maxEntries: 10_000);
 
@@ -28,9 +28,7 @@ public sealed class ProjectStatistics(Db db, EventLogHead head)
         var ct = CancellationToken.None;
         await using var connection = await db.OpenAsync(ct);
         var args = new { projectId, done = DoneStatuses };
-        var exists = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
-            "SELECT COUNT(*) FROM projects WHERE id = @projectId", args, cancellationToken: ct)) > 0;
-        if (!exists)
+        if (await projects.FindAsync(connection, projectId, ct) is null)
         {
             return null;
         }
