@@ -123,17 +123,17 @@ public sealed class TaskBulkWriter(Db db, TaskQueries tasks, ProjectQueries proj
         }
 
         var problems = new ValidationProblems();
-        if (TaskChanges.Apply(current.Task, input, project, now, problems) is not { } updated)
+        if (TaskChanges.Apply(current.Task, input, project, now, problems) is not { } patch)
         {
             return problems.ToError();
         }
 
-        if (guard.MayApply(current.Task, updated) is { } forbidden)
+        if (guard.MayApply(current.Task, patch.Task) is { } forbidden)
         {
             return forbidden;
         }
 
-        return ReferenceEquals(updated, current.Task) ? current : current with { Task = updated };
+        return patch.Changes.Count == 0 ? current : current with { Task = patch.Task };
     }
 
     private static ItemOutcome Archive(StoredTask current, DateTime now, TaskGuard guard) =>
@@ -184,7 +184,7 @@ public sealed class TaskBulkWriter(Db db, TaskQueries tasks, ProjectQueries proj
             var changed = state.Values.Where(t => !ReferenceEquals(t, original[t.Task.Id])).OrderBy(t => t.Task.Id, StringComparer.Ordinal).ToList();
             foreach (var task in changed)
             {
-                await tasks.UpdateAsync(tx, task, projectsById[task.Task.ProjectId], ct);
+                await tasks.UpdateAsync(tx, original[task.Task.Id], task, projectsById[task.Task.ProjectId], ct);
             }
 
             foreach (var group in changed.GroupBy(t => t.Task.ProjectId))

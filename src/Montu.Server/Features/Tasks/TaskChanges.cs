@@ -5,6 +5,9 @@ using Montu.Server.Infrastructure.WireFormat;
 
 namespace Montu.Server.Features.Tasks;
 
+/// <summary>A patch applied to a task: the task after it, and the wire fields it changed (see <see cref="TaskChanges.Diff"/>).</summary>
+public sealed record AppliedPatch(TaskItem Task, Dictionary<string, JsonElement> Changes);
+
 /// <summary>Builds a valid task from a create body, applies a patch to one, archives and restores; no I/O.</summary>
 public static class TaskChanges
 {
@@ -42,8 +45,11 @@ public static class TaskChanges
         return problems.Any ? null : WithCleanNames(task);
     }
 
-    /// <summary>The task after the patch, or null with the problems; <paramref name="current"/> is returned when nothing changes.</summary>
-    public static TaskItem? Apply(TaskItem current, TaskInput input, Project project, DateTime now, ValidationProblems problems)
+    /// <summary>
+    /// The task after the patch with the fields it changed, or null with the problems;
+    /// <paramref name="current"/> itself, with no changes, when the patch changes nothing.
+    /// </summary>
+    public static AppliedPatch? Apply(TaskItem current, TaskInput input, Project project, DateTime now, ValidationProblems problems)
     {
         var updated = TaskFields.Apply(current, input, problems);
         TaskRules.Check(current, updated, project, problems);
@@ -52,8 +58,8 @@ public static class TaskChanges
             return null;
         }
 
-        updated = WithCleanNames(updated);
-        return Diff(current, updated).Count == 0 ? current : updated with { UpdatedAt = Stored(now) };
+        var changes = Diff(current, updated = WithCleanNames(updated));
+        return new AppliedPatch(changes.Count == 0 ? current : updated with { UpdatedAt = Stored(now) }, changes);
     }
 
     /// <summary>Archiving keeps the status so a restore can put it back; an archived task stays as it is.</summary>

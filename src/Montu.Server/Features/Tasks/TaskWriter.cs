@@ -98,7 +98,7 @@ public sealed class TaskWriter(Db db, TaskQueries tasks, ProjectQueries projects
 
             var archived = TaskChanges.Archive(current, time.GetUtcNow().UtcDateTime);
             var project = await projects.FindAsync(tx.Connection!, current.Task.ProjectId, ct, tx);
-            await tasks.UpdateAsync(tx, archived, project!, ct);
+            await tasks.UpdateAsync(tx, current, archived, project!, ct);
             await events.AppendAsync(tx, new NewEvent("task_archived", project!.Id, "task", id,
                 new { taskId = id, status = TaskRules.Archived, previousStatus = current.Task.Status }, userId), ct);
             return archived.Task;
@@ -119,7 +119,7 @@ public sealed class TaskWriter(Db db, TaskQueries tasks, ProjectQueries projects
 
             var project = (await projects.FindAsync(tx.Connection!, current.Task.ProjectId, ct, tx))!;
             var restored = TaskChanges.Restore(current, project, time.GetUtcNow().UtcDateTime);
-            await tasks.UpdateAsync(tx, restored, project, ct);
+            await tasks.UpdateAsync(tx, current, restored, project, ct);
             await events.AppendAsync(tx, new NewEvent("task_restored", project.Id, "task", id,
                 new { taskId = id, status = restored.Task.Status }, userId), ct);
             return restored.Task;
@@ -168,25 +168,25 @@ public sealed class TaskWriter(Db db, TaskQueries tasks, ProjectQueries projects
                 return refused;
             }
 
-            if (TaskChanges.Apply(current.Task, input, project, time.GetUtcNow().UtcDateTime, problems) is not { } updated)
+            if (TaskChanges.Apply(current.Task, input, project, time.GetUtcNow().UtcDateTime, problems) is not { } patch)
             {
                 return problems.ToError();
             }
 
-            if (guard.MayApply(current.Task, updated) is { } forbidden)
+            if (guard.MayApply(current.Task, patch.Task) is { } forbidden)
             {
                 return forbidden;
             }
 
-            if (ReferenceEquals(updated, current.Task))
+            if (patch.Changes.Count == 0)
             {
-                return updated;
+                return patch.Task;
             }
 
-            await tasks.UpdateAsync(tx, current with { Task = updated }, project, ct);
+            await tasks.UpdateAsync(tx, current, current with { Task = patch.Task }, project, ct);
             await events.AppendAsync(tx, new NewEvent("task_updated", project.Id, "task", id,
-                new { taskId = id, changes = TaskChanges.Diff(current.Task, updated) }, guard.UserId), ct);
-            return updated;
+                new { taskId = id, changes = patch.Changes }, guard.UserId), ct);
+            return patch.Task;
         }, ct);
     }
 
