@@ -12,11 +12,7 @@ public sealed class Db : IAsyncDisposable
 {
     private readonly NpgsqlDataSource? _postgres;
     private readonly string _sqlite = "";
-
-    // SQLite admits one writer; a second one gets SQLITE_BUSY, which Microsoft.Data.Sqlite answers
-    // by sleeping and retrying, so under concurrent writes requests waited in large steps
-    // (PATCH p99 130-175 ms at 50 connections). Writers queue here instead.
-    private readonly SemaphoreSlim _sqliteWriter = new(1, 1);
+    private readonly SqliteWriteQueue? _sqliteWrites;
 
     private readonly ConcurrentDictionary<DbTransaction, List<Action>> _afterCommit = new();
 
@@ -32,6 +28,7 @@ public sealed class Db : IAsyncDisposable
         {
             SqliteEngine.EnsureLoaded();
             _sqlite = settings.ConnectionString;
+            _sqliteWrites = new SqliteWriteQueue(OpenAsync, _afterCommit);
         }
     }
 
@@ -52,44 +49,34 @@ public sealed class Db : IAsyncDisposable
     }
 
     /// <summary>
-    /// Runs <paramref name="work"/> in one transaction and commits it; any exception rolls back
-    /// everything, the event-log row included.
+    /// Runs <paramref name="work"/> in a transaction and commits it; any exception rolls back
+    /// everything it wrote, the event-log row included. On SQLite the transaction may be shared
+    /// with other writes queued at the same time, each in its own savepoint (<see cref="SqliteWriteQueue"/>).
     /// </summary>
     public async Task<T> InTransactionAsync<T>(Func<DbTransaction, Task<T>> work, CancellationToken ct)
     {
-        var queued = _postgres is null;
-        if (queued)
+        if (_sqliteWrites is not null)
         {
-            await _sqliteWriter.WaitAsync(ct);
+            return await _sqliteWrites.WriteAsync(work, ct);
         }
 
+        await using var connection = await OpenAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, ct);
+        _afterCommit[transaction] = [];
         try
         {
-            await using var connection = await OpenAsync(ct);
-            await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, ct);
-            _afterCommit[transaction] = [];
-            try
+            var result = await work(transaction);
+            await transaction.CommitAsync(ct);
+            foreach (var action in _afterCommit[transaction])
             {
-                var result = await work(transaction);
-                await transaction.CommitAsync(ct);
-                foreach (var action in _afterCommit[transaction])
-                {
-                    action();
-                }
+                action();
+            }
 
-                return result;
-            }
-            finally
-            {
-                _afterCommit.TryRemove(transaction, out _);
-            }
+            return result;
         }
         finally
         {
-            if (queued)
-            {
-                _sqliteWriter.Release();
-            }
+            _afterCommit.TryRemove(transaction, out _);
         }
     }
 
@@ -146,7 +133,11 @@ public sealed class Db : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        _sqliteWriter.Dispose();
+        if (_sqliteWrites is not null)
+        {
+            await _sqliteWrites.DisposeAsync();
+        }
+
         if (_postgres is not null)
         {
             await _postgres.DisposeAsync();
