@@ -50,6 +50,14 @@ public sealed partial record DatabaseSettings(DbEngine Engine, string Connection
             builder.MaxPoolSize = Math.Max(8, 4 * Environment.ProcessorCount);
         }
 
+        if (!AutoPrepareGiven().IsMatch(connectionString))
+        {
+            // PostgreSQL parses and plans every statement it is sent unprepared; for a PATCH's six
+            // statements that was 1.1 ms of its CPU, and prepared it is 0.7 ms (issue 4). Behind a
+            // pooler that cannot keep prepared statements, set "Max Auto Prepare=0".
+            builder.MaxAutoPrepare = 64;
+        }
+
         return new DatabaseSettings(DbEngine.Postgres, builder.ConnectionString, $"{builder.Host}:{builder.Port}/{builder.Database}");
     }
 
@@ -73,4 +81,7 @@ public sealed partial record DatabaseSettings(DbEngine Engine, string Connection
 
     [GeneratedRegex(@"pool\s*size", RegexOptions.IgnoreCase)]
     private static partial Regex PoolSizeGiven();
+
+    [GeneratedRegex(@"auto\s*prepare", RegexOptions.IgnoreCase)]
+    private static partial Regex AutoPrepareGiven();
 }
