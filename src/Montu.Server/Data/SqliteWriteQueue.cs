@@ -50,38 +50,78 @@ internal sealed class SqliteWriteQueue : IAsyncDisposable
 
     private async Task RunAsync()
     {
-        var committed = new List<QueuedWrite>(MaxBatch);
+        var batch = new List<QueuedWrite>(MaxBatch);
         while (await _queue.Reader.WaitToReadAsync())
         {
+            DbConnection connection;
+            DbTransaction transaction;
             try
             {
-                await RunBatchAsync(committed);
-                foreach (var write in committed)
-                {
-                    write.Complete();
-                }
+                (connection, transaction) = await BeginAsync();
             }
             catch (Exception e)
             {
-                // The transaction could not begin, a rollback to a savepoint failed, or the
-                // commit did: nothing of the batch is on disk.
-                foreach (var write in committed)
+                // No write can run without a transaction: the writes waiting are told why rather than left waiting.
+                while (_queue.Reader.TryRead(out var write))
                 {
                     write.Fail(e);
                 }
+
+                continue;
             }
 
-            committed.Clear();
+            await using (connection)
+            await using (transaction)
+            {
+                try
+                {
+                    await RunWritesAsync(transaction, batch);
+                    await transaction.CommitAsync();
+                }
+                catch (Exception e)
+                {
+                    // A rollback to a savepoint or the commit failed: nothing of the batch is on disk.
+                    foreach (var write in batch)
+                    {
+                        write.Fail(e);
+                    }
+
+                    batch.Clear();
+                }
+            }
+
+            foreach (var write in batch)
+            {
+                write.Complete();
+            }
+
+            batch.Clear();
         }
     }
 
-    private async Task RunBatchAsync(List<QueuedWrite> committed)
+    private async Task<(DbConnection, DbTransaction)> BeginAsync()
     {
-        await using var connection = await _open(CancellationToken.None);
-        await using var transaction = await connection.BeginTransactionAsync();
+        var connection = await _open(CancellationToken.None);
         try
         {
-            while (committed.Count < MaxBatch && _queue.Reader.TryRead(out var write))
+            return (connection, await connection.BeginTransactionAsync());
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Runs the writes waiting, each in a savepoint. Every write taken joins <paramref name="batch"/>,
+    /// which the commit answers; one that throws is rolled back, answered and taken out at once.
+    /// </summary>
+    private async Task RunWritesAsync(DbTransaction transaction, List<QueuedWrite> batch)
+    {
+        try
+        {
+            while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var write))
             {
                 if (write.Cancellation.IsCancellationRequested)
                 {
@@ -89,6 +129,7 @@ internal sealed class SqliteWriteQueue : IAsyncDisposable
                     continue;
                 }
 
+                batch.Add(write);
                 _afterCommit[transaction] = write.AfterCommit;
                 await transaction.SaveAsync(Savepoint);
                 try
@@ -97,6 +138,7 @@ internal sealed class SqliteWriteQueue : IAsyncDisposable
                 }
                 catch (Exception e)
                 {
+                    batch.RemoveAt(batch.Count - 1);
                     write.Fail(e);
                     await transaction.RollbackAsync(Savepoint);
                     await transaction.ReleaseAsync(Savepoint);
@@ -104,15 +146,12 @@ internal sealed class SqliteWriteQueue : IAsyncDisposable
                 }
 
                 await transaction.ReleaseAsync(Savepoint);
-                committed.Add(write);
             }
         }
         finally
         {
             _afterCommit.TryRemove(transaction, out _);
         }
-
-        await transaction.CommitAsync();
     }
 
     private abstract class QueuedWrite(CancellationToken cancellation)

@@ -24,5 +24,12 @@ public sealed class DatabaseDownTests(TestApp app) : IClassFixture<TestApp>
         // A query that needs the database now fails as a server error, and the request figures count it.
         await (await app.Client.GetAsync("/api/v1/stats")).ExpectError(HttpStatusCode.InternalServerError, "INTERNAL_ERROR");
         Assert.True(app.Services.GetRequiredService<RequestMetrics>().Snapshot().ErrorRatePercent > 0);
+
+        // Writes fail the same way, each answered rather than left waiting in the write queue.
+        var writes = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => app.Client.PostJson("/api/v1/projects", Builders.Project(Builders.NewProjectId()))));
+        foreach (var write in writes)
+        {
+            await write.ExpectError(HttpStatusCode.InternalServerError, "INTERNAL_ERROR");
+        }
     }
 }
