@@ -50,6 +50,37 @@ public sealed class TaskEventTests(TestApp app) : IClassFixture<TestApp>
     }
 
     [Fact]
+    public async Task Concurrent_edits_with_refused_ones_among_them_each_get_their_own_answer_and_one_event_per_change()
+    {
+        var project = await _client.CreateProject();
+        var ids = await _client.CreateTasks(Enumerable.Range(1, 30).Select(i => TaskBuilders.NamedTask(project, $"{project}_c{i:00}")));
+        var before = (await Events(project)).Count;
+
+        // Every third edit names a status the project does not have. On SQLite the edits queue
+        // together and share transactions (decision 0011); each must still be answered on its own.
+        var responses = await Task.WhenAll(ids.Select((id, i) =>
+            _client.PatchJson($"/api/v1/tasks/{id}", new { status = i % 3 == 0 ? "bogus" : "in_progress", artist = $"artist{i:00}" })));
+
+        for (var i = 0; i < ids.Count; i++)
+        {
+            if (i % 3 == 0)
+            {
+                Assert.Equal(["status"], (await responses[i].ExpectError(HttpStatusCode.BadRequest, "VALIDATION_ERROR")).Fields());
+                Assert.Equal("not_started", (await _client.GetTask(ids[i])).Str("status"));
+                continue;
+            }
+
+            var task = await responses[i].Expect(HttpStatusCode.OK);
+            Assert.Equal((ids[i], "in_progress", $"artist{i:00}"), (task.Str("id"), task.Str("status"), task.Str("artist")));
+            Assert.Equal(task.GetRawText(), (await _client.GetTask(ids[i])).GetRawText());
+        }
+
+        var updates = (await Events(project)).Skip(before).ToList();
+        Assert.All(updates, e => Assert.Equal("task_updated", e.Type));
+        Assert.Equal(ids.Where((_, i) => i % 3 != 0).Order(StringComparer.Ordinal), updates.Select(e => e.EntityId).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public async Task A_bulk_request_writes_one_event_listing_only_the_tasks_that_changed()
     {
         var project = await _client.CreateProject();
