@@ -3,8 +3,8 @@ namespace Montu.Bench;
 /// <summary>
 /// Measures every scenario on one engine at every show size. The shows are prepared first; then,
 /// per scenario, each is warmed up, and Montu and baseline runs alternate (A B A B …) with each
-/// pair going through every show size in turn, so drift on the machine hits all figures alike,
-/// the 100k-versus-10k ratio included.
+/// pair going through every show size in turn (forwards, then backwards), so drift on the machine
+/// hits all figures alike, the 100k-versus-10k ratio included.
 /// </summary>
 public sealed class BenchRun(BenchOptions options, string engine)
 {
@@ -63,7 +63,8 @@ public sealed class BenchRun(BenchOptions options, string engine)
         var bare = shows.ToDictionary(s => s.Size, _ => new List<LoadResult>());
         for (var pair = 0; pair < options.Pairs; pair++)
         {
-            foreach (var show in shows)
+            // Every other pair goes through the sizes backwards, so no size always runs right after another's load.
+            foreach (var show in pair % 2 == 0 ? shows : shows.Reverse())
             {
                 real[show.Size].Add(await show.RunAsync(show.Server, show.Scenarios[index]));
                 bare[show.Size].Add(await show.RunAsync(show.Baseline, show.Scenarios[index]));

@@ -13,7 +13,7 @@ public sealed record Measurement(
         runs.Sum(r => r.Requests),
         runs.Sum(r => r.Errors));
 
-    private static double MedianOf(IEnumerable<double> values)
+    public static double MedianOf(IEnumerable<double> values)
     {
         var sorted = values.Order().ToList();
         return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
