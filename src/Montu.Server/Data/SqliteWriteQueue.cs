@@ -5,7 +5,8 @@ using System.Threading.Channels;
 namespace Montu.Server.Data;
 
 /// <summary>
-/// SQLite admits one writer, so every write transaction goes through this queue (group commit,
+/// SQLite admits one writer (a second gets SQLITE_BUSY, which Microsoft.Data.Sqlite answers by
+/// sleeping and retrying), so every write transaction goes through this queue (group commit,
 /// decision 0011). One loop takes the writes waiting, up to <see cref="MaxBatch"/>, runs each in
 /// its own savepoint of one transaction, and commits once: one fsync makes them all durable
 /// before any of them is answered. A write that throws is rolled back to its savepoint alone;
