@@ -27,9 +27,6 @@ public sealed record BenchOptions
     /// <summary>The baseline, one handler and no database, holds its rate from the first second on.</summary>
     public int BaselineRunSeconds => 1;
 
-    /// <summary>Load per scenario before anything is measured; quick runs rely on the capture requests to have warmed the code.</summary>
-    public int WarmupSeconds => Quick ? 0 : 2;
-
     public int Pairs => Quick ? 1 : 3;
 
     public static BenchOptions Parse(string[] args)
