@@ -53,52 +53,9 @@ public sealed class ShowUnderTest(BenchOptions options, string engine, int size)
         Progress.Say($"[{engine} {size}] ready");
     }
 
-    /// <summary>
-    /// Loads Montu with the scenario's warm-up slices, right before it is measured, so what one
-    /// scenario leaves behind (a long WAL, a heap full of pages) lands in no other's warm-up. Each
-    /// slice is 2 s of load and 1 s of rest: on one saturated core the JIT's background thread
-    /// hardly runs, and a cold server under load without rest stayed at 7k req/s for 16 s where
-    /// rests brought it to 23k. The baseline, one handler for every scenario, warms with the first.
-    /// </summary>
-    public async Task WarmUpAsync(Scenario scenario)
-    {
-        if (options.Quick || scenario.WarmupSlices == 0)
-        {
-            return;
-        }
-
-        var script = await ScriptAsync(scenario);
-        var previous = await WarmUpSliceAsync(Server, script);
-        for (var slice = 1; slice < scenario.WarmupSlices || (scenario.UntilSteady && slice < MaxSteadySlices); slice++)
-        {
-            var current = await WarmUpSliceAsync(Server, script);
-            if (slice + 1 >= scenario.WarmupSlices && scenario.UntilSteady &&
-                Math.Abs(current.RequestsPerSecond - previous.RequestsPerSecond) <= 0.05 * previous.RequestsPerSecond)
-            {
-                break;
-            }
-
-            previous = current;
-        }
-
-        if (scenario == Scenarios[0])
-        {
-            for (var slice = 0; slice < scenario.WarmupSlices; slice++)
-            {
-                await WarmUpSliceAsync(Baseline, script);
-            }
-        }
-    }
-
-    /// <summary>How many slices a scenario that warms until steady gets at most: two in a row within 5% end it sooner.</summary>
-    private const int MaxSteadySlices = 6;
-
-    private async Task<LoadResult> WarmUpSliceAsync(ServerProcess target, string script)
-    {
-        var result = await RunAsync(target, script, 2);
-        await Task.Delay(TimeSpan.FromSeconds(1));
-        return result;
-    }
+    /// <summary>One 2-s slice of warm-up load on Montu (or on the baseline) with the scenario.</summary>
+    public async Task<LoadResult> WarmUpSliceAsync(ServerProcess target, Scenario scenario) =>
+        await RunAsync(target, await ScriptAsync(scenario), 2);
 
     public async Task<LoadResult> RunAsync(ServerProcess target, Scenario scenario) =>
         await RunAsync(target, await ScriptAsync(scenario), target == _baseline ? options.BaselineRunSeconds : options.RunSeconds);
