@@ -22,9 +22,9 @@ public sealed class BenchRun(BenchOptions options, string engine)
             var results = new List<Measurement>();
             for (var index = 0; index < shows[0].Scenarios.Count; index++)
             {
-                if (!options.Quick)
+                foreach (var show in shows)
                 {
-                    await WarmUpAsync(shows, index);
+                    await show.WarmUpAsync(show.Scenarios[index]);
                 }
 
                 if (options.Hold && index == 0)
@@ -45,52 +45,6 @@ public sealed class BenchRun(BenchOptions options, string engine)
             }
         }
     }
-
-    /// <summary>
-    /// Warms every size's server with the scenario right before it is measured, so what one
-    /// scenario leaves behind (a long WAL, a heap full of pages) lands in no other's warm-up. The
-    /// sizes take 2-s slices in turn, so each server rests while the other is loaded: on one
-    /// saturated core the JIT's background thread hardly runs, and a cold server loaded without
-    /// rest stayed at 7k req/s for 16 s where the same load with rests reached 23k. A scenario
-    /// that warms until steady goes on, to at most <see cref="MaxSteadySlices"/>, until two slices
-    /// in a row on each server agree within 5%. The baselines, one handler for every scenario,
-    /// warm with the first.
-    /// </summary>
-    private static async Task WarmUpAsync(List<ShowUnderTest> shows, int index)
-    {
-        var scenario = shows[0].Scenarios[index];
-        if (scenario.WarmupSlices == 0)
-        {
-            return;
-        }
-
-        var previous = new Dictionary<ShowUnderTest, double>();
-        var warm = new HashSet<ShowUnderTest>();
-        for (var slice = 0; warm.Count < shows.Count; slice++)
-        {
-            foreach (var show in shows.Where(s => !warm.Contains(s)))
-            {
-                var rate = (await show.WarmUpSliceAsync(show.Server, show.Scenarios[index])).RequestsPerSecond;
-                var steady = previous.TryGetValue(show, out var before) && Math.Abs(rate - before) <= 0.05 * before;
-                if (slice + 1 >= scenario.WarmupSlices && (!scenario.UntilSteady || steady || slice + 1 >= MaxSteadySlices))
-                {
-                    warm.Add(show);
-                }
-
-                previous[show] = rate;
-            }
-        }
-
-        for (var slice = 0; index == 0 && slice < scenario.WarmupSlices; slice++)
-        {
-            foreach (var show in shows)
-            {
-                await show.WarmUpSliceAsync(show.Baseline, show.Scenarios[index]);
-            }
-        }
-    }
-
-    private const int MaxSteadySlices = 6;
 
     private void Hold(IReadOnlyList<ShowUnderTest> shows)
     {

@@ -53,9 +53,24 @@ public sealed class ShowUnderTest(BenchOptions options, string engine, int size)
         Progress.Say($"[{engine} {size}] ready");
     }
 
-    /// <summary>One 2-s slice of warm-up load on Montu (or on the baseline) with the scenario.</summary>
-    public async Task<LoadResult> WarmUpSliceAsync(ServerProcess target, Scenario scenario) =>
-        await RunAsync(target, await ScriptAsync(scenario), 2);
+    /// <summary>
+    /// Loads Montu with the scenario for its warm-up seconds, right before it is measured, so what
+    /// one scenario leaves behind (a long WAL, a heap full of pages) lands in no other's warm-up.
+    /// The baseline, one handler for every scenario, warms with the first.
+    /// </summary>
+    public async Task WarmUpAsync(Scenario scenario)
+    {
+        if (options.Quick || scenario.WarmupSeconds == 0)
+        {
+            return;
+        }
+
+        await RunAsync(Server, await ScriptAsync(scenario), scenario.WarmupSeconds);
+        if (scenario == Scenarios[0])
+        {
+            await RunAsync(Baseline, await ScriptAsync(scenario), scenario.WarmupSeconds);
+        }
+    }
 
     public async Task<LoadResult> RunAsync(ServerProcess target, Scenario scenario) =>
         await RunAsync(target, await ScriptAsync(scenario), target == _baseline ? options.BaselineRunSeconds : options.RunSeconds);
