@@ -82,6 +82,6 @@ public sealed partial record DatabaseSettings(DbEngine Engine, string Connection
     [GeneratedRegex(@"pool\s*size", RegexOptions.IgnoreCase)]
     private static partial Regex PoolSizeGiven();
 
-    [GeneratedRegex(@"auto\s*prepare", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"max\s*auto\s*prepare", RegexOptions.IgnoreCase)]
     private static partial Regex AutoPrepareGiven();
 }

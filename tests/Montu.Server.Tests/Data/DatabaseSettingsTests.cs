@@ -15,6 +15,7 @@ public sealed class DatabaseSettingsTests(TestApp app) : IClassFixture<TestApp>
         Assert.Equal(64, Parsed("postgres://montu@db.studio.lan/montu").MaxAutoPrepare);
         Assert.Equal(0, Parsed("Host=db.studio.lan;Database=montu;Max Auto Prepare=0").MaxAutoPrepare);
         Assert.Equal(10, Parsed("Host=db.studio.lan;Database=montu;MaxAutoPrepare=10").MaxAutoPrepare);
+        Assert.Equal(64, Parsed("Host=db.studio.lan;Database=montu;Auto Prepare Min Usages=2").MaxAutoPrepare);
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Dapper;
 using Montu.Server.Data;
 
@@ -80,7 +81,7 @@ public sealed class WriteTransactionTests(TestApp app) : IClassFixture<TestApp>,
         }, CancellationToken.None);
     }
 
-    private async Task<string> Insert(System.Data.Common.DbTransaction tx, string name)
+    private async Task<string> Insert(DbTransaction tx, string name)
     {
         await tx.Connection!.ExecuteAsync($"INSERT INTO {_table} (name) VALUES (@name)", new { name }, tx);
         return name;
