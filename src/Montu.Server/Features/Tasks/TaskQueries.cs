@@ -126,12 +126,16 @@ public sealed class TaskQueries(Db db)
     public async Task<int> FillMissingDocumentsAsync(CancellationToken ct)
     {
         var written = 0;
+        var after = "";
         while (true)
         {
             var batch = await db.InTransactionAsync(async tx =>
             {
+                // Keyed on the last id written: without it every batch walked past the rows the
+                // batches before it had filled, and a 140k-task start took 40 s.
                 var rows = (await tx.Connection!.QueryAsync<TaskRow>(new CommandDefinition(
-                    $"SELECT {Columns} FROM tasks WHERE doc IS NULL ORDER BY id LIMIT 1000", transaction: tx, cancellationToken: ct))).ToList();
+                    $"SELECT {Columns} FROM tasks WHERE doc IS NULL AND id > @after ORDER BY id LIMIT 1000",
+                    new { after }, tx, cancellationToken: ct))).ToList();
                 if (rows.Count > 0)
                 {
                     // One statement per batch: a round trip per row made a 100k-task start take minutes on PostgreSQL.
@@ -146,6 +150,7 @@ public sealed class TaskQueries(Db db)
                         WITH v (id, doc) AS (VALUES {values})
                         UPDATE tasks SET doc = (SELECT v.doc FROM v WHERE v.id = tasks.id) WHERE id IN (SELECT id FROM v)
                         """, args, tx, cancellationToken: ct));
+                    after = rows[^1].Id;
                 }
 
                 return rows.Count;

@@ -101,4 +101,29 @@ public sealed class TaskReadModelTests(TestApp app) : IClassFixture<TestApp>
         Assert.Equal(1, written);
         Assert.Equal(before.GetRawText(), (await _client.GetTask(id)).GetRawText());
     }
+
+    [Fact]
+    public async Task Documents_are_filled_past_the_first_batch_of_a_thousand()
+    {
+        var projectId = await _client.CreateProject();
+        var ids = new List<string>();
+        foreach (var chunk in Enumerable.Range(0, 1001).Chunk(50))
+        {
+            var created = await Task.WhenAll(chunk.Select(i => _client.CreateTask(TaskBuilders.NamedTask(projectId, $"{projectId}_{i:D4}"))));
+            ids.AddRange(created.Select(t => t.Str("id")));
+        }
+
+        var first = await _client.GetTask(ids.Min(StringComparer.Ordinal)!);
+        var last = await _client.GetTask(ids.Max(StringComparer.Ordinal)!);
+        await using (var connection = await app.Db.OpenAsync(CancellationToken.None))
+        {
+            await connection.ExecuteAsync("UPDATE tasks SET doc = NULL WHERE project_id = @projectId", new { projectId });
+        }
+
+        var written = await app.Services.GetRequiredService<TaskQueries>().FillMissingDocumentsAsync(CancellationToken.None);
+
+        Assert.Equal(1001, written);
+        Assert.Equal(first.GetRawText(), (await _client.GetTask(first.Str("id"))).GetRawText());
+        Assert.Equal(last.GetRawText(), (await _client.GetTask(last.Str("id"))).GetRawText());
+    }
 }
