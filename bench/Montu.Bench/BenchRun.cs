@@ -74,8 +74,10 @@ public sealed class BenchRun(BenchOptions options, string engine)
         return shows.Select(show =>
         {
             var measurement = new Measurement(engine, show.Size, show.Scenarios[index], Measurement.Median(real[show.Size]), Measurement.Median(bare[show.Size]), real[show.Size]);
-            Progress.Say($"[{engine} {show.Size}] {measurement.Scenario.Name}: {measurement.Real.RequestsPerSecond:0} req/s ({measurement.Ratio:P0} of baseline), p99 {measurement.Real.P99Ms:0.00} ms, errors {measurement.Real.Errors}; runs {string.Join(" ", real[show.Size].Select(r => $"{r.RequestsPerSecond:0}/{r.P99Ms:0.0}ms"))}");
+            Progress.Say($"[{engine} {show.Size}] {measurement.Scenario.Name}: {measurement.Real.RequestsPerSecond:0} req/s ({measurement.Ratio:P0} of baseline), p99 {measurement.Real.P99Ms:0.00} ms, errors {measurement.Real.Errors}; runs {Runs(real[show.Size])}; baseline runs {Runs(bare[show.Size])}");
             return measurement;
         }).ToList();
     }
+
+    private static string Runs(IEnumerable<LoadResult> runs) => string.Join(" ", runs.Select(r => $"{r.RequestsPerSecond:0}/{r.P99Ms:0.0}ms"));
 }

@@ -60,26 +60,6 @@ public sealed class ServerProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>
-    /// Waits until requests wrk left in flight are answered: wrk stops sending when its time is up,
-    /// but the server still works through what it received, which would slow the next run.
-    /// </summary>
-    public async Task DrainAsync()
-    {
-        using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
-        for (var attempt = 0; attempt < 100; attempt++)
-        {
-            var started = Stopwatch.GetTimestamp();
-            using var response = await client.GetAsync(BaseUrl + "/health");
-            if (Stopwatch.GetElapsedTime(started) < TimeSpan.FromMilliseconds(20))
-            {
-                return;
-            }
-
-            await Task.Delay(100);
-        }
-    }
-
     /// <summary>Peak resident set size of the process so far, in MiB.</summary>
     public double PeakRssMb()
     {
