@@ -18,7 +18,7 @@ public sealed class ShowUnderTest(BenchOptions options, string engine, int size)
     private const string LoadCore = "1";
     private const int WarmupSliceSeconds = 2;
 
-    /// <summary>The baseline runs Kestrel and one handler: two slices settle it (its runs are in the progress lines).</summary>
+    /// <summary>The baseline is Kestrel and one handler; its runs are printed beside Montu's, so one that has not settled shows.</summary>
     private const int BaselineWarmupSeconds = 4;
     private readonly string _workDir = Directory.CreateTempSubdirectory($"montu-bench-{engine}-{size}-").FullName;
     private readonly string _adminPassword = Convert.ToHexString(RandomNumberGenerator.GetBytes(16));

@@ -131,8 +131,8 @@ public sealed class TaskQueries(Db db)
         {
             var batch = await db.InTransactionAsync(async tx =>
             {
-                // Keyed on the last id written: without it every batch walked past the rows the
-                // batches before it had filled, and a 140k-task start took 40 s.
+                // Keyed on the last id written: without it every batch walked past all the rows
+                // the batches before it had filled, a walk that grows with the square of the show.
                 var rows = (await tx.Connection!.QueryAsync<TaskRow>(new CommandDefinition(
                     $"SELECT {Columns} FROM tasks WHERE doc IS NULL AND id > @after ORDER BY id LIMIT 1000",
                     new { after }, tx, cancellationToken: ct))).ToList();
