@@ -99,7 +99,7 @@ public sealed class TaskReadModelTests(TestApp app) : IClassFixture<TestApp>
         var written = await app.Services.GetRequiredService<TaskQueries>().FillMissingDocumentsAsync(CancellationToken.None);
 
         Assert.Equal(1, written);
-        Assert.Equal(before.GetRawText(), (await _client.GetTask(id)).GetRawText());
+        Assert.Equal(before.GetRawText(), await StoredDocumentAsync(id));
     }
 
     [Fact]
@@ -123,7 +123,17 @@ public sealed class TaskReadModelTests(TestApp app) : IClassFixture<TestApp>
         var written = await app.Services.GetRequiredService<TaskQueries>().FillMissingDocumentsAsync(CancellationToken.None);
 
         Assert.Equal(1001, written);
-        Assert.Equal(first.GetRawText(), (await _client.GetTask(first.Str("id"))).GetRawText());
-        Assert.Equal(last.GetRawText(), (await _client.GetTask(last.Str("id"))).GetRawText());
+        Assert.Equal(first.GetRawText(), await StoredDocumentAsync(first.Str("id")));
+        Assert.Equal(last.GetRawText(), await StoredDocumentAsync(last.Str("id")));
+    }
+
+    /// <summary>
+    /// The document as stored: <c>GET /tasks/{id}</c> may answer from its cache, which a change
+    /// made behind the server's back (as these tests make) does not reach.
+    /// </summary>
+    private async Task<string?> StoredDocumentAsync(string id)
+    {
+        await using var connection = await app.Db.OpenAsync(CancellationToken.None);
+        return await connection.QuerySingleAsync<string?>("SELECT doc FROM tasks WHERE id = @id", new { id });
     }
 }
