@@ -21,6 +21,15 @@ public sealed class ProjectQueries(Db db)
         return row?.ToProject();
     }
 
+    /// <summary>
+    /// The project of task <c>@id</c>, for a batch that reads a task and its project in one round
+    /// trip; <see cref="ReadAsync"/> maps its result.
+    /// </summary>
+    public const string OfTask = $"SELECT {Columns} FROM projects WHERE id = (SELECT project_id FROM tasks WHERE id = @id)";
+
+    public static async Task<Project?> ReadAsync(SqlMapper.GridReader results) =>
+        (await results.ReadSingleOrDefaultAsync<ProjectRow>())?.ToProject();
+
     public async Task<Project?> FindAsync(string id, CancellationToken ct)
     {
         await using var connection = await db.OpenAsync(ct);

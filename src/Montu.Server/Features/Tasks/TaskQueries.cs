@@ -65,11 +65,14 @@ public sealed class TaskQueries(Db db)
         return doc is null ? null : new TaskJson(doc);
     }
 
-    public async Task<StoredTask?> FindForUpdateAsync(DbTransaction transaction, string id, CancellationToken ct)
+    /// <summary>The task, locked for the write, and its project, in one round trip; null when there is no such task.</summary>
+    public async Task<(StoredTask Current, Project Project)?> FindForUpdateAsync(DbTransaction transaction, string id, CancellationToken ct)
     {
-        var row = await transaction.Connection!.QuerySingleOrDefaultAsync<TaskRow>(new CommandDefinition(
-            $"SELECT {Columns} FROM tasks WHERE id = @id {ForUpdate}", new { id }, transaction, cancellationToken: ct));
-        return row?.ToStored();
+        await using var results = await transaction.Connection!.QueryMultipleAsync(new CommandDefinition(
+            $"SELECT {Columns} FROM tasks WHERE id = @id {ForUpdate};\n{ProjectQueries.OfTask}", new { id }, transaction, cancellationToken: ct));
+        var row = await results.ReadSingleOrDefaultAsync<TaskRow>();
+        var project = await ProjectQueries.ReadAsync(results);
+        return row is null ? null : (row.ToStored(), project!);
     }
 
     /// <summary>The tasks among <paramref name="ids"/> that exist, locked in id order so concurrent bulk writes cannot deadlock.</summary>
@@ -103,14 +106,20 @@ public sealed class TaskQueries(Db db)
     /// </summary>
     public Task UpdateAsync(DbTransaction transaction, StoredTask before, StoredTask after, Project project, CancellationToken ct)
     {
+        var update = Update(before, after, project);
+        return transaction.Connection!.ExecuteAsync(new CommandDefinition(update.Sql, update.Parameters, transaction, cancellationToken: ct));
+    }
+
+    /// <summary>The statement of <see cref="UpdateAsync"/>, for sending with the write's event (<see cref="EventLog.AppendAsync(DbTransaction, SqlStatement?, NewEvent, CancellationToken)"/>).</summary>
+    public SqlStatement Update(StoredTask before, StoredTask after, Project project)
+    {
         var old = TaskRow.From(before, project, withDocument: false);
         var row = TaskRow.From(after, project);
         var set = Updatable
             .Where(c => c.Property.Name == nameof(TaskRow.Doc) || !Equals(c.Property.GetValue(old), c.Property.GetValue(row)))
             .Select(c => $"{c.Name} = {(c.IsJson ? Json(c.Property.Name) : "@" + c.Property.Name)}");
         // Dapper binds only the parameters the statement names.
-        return transaction.Connection!.ExecuteAsync(new CommandDefinition(
-            $"UPDATE tasks SET {string.Join(", ", set)} WHERE id = @Id", row, transaction, cancellationToken: ct));
+        return new SqlStatement($"UPDATE tasks SET {string.Join(", ", set)} WHERE id = @Id", row);
     }
 
     /// <summary>Every column but the id, the project and the creation, which never change; named after the <see cref="TaskRow"/> property.</summary>

@@ -86,7 +86,7 @@ public sealed class TaskWriter(Db db, TaskQueries tasks, ProjectQueries projects
     public Task<TaskOutcome> ArchiveAsync(string id, string? userId, CancellationToken ct) =>
         db.InTransactionAsync<TaskOutcome>(async tx =>
         {
-            if (await tasks.FindForUpdateAsync(tx, id, ct) is not { } current)
+            if (await tasks.FindForUpdateAsync(tx, id, ct) is not var (current, project))
             {
                 return NotFound(id);
             }
@@ -97,9 +97,7 @@ public sealed class TaskWriter(Db db, TaskQueries tasks, ProjectQueries projects
             }
 
             var archived = TaskChanges.Archive(current, time.GetUtcNow().UtcDateTime);
-            var project = await projects.FindAsync(tx.Connection!, current.Task.ProjectId, ct, tx);
-            await tasks.UpdateAsync(tx, current, archived, project!, ct);
-            await events.AppendAsync(tx, new NewEvent("task_archived", project!.Id, "task", id,
+            await events.AppendAsync(tx, tasks.Update(current, archived, project), new NewEvent("task_archived", project.Id, "task", id,
                 new { taskId = id, status = TaskRules.Archived, previousStatus = current.Task.Status }, userId), ct);
             return archived.Task;
         }, ct);
@@ -107,7 +105,7 @@ public sealed class TaskWriter(Db db, TaskQueries tasks, ProjectQueries projects
     public Task<TaskOutcome> RestoreAsync(string id, string? userId, CancellationToken ct) =>
         db.InTransactionAsync<TaskOutcome>(async tx =>
         {
-            if (await tasks.FindForUpdateAsync(tx, id, ct) is not { } current)
+            if (await tasks.FindForUpdateAsync(tx, id, ct) is not var (current, project))
             {
                 return NotFound(id);
             }
@@ -117,10 +115,8 @@ public sealed class TaskWriter(Db db, TaskQueries tasks, ProjectQueries projects
                 return ApiError.BusinessRule($"Task '{id}' is not archived");
             }
 
-            var project = (await projects.FindAsync(tx.Connection!, current.Task.ProjectId, ct, tx))!;
             var restored = TaskChanges.Restore(current, project, time.GetUtcNow().UtcDateTime);
-            await tasks.UpdateAsync(tx, current, restored, project, ct);
-            await events.AppendAsync(tx, new NewEvent("task_restored", project.Id, "task", id,
+            await events.AppendAsync(tx, tasks.Update(current, restored, project), new NewEvent("task_restored", project.Id, "task", id,
                 new { taskId = id, status = restored.Task.Status }, userId), ct);
             return restored.Task;
         }, ct);
@@ -152,7 +148,7 @@ public sealed class TaskWriter(Db db, TaskQueries tasks, ProjectQueries projects
 
         return await db.InTransactionAsync<TaskOutcome>(async tx =>
         {
-            if (await tasks.FindForUpdateAsync(tx, id, ct) is not { } current)
+            if (await tasks.FindForUpdateAsync(tx, id, ct) is not var (current, project))
             {
                 return NotFound(id);
             }
@@ -162,7 +158,6 @@ public sealed class TaskWriter(Db db, TaskQueries tasks, ProjectQueries projects
                 return denied;
             }
 
-            var project = (await projects.FindAsync(tx.Connection!, current.Task.ProjectId, ct, tx))!;
             if (CheckEditable(current, project) is { } refused)
             {
                 return refused;
@@ -183,8 +178,7 @@ public sealed class TaskWriter(Db db, TaskQueries tasks, ProjectQueries projects
                 return patch.Task;
             }
 
-            await tasks.UpdateAsync(tx, current, current with { Task = patch.Task }, project, ct);
-            await events.AppendAsync(tx, new NewEvent("task_updated", project.Id, "task", id,
+            await events.AppendAsync(tx, tasks.Update(current, current with { Task = patch.Task }, project), new NewEvent("task_updated", project.Id, "task", id,
                 new { taskId = id, changes = patch.Changes }, guard.UserId), ct);
             return patch.Task;
         }, ct);
