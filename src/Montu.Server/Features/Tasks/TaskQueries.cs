@@ -143,11 +143,13 @@ public sealed class TaskQueries(Db db)
                 // Keyed on the last id written: without it every batch walked past all the rows
                 // the batches before it had filled, a walk that grows with the square of the show.
                 var rows = (await tx.Connection!.QueryAsync<TaskRow>(new CommandDefinition(
-                    $"SELECT {Columns} FROM tasks WHERE doc IS NULL AND id > @after ORDER BY id LIMIT 1000",
+                    $"SELECT {Columns} FROM tasks WHERE doc IS NULL AND id > @after ORDER BY id LIMIT 100",
                     new { after }, tx, cancellationToken: ct))).ToList();
                 if (rows.Count > 0)
                 {
-                    // One statement per batch: a round trip per row made a 100k-task start take minutes on PostgreSQL.
+                    // One statement per batch: a round trip per row made a 100k-task start take minutes
+                    // on PostgreSQL. Batches stay small because binding a named parameter costs a walk of
+                    // the statement's list of names: at 1,000 rows SQLite filled 150k tasks in 31-40 s, at 100 in 24 s.
                     var args = new DynamicParameters();
                     var values = string.Join(", ", rows.Select((row, i) =>
                     {
@@ -157,7 +159,7 @@ public sealed class TaskQueries(Db db)
                     }));
                     await tx.Connection!.ExecuteAsync(new CommandDefinition($"""
                         WITH v (id, doc) AS (VALUES {values})
-                        UPDATE tasks SET doc = (SELECT v.doc FROM v WHERE v.id = tasks.id) WHERE id IN (SELECT id FROM v)
+                        UPDATE tasks SET doc = v.doc FROM v WHERE tasks.id = v.id
                         """, args, tx, cancellationToken: ct));
                     after = rows[^1].Id;
                 }

@@ -103,7 +103,7 @@ public sealed class TaskReadModelTests(TestApp app) : IClassFixture<TestApp>
     }
 
     [Fact]
-    public async Task Documents_are_filled_past_the_first_batch_of_a_thousand()
+    public async Task Documents_are_filled_batch_after_batch()
     {
         var projectId = await _client.CreateProject();
         var ids = new List<string>();
