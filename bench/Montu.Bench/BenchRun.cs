@@ -1,21 +1,23 @@
 namespace Montu.Bench;
 
 /// <summary>
-/// Measures every scenario on one engine at every show size. The shows are prepared first; then,
-/// per scenario, each is warmed up, and Montu and baseline runs alternate (A B A B …) with each
-/// pair going through every show size in turn (forwards, then backwards), so drift on the machine
-/// hits all figures alike, the 100k-versus-10k ratio included.
+/// Measures every scenario on one engine at every show size, all shows on one Montu server. The
+/// shows are prepared first; then, per scenario, each is warmed up, and Montu and baseline runs
+/// alternate (A B A B …): each pair runs Montu on every show size in turn, then every size's
+/// baseline (forwards, then backwards), so drift on the machine hits all figures alike.
 /// </summary>
 public sealed class BenchRun(BenchOptions options, string engine)
 {
-    public async Task<(IReadOnlyList<Measurement> Results, IReadOnlyDictionary<int, double> PeakRssMb)> RunAsync()
+    public async Task<(IReadOnlyList<Measurement> Results, double PeakRssMb)> RunAsync()
     {
+        await using var montu = new MontuUnderTest(options, engine);
         var shows = new List<ShowUnderTest>();
         try
         {
+            await montu.PrepareAsync(options.Sizes);
             foreach (var size in options.Sizes)
             {
-                shows.Add(new ShowUnderTest(options, engine, size));
+                shows.Add(new ShowUnderTest(options, engine, size, montu));
                 await shows[^1].PrepareAsync();
             }
 
@@ -29,13 +31,13 @@ public sealed class BenchRun(BenchOptions options, string engine)
 
                 if (options.Hold && index == 0)
                 {
-                    Hold(shows);
+                    Hold(montu, shows);
                 }
 
                 results.AddRange(await MeasureAsync(shows, index));
             }
 
-            return (results, shows.ToDictionary(s => s.Size, s => s.Server.PeakRssMb()));
+            return (results, montu.Server.PeakRssMb());
         }
         finally
         {
@@ -46,11 +48,12 @@ public sealed class BenchRun(BenchOptions options, string engine)
         }
     }
 
-    private void Hold(IReadOnlyList<ShowUnderTest> shows)
+    private void Hold(MontuUnderTest montu, IReadOnlyList<ShowUnderTest> shows)
     {
+        Progress.Say($"[{engine}] holding: server PID {montu.Server.Pid} at {montu.Server.BaseUrl}");
         foreach (var show in shows)
         {
-            Progress.Say($"[{engine} {show.Size}] holding: server PID {show.Server.Pid} at {show.Server.BaseUrl}, wrk scripts in {show.WorkDir}");
+            Progress.Say($"[{engine} {show.Size}] wrk scripts in {show.WorkDir}, baseline PID {show.Baseline.Pid} at {show.Baseline.BaseUrl}");
         }
 
         Progress.Say("Press Enter to measure");
@@ -63,10 +66,18 @@ public sealed class BenchRun(BenchOptions options, string engine)
         var bare = shows.ToDictionary(s => s.Size, _ => new List<LoadResult>());
         for (var pair = 0; pair < options.Pairs; pair++)
         {
-            // Every other pair goes through the sizes backwards, so no size always runs right after another's load.
-            foreach (var show in pair % 2 == 0 ? shows : shows.Reverse())
+            // Montu's runs of every size back to back, then their baselines: the machine's speed
+            // drifts by up to 40% within a minute, so the 100k-versus-10k ratio compares runs
+            // as close in time as can be. Every other pair goes through the sizes backwards, so
+            // no size always runs right after another's load.
+            var order = pair % 2 == 0 ? shows : shows.AsEnumerable().Reverse().ToList();
+            foreach (var show in order)
             {
                 real[show.Size].Add(await show.RunAsync(show.Server, show.Scenarios[index]));
+            }
+
+            foreach (var show in order)
+            {
                 bare[show.Size].Add(await show.RunAsync(show.Baseline, show.Scenarios[index]));
             }
         }

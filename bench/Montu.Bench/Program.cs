@@ -19,15 +19,12 @@ catch (ArgumentException e)
 
 var started = DateTime.UtcNow;
 var results = new List<Measurement>();
-var peakRss = new Dictionary<(string, int), double>();
+var peakRss = new Dictionary<string, double>();
 foreach (var engine in options.Engines)
 {
     var (measurements, rss) = await new BenchRun(options, engine).RunAsync();
     results.AddRange(measurements);
-    foreach (var (size, megabytes) in rss)
-    {
-        peakRss[(engine, size)] = megabytes;
-    }
+    peakRss[engine] = rss;
 }
 
 var report = Report.Render(options, results, peakRss);

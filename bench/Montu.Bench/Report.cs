@@ -6,13 +6,13 @@ namespace Montu.Bench;
 /// <summary>The Markdown report: every measurement, the scaling ratios, peak memory, and the goals of issue 4.</summary>
 public static class Report
 {
-    public static string Render(BenchOptions options, IReadOnlyList<Measurement> results, IReadOnlyDictionary<(string Engine, int Size), double> peakRssMb)
+    public static string Render(BenchOptions options, IReadOnlyList<Measurement> results, IReadOnlyDictionary<string, double> peakRssMb)
     {
         var text = new StringBuilder();
         text.AppendLine(CultureInfo.InvariantCulture, $"# Montu benchmark ({(options.Quick ? "quick" : "full")} run, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC)");
         text.AppendLine();
         text.AppendLine(CultureInfo.InvariantCulture,
-            $"{options.Connections} connections, wrk on core 1, server on core 0; {options.Pairs} pair(s) per scenario of a {options.RunSeconds} s Montu run " +
+            $"{options.Connections} connections, wrk on core 1, server on core 0, every show size on one server per engine; {options.Pairs} pair(s) per scenario of a {options.RunSeconds} s Montu run " +
             $"and a {options.BaselineRunSeconds} s baseline run, alternating, sizes interleaved; medians.");
         text.AppendLine();
         text.AppendLine("| engine | tasks | scenario | req/s | baseline req/s | ratio | p50 ms | p99 ms | baseline p99 ms | errors |");
@@ -24,11 +24,11 @@ public static class Report
         }
 
         text.AppendLine();
-        text.AppendLine("| engine | tasks | server peak RSS MB |");
-        text.AppendLine("|---|---:|---:|");
-        foreach (var ((engine, size), rss) in peakRssMb)
+        text.AppendLine("| engine | server peak RSS MB (every show on one server) |");
+        text.AppendLine("|---|---:|");
+        foreach (var (engine, rss) in peakRssMb)
         {
-            text.AppendLine(CultureInfo.InvariantCulture, $"| {engine} | {size} | {rss:0} |");
+            text.AppendLine(CultureInfo.InvariantCulture, $"| {engine} | {rss:0} |");
         }
 
         text.AppendLine();
@@ -42,7 +42,7 @@ public static class Report
         return text.ToString();
     }
 
-    private static IEnumerable<(string Goal, bool Met)> Goals(IReadOnlyList<Measurement> results, IReadOnlyDictionary<(string, int), double> peakRssMb)
+    private static IEnumerable<(string Goal, bool Met)> Goals(IReadOnlyList<Measurement> results, IReadOnlyDictionary<string, double> peakRssMb)
     {
         foreach (var m in results.Where(m => m.Scenario.Name == "list_first_page"))
         {
@@ -83,9 +83,9 @@ public static class Report
             }
         }
 
-        foreach (var ((engine, size), rss) in peakRssMb)
+        foreach (var (engine, rss) in peakRssMb)
         {
-            yield return ($"{engine} {size}: server peak RSS {rss:0} MB (< 300 MB)", rss < 300);
+            yield return ($"{engine}: server peak RSS {rss:0} MB (< 300 MB)", rss < 300);
         }
     }
 }

@@ -15,29 +15,28 @@ public sealed record Scenario(string Name, string Method, string PathAndQuery, s
 /// <summary>Builds the scenarios of issue 4 against a seeded show, resolving cursors and ids through the API.</summary>
 public static class Scenarios
 {
-    private const string List = "/api/v1/tasks?project_id=" + ShowSeeder.BigProject + "&page_size=50";
-
-    public static async Task<IReadOnlyList<Scenario>> PrepareAsync(HttpClient api, string token)
+    public static async Task<IReadOnlyList<Scenario>> PrepareAsync(HttpClient api, string token, string projectId)
     {
-        var first = await GetJsonAsync(api, List);
+        var list = $"/api/v1/tasks?project_id={projectId}&page_size=50";
+        var first = await GetJsonAsync(api, list);
         var totalPages = first.GetProperty("totalPages").GetInt64();
         // Any page's nextCursor leads to the page after it, so the one before last gives the last page's cursor.
-        var lastCursor = (await GetJsonAsync(api, List + "&page=" + (totalPages - 1))).GetProperty("nextCursor").GetString()!;
+        var lastCursor = (await GetJsonAsync(api, list + "&page=" + (totalPages - 1))).GetProperty("nextCursor").GetString()!;
         var ids = first.GetProperty("items").EnumerateArray().Select(t => t.GetProperty("id").GetString()!).ToList();
 
         return
         [
             // The first load the server sees: tiered JIT with dynamic PGO settles over several slices.
-            Get("list_first_page", List, token) with { WarmupSeconds = 8 },
+            Get("list_first_page", list, token) with { WarmupSeconds = 8 },
             // Filters, search and cursors are code of their own, warmed like the rest: one slice.
-            Get("list_filtered", List + "&status=in_progress&artist=" + ShowData.Artist(7), token),
-            Get("list_search", List + "&search=sh0250", token),
-            Get("list_last_page_cursor", List + "&cursor=" + Uri.EscapeDataString(lastCursor), token),
+            Get("list_filtered", list + "&status=in_progress&artist=" + ShowData.Artist(7), token),
+            Get("list_search", list + "&search=sh0250", token),
+            Get("list_last_page_cursor", list + "&cursor=" + Uri.EscapeDataString(lastCursor), token),
             Get("task_get", "/api/v1/tasks/" + ids[25], token) with { IsList = false },
             // The write path is code no read scenario has run: two slices.
             Patch(ids, token) with { WarmupSeconds = 4 },
-            Get("project_stats", $"/api/v1/projects/{ShowSeeder.BigProject}/stats", token) with { IsList = false },
-            Get("list_last_page_offset", List + "&page=" + totalPages, token) with { Contrast = true, WarmupSeconds = 0 },
+            Get("project_stats", $"/api/v1/projects/{projectId}/stats", token) with { IsList = false },
+            Get("list_last_page_offset", list + "&page=" + totalPages, token) with { Contrast = true, WarmupSeconds = 0 },
         ];
     }
 

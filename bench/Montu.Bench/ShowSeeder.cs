@@ -8,17 +8,20 @@ using NpgsqlTypes;
 namespace Montu.Bench;
 
 /// <summary>
-/// Creates the benchmark show: projects through the API (so they are valid), tasks by bulk
-/// insert straight into the database (one HTTP call per task would take longer than the run).
+/// Creates the benchmark shows, one project of each size, and two noise projects a fifth the size
+/// of the biggest: projects through the API (so they are valid), tasks by bulk insert straight
+/// into the database (one HTTP call per task would take longer than the run).
 /// </summary>
 public sealed class ShowSeeder(HttpClient? api, string engine, string connectionString)
 {
-    public const string BigProject = "BIG";
     private static readonly string[] NoiseProjects = ["NOISE_A", "NOISE_B"];
 
-    public async Task CreateProjectsAsync()
+    /// <summary>The project holding the show of <paramref name="size"/> tasks.</summary>
+    public static string ShowProject(int size) => $"BIG_{size}";
+
+    public async Task CreateProjectsAsync(IReadOnlyList<int> sizes)
     {
-        foreach (var project in NoiseProjects.Prepend(BigProject))
+        foreach (var project in sizes.Select(ShowProject).Concat(NoiseProjects))
         {
             var response = await api!.PostAsJsonAsync("/api/v1/projects", ProjectBody(project));
             response.EnsureSuccessStatusCode();
@@ -29,10 +32,10 @@ public sealed class ShowSeeder(HttpClient? api, string engine, string connection
     /// Inserts the tasks without their stored documents; the server writes those when it next
     /// starts, as it does for rows any bulk loader puts in.
     /// </summary>
-    public async Task InsertTasksAsync(int size)
+    public async Task InsertTasksAsync(IReadOnlyList<int> sizes)
     {
-        var rows = ShowData.Tasks(BigProject, size, seed: 42)
-            .Concat(NoiseProjects.SelectMany((p, i) => ShowData.Tasks(p, size / 5, seed: 100 + i)));
+        var rows = sizes.SelectMany(size => ShowData.Tasks(ShowProject(size), size, seed: 42))
+            .Concat(NoiseProjects.SelectMany((p, i) => ShowData.Tasks(p, sizes.Max() / 5, seed: 100 + i)));
         if (engine == "postgres")
         {
             await CopyIntoPostgresAsync(rows);
@@ -159,7 +162,7 @@ public sealed class ShowSeeder(HttpClient? api, string engine, string connection
         }
     }
 
-    /// <summary>A fresh, empty database for one show: a new SQLite file, or a new PostgreSQL database.</summary>
+    /// <summary>A fresh, empty database: a new SQLite file, or a new PostgreSQL database.</summary>
     public static async Task<string> CreateDatabaseAsync(string engine, string workDir, string? postgresServer, string name)
     {
         if (engine != "postgres")

@@ -1,36 +1,28 @@
-using System.Net.Http.Headers;
 using System.Reflection;
-using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using Dapper;
-using Npgsql;
 
 namespace Montu.Bench;
 
 /// <summary>
-/// One seeded show of one size on one engine: its database, the Montu server on it, the scenarios
-/// resolved against it, and the baseline replaying what Montu answered. Stopped and removed on dispose.
+/// One seeded show of one size on one engine's Montu: the scenarios resolved against it, and the
+/// baseline replaying what Montu answered to them. The baseline is stopped on dispose.
 /// </summary>
-public sealed class ShowUnderTest(BenchOptions options, string engine, int size) : IAsyncDisposable
+public sealed class ShowUnderTest(BenchOptions options, string engine, int size, MontuUnderTest montu) : IAsyncDisposable
 {
-    private const string ServerCore = "0";
     private const string LoadCore = "1";
     private const int WarmupSliceSeconds = 2;
 
     /// <summary>The baseline is Kestrel and one handler; its runs are printed beside Montu's, so one that has not settled shows.</summary>
     private const int BaselineWarmupSeconds = 4;
     private readonly string _workDir = Directory.CreateTempSubdirectory($"montu-bench-{engine}-{size}-").FullName;
-    private readonly string _adminPassword = Convert.ToHexString(RandomNumberGenerator.GetBytes(16));
-    private readonly string _databaseName = $"montu_bench_{size}";
-    private ServerProcess? _server;
     private ServerProcess? _baseline;
 
     public int Size => size;
 
     public IReadOnlyList<Scenario> Scenarios { get; private set; } = [];
 
-    public ServerProcess Server => _server!;
+    public ServerProcess Server => montu.Server;
 
     public ServerProcess Baseline => _baseline!;
 
@@ -38,22 +30,10 @@ public sealed class ShowUnderTest(BenchOptions options, string engine, int size)
 
     public async Task PrepareAsync()
     {
-        Progress.Say($"[{engine} {size}] seeding");
-        var connection = await ShowSeeder.CreateDatabaseAsync(engine, _workDir, options.Postgres, _databaseName);
-        await using (var first = await StartServerAsync(connection))
-        {
-            using var setup = await SignedInClientAsync(first);
-            await new ShowSeeder(setup, engine, connection).CreateProjectsAsync();
-        }
-
-        await new ShowSeeder(null, engine, connection).InsertTasksAsync(size);
-        _server = await StartServerAsync(connection);
-        // The server has just written every task's document: let the database settle before measuring.
-        await ShowSeeder.SettleAsync(engine, connection);
-        using var api = await SignedInClientAsync(_server);
-        Scenarios = await Bench.Scenarios.PrepareAsync(api, api.DefaultRequestHeaders.Authorization!.Parameter!);
+        using var api = await montu.SignedInClientAsync();
+        Scenarios = await Bench.Scenarios.PrepareAsync(api, api.DefaultRequestHeaders.Authorization!.Parameter!, ShowSeeder.ShowProject(size));
         var manifest = await CaptureAsync(api);
-        _baseline = await ServerProcess.StartAsync(ServerCore, [.. BaselineCommand(), manifest], new Dictionary<string, string>(), "/health");
+        _baseline = await ServerProcess.StartAsync(MontuUnderTest.ServerCore, [.. BaselineCommand(), manifest], new Dictionary<string, string>(), "/health");
         Progress.Say($"[{engine} {size}] ready");
     }
 
@@ -86,47 +66,7 @@ public sealed class ShowUnderTest(BenchOptions options, string engine, int size)
             await _baseline.DisposeAsync();
         }
 
-        if (_server is not null)
-        {
-            await _server.DisposeAsync();
-        }
-
-        if (engine == "postgres")
-        {
-            await using var admin = new NpgsqlConnection(options.Postgres);
-            await admin.ExecuteAsync($"DROP DATABASE IF EXISTS {_databaseName} WITH (FORCE)");
-        }
-
         Directory.Delete(_workDir, recursive: true);
-    }
-
-    private Task<ServerProcess> StartServerAsync(string connection) =>
-        ServerProcess.StartAsync(ServerCore, ["dotnet", options.ServerDll], ServerEnvironment(connection), "/health");
-
-    private async Task<HttpClient> SignedInClientAsync(ServerProcess server)
-    {
-        var api = new HttpClient { BaseAddress = new Uri(server.BaseUrl), Timeout = TimeSpan.FromMinutes(2) };
-        api.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await LoginAsync(api));
-        return api;
-    }
-
-    private Dictionary<string, string> ServerEnvironment(string connection) => new()
-    {
-        ["MONTU_DATABASE"] = engine == "postgres" ? connection : connection["Data Source=".Length..],
-        ["MONTU_DATA_DIR"] = _workDir,
-        ["MONTU_ADMIN_EMAIL"] = "bench@montu.local",
-        ["MONTU_ADMIN_PASSWORD"] = _adminPassword,
-        ["ASPNETCORE_ENVIRONMENT"] = "Production",
-        ["Logging__LogLevel__Default"] = "Warning",
-        // One token drives thousands of requests a second: the per-user API limit would measure itself.
-        ["RateLimits__Api__PermitLimit"] = "0",
-    };
-
-    private async Task<string> LoginAsync(HttpClient api)
-    {
-        var response = await api.PostAsJsonAsync("/api/v1/auth/login", new { email = "bench@montu.local", password = _adminPassword });
-        response.EnsureSuccessStatusCode();
-        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("accessToken").GetString()!;
     }
 
     /// <summary>Records what the real server answers to each scenario, for the baseline to replay byte for byte.</summary>
