@@ -85,27 +85,24 @@ public static class TasksApi
         }
 
         var readable = ProjectAccess.Readable(caller);
-        var legacy = LegacyShape.IsRequested(http);
-        var key = TaskListCache.Key(filters, sort, page, readable);
-        var (seq, cached) = legacy ? (0, null) : await cache.LookupAsync(key, filters.ProjectId, ct);
-        if (cached is not null)
+        if (LegacyShape.IsRequested(http))
         {
-            return TypedResults.Bytes(cached, JsonContentType);
+            return TypedResults.Ok(await EnvelopeAsync(ct));
         }
 
-        var (items, total, hasMore) = await listing.ListAsync(filters, readable, sort, page, after, ct);
-        var next = hasMore ? sort.CursorAfter(items[^1]) : null;
-        var envelope = new ListEnvelope<TaskJson, TaskFilters>(
-            items.Select(t => t.Task).ToList(), total, page.Page, page.PageSize, PageRequest.TotalPages(total, page.PageSize), next, filters)
-        { LegacyItemsKey = "tasks" };
-        if (legacy)
-        {
-            return TypedResults.Ok(envelope);
-        }
-
-        var body = JsonSerializer.SerializeToUtf8Bytes(envelope, WireJson.Default);
-        cache.Store(key, seq, body);
+        // Shared with other requests for the page, so not cancelled with this one.
+        var body = await cache.GetAsync(TaskListCache.Key(filters, sort, page, readable), filters.ProjectId,
+            async () => JsonSerializer.SerializeToUtf8Bytes(await EnvelopeAsync(CancellationToken.None), WireJson.Default), ct);
         return TypedResults.Bytes(body, JsonContentType);
+
+        async Task<ListEnvelope<TaskJson, TaskFilters>> EnvelopeAsync(CancellationToken token)
+        {
+            var (items, total, hasMore) = await listing.ListAsync(filters, readable, sort, page, after, token);
+            var next = hasMore ? sort.CursorAfter(items[^1]) : null;
+            return new ListEnvelope<TaskJson, TaskFilters>(
+                items.Select(t => t.Task).ToList(), total, page.Page, page.PageSize, PageRequest.TotalPages(total, page.PageSize), next, filters)
+            { LegacyItemsKey = "tasks" };
+        }
     }
 
     private const string JsonContentType = "application/json; charset=utf-8";

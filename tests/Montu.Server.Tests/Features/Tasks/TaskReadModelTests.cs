@@ -1,6 +1,7 @@
 using System.Net;
 using Dapper;
 using Microsoft.Extensions.DependencyInjection;
+using Montu.Server.Data;
 using Montu.Server.Features.Tasks;
 
 namespace Montu.Server.Tests.Features.Tasks;
@@ -67,6 +68,38 @@ public sealed class TaskReadModelTests(TestApp app) : IClassFixture<TestApp>
         {
             Assert.Equal(1, (await response.Expect(HttpStatusCode.OK)).GetProperty("total").GetInt64());
         }
+    }
+
+    [Fact]
+    public async Task Requests_missing_the_same_page_together_share_one_computation_of_it()
+    {
+        var projectId = await _client.CreateProject();
+        await _client.CreateTask(TaskBuilders.NamedTask(projectId, $"{projectId}_only"));
+        Task<HttpResponseMessage[]> requests;
+        await using (var connection = await app.Db.OpenAsync(CancellationToken.None))
+        {
+            await using var transaction = await connection.BeginTransactionAsync();
+            if (app.Db.Dialect.Engine == DbEngine.Postgres)
+            {
+                // The page's query waits behind this lock, so every request arrives while the page is
+                // computed. SQLite cannot hold readers back: there the requests may come one by one.
+                await connection.ExecuteAsync("LOCK TABLE tasks IN ACCESS EXCLUSIVE MODE", transaction: transaction);
+            }
+
+            requests = Task.WhenAll(Enumerable.Range(0, 20).Select(_ => _client.GetAsync($"/api/v1/tasks?project_id={projectId}")));
+            await Task.Delay(300);
+            await transaction.CommitAsync();
+        }
+
+        var bodies = new List<string>();
+        foreach (var response in await requests)
+        {
+            bodies.Add((await response.Expect(HttpStatusCode.OK)).GetRawText());
+        }
+
+        Assert.Single(bodies.Distinct());
+        Assert.Contains($"\"{projectId}_only\"", bodies[0], StringComparison.Ordinal);
+        Assert.Single(app.Logs.Lines, l => l.Text.StartsWith("Task list page computed", StringComparison.Ordinal) && l.Text.Contains(projectId, StringComparison.Ordinal));
     }
 
     [Fact]
