@@ -63,6 +63,7 @@ public sealed class BenchRun(BenchOptions options, string engine)
     private async Task<IEnumerable<Measurement>> MeasureAsync(IReadOnlyList<ShowUnderTest> shows, int index)
     {
         var real = shows.ToDictionary(s => s.Size, _ => new List<LoadResult>());
+        var compared = shows.ToDictionary(s => s.Size, _ => new List<LoadResult>());
         var bare = shows.ToDictionary(s => s.Size, _ => new List<LoadResult>());
         for (var pair = 0; pair < options.Pairs; pair++)
         {
@@ -70,10 +71,22 @@ public sealed class BenchRun(BenchOptions options, string engine)
             // drifts by up to 40% within a minute, so the 100k-versus-10k ratio compares runs
             // as close in time as can be. Every other pair goes through the sizes backwards, so
             // no size always runs right after another's load.
-            var order = pair % 2 == 0 ? shows : shows.AsEnumerable().Reverse().ToList();
+            var forwards = pair % 2 == 0;
+            var order = forwards ? shows : shows.AsEnumerable().Reverse().ToList();
             foreach (var show in order)
             {
-                real[show.Size].Add(await show.RunAsync(show.Server, show.Scenarios[index]));
+                var scenario = show.Scenarios[index];
+                var reference = show.Scenarios.SingleOrDefault(s => s.Name == scenario.P99ComparedWith);
+                if (reference is not null && !forwards)
+                {
+                    compared[show.Size].Add(await show.RunAsync(show.Server, reference));
+                }
+
+                real[show.Size].Add(await show.RunAsync(show.Server, scenario));
+                if (reference is not null && forwards)
+                {
+                    compared[show.Size].Add(await show.RunAsync(show.Server, reference));
+                }
             }
 
             foreach (var show in order)
@@ -84,8 +97,10 @@ public sealed class BenchRun(BenchOptions options, string engine)
 
         return shows.Select(show =>
         {
-            var measurement = new Measurement(engine, show.Size, show.Scenarios[index], Measurement.Median(real[show.Size]), Measurement.Median(bare[show.Size]), real[show.Size]);
-            Progress.Say($"[{engine} {show.Size}] {measurement.Scenario.Name}: {measurement.Real.RequestsPerSecond:0} req/s ({measurement.Ratio:P0} of baseline), p99 {measurement.Real.P99Ms:0.00} ms, errors {measurement.Real.Errors}; runs {Runs(real[show.Size])}; baseline runs {Runs(bare[show.Size])}");
+            var measurement = new Measurement(engine, show.Size, show.Scenarios[index], Measurement.Median(real[show.Size]), Measurement.Median(bare[show.Size]),
+                real[show.Size], compared[show.Size]);
+            var beside = compared[show.Size].Count == 0 ? "" : $"; {measurement.Scenario.P99ComparedWith} runs beside them {Runs(compared[show.Size])}";
+            Progress.Say($"[{engine} {show.Size}] {measurement.Scenario.Name}: {measurement.Real.RequestsPerSecond:0} req/s ({measurement.Ratio:P0} of baseline), p99 {measurement.Real.P99Ms:0.00} ms, errors {measurement.Real.Errors}; runs {Runs(real[show.Size])}; baseline runs {Runs(bare[show.Size])}{beside}");
             return measurement;
         }).ToList();
     }

@@ -7,10 +7,11 @@ namespace Montu.Bench;
 /// for a last path segment the script varies; <c>CapturePath</c> is the request whose answer it
 /// replays. <c>Contrast</c> scenarios are reported but carry no goal.
 /// <c>WarmupSeconds</c> of load come first (none for the last page by <c>page</c>, answered by the
-/// first page's code, which is warm by then).
+/// first page's code, which is warm by then). A scenario whose p99 is judged against another's
+/// names it in <c>P99ComparedWith</c>: that one is run again right beside each of its runs.
 /// </summary>
 public sealed record Scenario(string Name, string Method, string PathAndQuery, string CapturePath, string LuaScript, bool IsList,
-    bool Contrast = false, int WarmupSeconds = 2);
+    bool Contrast = false, int WarmupSeconds = 2, string? P99ComparedWith = null);
 
 /// <summary>Builds the scenarios of issue 4 against a seeded show, resolving cursors and ids through the API.</summary>
 public static class Scenarios
@@ -31,7 +32,7 @@ public static class Scenarios
             // Filters, search and cursors are code of their own, warmed like the rest: one slice.
             Get("list_filtered", list + "&status=in_progress&artist=" + ShowData.Artist(7), token),
             Get("list_search", list + "&search=sh0250", token),
-            Get("list_last_page_cursor", list + "&cursor=" + Uri.EscapeDataString(lastCursor), token),
+            Get("list_last_page_cursor", list + "&cursor=" + Uri.EscapeDataString(lastCursor), token) with { P99ComparedWith = "list_first_page" },
             Get("task_get", "/api/v1/tasks/" + ids[25], token) with { IsList = false },
             // The write path is code no read scenario has run: two slices.
             Patch(ids, token) with { WarmupSeconds = 4 },
