@@ -8,7 +8,7 @@ namespace Montu.Bench;
 /// keeps a core busy after wrk stops: requests still in flight, the tiered JIT compiling what the
 /// run made hot (its background thread gets little time while the core is saturated), a GC, a WAL
 /// checkpoint, autovacuum. Unawaited, it is measured as part of the next run, which is often
-/// another size's server or a baseline sharing the core.
+/// the other show's or a baseline sharing the core.
 /// </summary>
 public static class QuietMachine
 {
