@@ -45,14 +45,20 @@ public sealed class TaskListCache(EventLogHead head, ILogger<TaskListCache> log)
     public async Task<byte[]> GetAsync(string key, string? projectId, Func<Task<byte[]>> compute, CancellationToken ct)
     {
         var seq = await head.CurrentAsync(projectId, ct);
-        if (_pages.TryGetValue(key, out var page) && page.Seq == seq)
+        if (Stored(key, seq) is { } stored)
         {
-            return page.Body;
+            return stored;
         }
 
         var computing = _computing.AddOrUpdate(key, _ => Start(key, seq, compute), (_, known) => known.Seq == seq ? known : Start(key, seq, compute));
         return await computing.Body.Value.WaitAsync(ct);
     }
+
+    /// <summary>The page's stored body at the current version of <paramref name="projectId"/>, if there is one; nothing is computed.</summary>
+    public async Task<byte[]?> FindAsync(string key, string? projectId, CancellationToken ct) =>
+        Stored(key, await head.CurrentAsync(projectId, ct));
+
+    private byte[]? Stored(string key, long seq) => _pages.TryGetValue(key, out var page) && page.Seq == seq ? page.Body : null;
 
     /// <summary>A computation of the page at <paramref name="seq"/>, which stores it and then stops being shared: later requests find the stored page.</summary>
     private (long Seq, Lazy<Task<byte[]>> Body) Start(string key, long seq, Func<Task<byte[]>> compute)

@@ -78,20 +78,34 @@ public static class TasksApi
         var page = PageRequest.Parse(query.Page, query.PageSize, query.Cursor, problems);
         var filters = query.ToFilters(problems);
         var sort = TaskSort.Parse(query.Sort, query.Order, problems);
-        var after = problems.Any ? null : sort.ReadCursor(page.Cursor, problems);
         if (problems.Any)
         {
             return problems.ToError();
         }
 
         var readable = ProjectAccess.Readable(caller);
-        if (LegacyShape.IsRequested(http))
+        var legacy = LegacyShape.IsRequested(http);
+        var key = TaskListCache.Key(filters, sort, page, readable);
+        // A page is stored only once its cursor has been read without a problem, so a stored page
+        // is answered without reading the cursor again.
+        if (!legacy && await cache.FindAsync(key, filters.ProjectId, ct) is { } stored)
+        {
+            return TypedResults.Bytes(stored, JsonContentType);
+        }
+
+        var after = sort.ReadCursor(page.Cursor, problems);
+        if (problems.Any)
+        {
+            return problems.ToError();
+        }
+
+        if (legacy)
         {
             return TypedResults.Ok(await EnvelopeAsync(ct));
         }
 
         // Shared with other requests for the page, so not cancelled with this one.
-        var body = await cache.GetAsync(TaskListCache.Key(filters, sort, page, readable), filters.ProjectId,
+        var body = await cache.GetAsync(key, filters.ProjectId,
             async () => JsonSerializer.SerializeToUtf8Bytes(await EnvelopeAsync(CancellationToken.None), WireJson.Default), ct);
         return TypedResults.Bytes(body, JsonContentType);
 
