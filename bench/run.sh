@@ -24,6 +24,12 @@ trap stop_cluster EXIT
 postgres=()
 if [[ " $* " != *" --engines sqlite "* ]]; then
   start_throwaway_postgres || { echo "ERROR: PostgreSQL is needed for the postgres scenarios (or pass --engines sqlite)" >&2; exit 1; }
+  if (($(nproc) >= 2)); then
+    # Core 0 is the server's alone; PostgreSQL shares core 1 with wrk (bench/README.md). Backends
+    # forked later inherit the postmaster's affinity.
+    postmaster=$(head -1 "$PG_DATA/postmaster.pid")
+    for pid in "$postmaster" $(pgrep -P "$postmaster"); do taskset -p -c 1 "$pid" >/dev/null; done
+  fi
   postgres=(--postgres "$PG_CONNECTION")
 fi
 

@@ -38,6 +38,9 @@ public sealed record BenchOptions
 
     public int Pairs => Quick ? 1 : 3;
 
+    /// <summary>Seconds of each <see cref="InterleavedRun"/>, the one run behind each goal comparing two figures of Montu.</summary>
+    public int InterleavedRunSeconds => Quick ? 2 : 4;
+
     public static BenchOptions Parse(string[] args)
     {
         var options = new BenchOptions();

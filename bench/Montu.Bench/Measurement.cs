@@ -1,13 +1,7 @@
 namespace Montu.Bench;
 
-/// <summary>
-/// The medians of a scenario's alternating runs against Montu (real) and the baseline, and the
-/// runs of the scenario it is compared with (<see cref="Scenario.P99ComparedWith"/>), each taken
-/// beside the real run of the same index.
-/// </summary>
-public sealed record Measurement(
-    string Engine, int Size, Scenario Scenario, LoadResult Real, LoadResult Baseline, IReadOnlyList<LoadResult> RealRuns,
-    IReadOnlyList<LoadResult> ComparedRuns)
+/// <summary>The medians of a scenario's alternating runs against Montu (real) and the baseline.</summary>
+public sealed record Measurement(string Engine, int Size, Scenario Scenario, LoadResult Real, LoadResult Baseline)
 {
     public double Ratio => Real.RequestsPerSecond / Baseline.RequestsPerSecond;
 

@@ -23,6 +23,8 @@ public sealed class MontuUnderTest(BenchOptions options, string engine) : IAsync
 
     public ServerProcess Server => _server!;
 
+    public string WorkDir => _workDir;
+
     public async Task PrepareAsync(IReadOnlyList<int> sizes)
     {
         Progress.Say($"[{engine}] seeding shows of {string.Join(", ", sizes)} tasks");

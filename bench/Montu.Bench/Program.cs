@@ -18,16 +18,13 @@ catch (ArgumentException e)
 }
 
 var started = DateTime.UtcNow;
-var results = new List<Measurement>();
-var peakRss = new Dictionary<string, double>();
+var results = new List<EngineResults>();
 foreach (var engine in options.Engines)
 {
-    var (measurements, rss) = await new BenchRun(options, engine).RunAsync();
-    results.AddRange(measurements);
-    peakRss[engine] = rss;
+    results.Add(await new BenchRun(options, engine).RunAsync());
 }
 
-var report = Report.Render(options, results, peakRss);
+var report = Report.Render(options, results);
 Directory.CreateDirectory(options.ResultsDir);
 var file = Path.Combine(options.ResultsDir, $"{started:yyyyMMdd-HHmmss}{(options.Quick ? "-quick" : "")}.md");
 await File.WriteAllTextAsync(file, report);

@@ -8,7 +8,7 @@ namespace Montu.Bench;
 /// replays. <c>Contrast</c> scenarios are reported but carry no goal.
 /// <c>WarmupSeconds</c> of load come first (none for the last page by <c>page</c>, answered by the
 /// first page's code, which is warm by then). A scenario whose p99 is judged against another's
-/// names it in <c>P99ComparedWith</c>: that one is run again right beside each of its runs.
+/// names it in <c>P99ComparedWith</c>: the two take turns in one <see cref="InterleavedRun"/>.
 /// </summary>
 public sealed record Scenario(string Name, string Method, string PathAndQuery, string CapturePath, string LuaScript, bool IsList,
     bool Contrast = false, int WarmupSeconds = 2, string? P99ComparedWith = null);

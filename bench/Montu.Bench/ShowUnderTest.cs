@@ -10,7 +10,7 @@ namespace Montu.Bench;
 /// </summary>
 public sealed class ShowUnderTest(BenchOptions options, string engine, int size, MontuUnderTest montu) : IAsyncDisposable
 {
-    private const string LoadCore = "1";
+    public const string LoadCore = "1";
     private const int WarmupSliceSeconds = 2;
 
     /// <summary>The baseline is Kestrel and one handler; its runs are printed beside Montu's, so one that has not settled shows.</summary>
@@ -28,10 +28,14 @@ public sealed class ShowUnderTest(BenchOptions options, string engine, int size,
 
     public string WorkDir => _workDir;
 
+    /// <summary>The bearer token the show's scenarios send.</summary>
+    public string Token { get; private set; } = "";
+
     public async Task PrepareAsync()
     {
         using var api = await montu.SignedInClientAsync();
-        Scenarios = await Bench.Scenarios.PrepareAsync(api, api.DefaultRequestHeaders.Authorization!.Parameter!, ShowSeeder.ShowProject(size));
+        Token = api.DefaultRequestHeaders.Authorization!.Parameter!;
+        Scenarios = await Bench.Scenarios.PrepareAsync(api, Token, ShowSeeder.ShowProject(size));
         var manifest = await CaptureAsync(api);
         _baseline = await ServerProcess.StartAsync(MontuUnderTest.ServerCore, [.. BaselineCommand(), manifest], new Dictionary<string, string>(), "/health");
         Progress.Say($"[{engine} {size}] ready");
@@ -40,16 +44,18 @@ public sealed class ShowUnderTest(BenchOptions options, string engine, int size,
     /// <summary>
     /// Loads Montu with the scenario for its warm-up seconds, right before it is measured, so what
     /// one scenario leaves behind (a long WAL, a heap full of pages) lands in no other's warm-up.
-    /// The baseline, one handler for every scenario, warms with the first.
+    /// When another show has just warmed the same scenario on this server, its code is compiled
+    /// already and one second computes and warms this show's pages. The baseline, one handler for
+    /// every scenario, warms with the first.
     /// </summary>
-    public async Task WarmUpAsync(Scenario scenario)
+    public async Task WarmUpAsync(Scenario scenario, bool codeWarmed)
     {
         if (options.Quick || scenario.WarmupSeconds == 0)
         {
             return;
         }
 
-        await WarmUpAsync(Server, scenario, scenario.WarmupSeconds);
+        await WarmUpAsync(Server, scenario, codeWarmed ? 1 : scenario.WarmupSeconds);
         if (scenario == Scenarios[0])
         {
             await WarmUpAsync(Baseline, scenario, BaselineWarmupSeconds);

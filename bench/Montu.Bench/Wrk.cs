@@ -10,7 +10,11 @@ public sealed record LoadResult(double RequestsPerSecond, double P50Ms, double P
 /// <summary>Runs wrk on the load core against one scenario and reads its figures.</summary>
 public static partial class Wrk
 {
-    public static async Task<LoadResult> RunAsync(string core, string baseUrl, string luaScript, int connections, int seconds)
+    public static async Task<LoadResult> RunAsync(string core, string baseUrl, string luaScript, int connections, int seconds) =>
+        Parse(await RunForOutputAsync(core, baseUrl, luaScript, connections, seconds));
+
+    /// <summary>What wrk printed, including what the script's <c>done</c> wrote.</summary>
+    public static async Task<string> RunForOutputAsync(string core, string baseUrl, string luaScript, int connections, int seconds)
     {
         var info = new ProcessStartInfo("taskset") { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var argument in new[]
@@ -31,7 +35,7 @@ public static partial class Wrk
             throw new InvalidOperationException($"wrk failed: {errors}{output}");
         }
 
-        return Parse(output);
+        return output;
     }
 
     public static LoadResult Parse(string output)
