@@ -109,7 +109,7 @@ public sealed class BenchRun(BenchOptions options, string engine)
         var scenario = bySize[0].Scenarios[index];
         var (results, errors) = await InterleavedRun.RunAsync(
             bySize.Select(s => new InterleavedRequest(s.Scenarios[index].PathAndQuery, s.Token)).ToList(),
-            Path.Combine(montu.WorkDir, $"{scenario.Name}.sizes.lua"), ShowUnderTest.LoadCore, montu.Server.BaseUrl, options.Connections, options.InterleavedRunSeconds);
+            Path.Combine(montu.WorkDir, $"{scenario.Name}.sizes.lua"), ShowUnderTest.LoadCore, montu.Server.BaseUrl, options.Connections, options.ScalingRunSeconds);
         var scaling = new SizeScaling(engine, scenario.Name, bySize[0].Size, bySize[^1].Size, results[0], results[^1], errors);
         Progress.Say($"[{engine}] {scaling.Scenario}, every size in one run: {scaling.SmallSize} at {scaling.Small.RequestsPerSecond:0} req/s, " +
                      $"{scaling.LargeSize} at {scaling.Large.RequestsPerSecond:0} req/s ({scaling.Ratio:P0}), errors {errors}");
@@ -123,7 +123,7 @@ public sealed class BenchRun(BenchOptions options, string engine)
         var (results, errors) = await InterleavedRun.RunAsync(
             [new InterleavedRequest(scenario.PathAndQuery, show.Token), new InterleavedRequest(reference.PathAndQuery, show.Token)],
             Path.Combine(show.WorkDir, $"{scenario.Name}.with-{reference.Name}.lua"), ShowUnderTest.LoadCore, show.Server.BaseUrl, options.Connections,
-            options.InterleavedRunSeconds);
+            options.P99RunSeconds);
         var comparison = new P99Comparison(engine, show.Size, scenario.Name, reference.Name, results[0], results[1], errors);
         Progress.Say($"[{engine} {show.Size}] {scenario.Name} and {reference.Name} in one run: p99 {comparison.Measured.P99Ms:0.00} and " +
                      $"{comparison.Reference.P99Ms:0.00} ms ({comparison.Ratio:0.00}x), {comparison.Measured.RequestsPerSecond:0} and {comparison.Reference.RequestsPerSecond:0} req/s, errors {errors}");

@@ -51,7 +51,7 @@ public static class Report
         {
             text.AppendLine();
             text.AppendLine(CultureInfo.InvariantCulture,
-                $"Every show size in one {options.InterleavedRunSeconds} s run, switching shows every 100 ms (req/s while counted); the 100k-versus-10k goals use these:");
+                $"Every show size in one {options.ScalingRunSeconds} s run, switching shows every 100 ms (req/s while counted); the 100k-versus-10k goals use these:");
             text.AppendLine();
             text.AppendLine("| engine | scenario | small show | req/s | p99 ms | large show | req/s | p99 ms | ratio | errors |");
             text.AppendLine("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|");
@@ -67,7 +67,7 @@ public static class Report
         {
             text.AppendLine();
             text.AppendLine(CultureInfo.InvariantCulture,
-                $"Two requests of one show in one {options.InterleavedRunSeconds} s run, switching every 100 ms; the cursor's p99 goal uses these:");
+                $"Two requests of one show in one {options.P99RunSeconds} s run, switching every 100 ms; the cursor's p99 goal uses these:");
             text.AppendLine();
             text.AppendLine("| engine | tasks | scenario | req/s | p99 ms | compared with | req/s | p99 ms | p99 ratio | errors |");
             text.AppendLine("|---|---:|---|---:|---:|---|---:|---:|---:|---:|");
