@@ -49,6 +49,12 @@ public static partial class InterleavedRun
             throw new InvalidOperationException($"wrk's script reported {results.Count} requests, not {requests.Count}: {output}");
         }
 
+        // An answer without the echoed X-Request-Id is never timed: a p99 of nothing would pass any goal.
+        if (results.Any(r => r.RequestsPerSecond == 0 || r.P99Ms < 0))
+        {
+            throw new InvalidOperationException($"a request of {Path.GetFileName(script)} was never counted or timed: {output}");
+        }
+
         return (results, Wrk.Parse(output).Errors);
     }
 
