@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Data;
 using System.Data.Common;
-using System.Runtime.InteropServices;
 using Microsoft.Data.Sqlite;
 using Npgsql;
 
@@ -26,7 +25,6 @@ public sealed class Db : IAsyncDisposable
         }
         else
         {
-            SqliteEngine.EnsureLoaded();
             _sqlite = settings.ConnectionString;
             _sqliteWrites = new SqliteWriteQueue(OpenAsync, _afterCommit);
         }
@@ -143,21 +141,4 @@ public sealed class Db : IAsyncDisposable
             await _postgres.DisposeAsync();
         }
     }
-}
-
-/// <summary>
-/// Prefers Debian's maintained <c>libsqlite3.so.0</c> over the bundled engine when the machine
-/// has it (security fixes arrive through apt); falls back to the bundled one.
-/// </summary>
-internal static class SqliteEngine
-{
-    private static readonly Lazy<bool> Loaded = new(() =>
-    {
-        NativeLibrary.SetDllImportResolver(typeof(SQLitePCL.SQLite3Provider_e_sqlite3).Assembly, (name, _, _) =>
-            name == "e_sqlite3" && NativeLibrary.TryLoad("libsqlite3.so.0", out var handle) ? handle : IntPtr.Zero);
-        SQLitePCL.Batteries_V2.Init();
-        return true;
-    });
-
-    public static void EnsureLoaded() => _ = Loaded.Value;
 }

@@ -19,6 +19,18 @@ public sealed class DatabaseSettingsTests(TestApp app) : IClassFixture<TestApp>
     }
 
     [Fact]
+    public async Task SQLite_is_the_bundled_engine_not_the_machines_library()
+    {
+        await using var connection = new Microsoft.Data.Sqlite.SqliteConnection("Data Source=:memory:");
+        await connection.OpenAsync();
+
+        var version = Version.Parse(await connection.ExecuteScalarAsync<string>("SELECT sqlite_version()") ?? "0.0");
+
+        // Debian 12's libsqlite3 is 3.40; the bundle brings 3.53 with its JSON and planner fixes.
+        Assert.True(version >= new Version(3, 53), $"SQLite {version} is older than the bundled 3.53");
+    }
+
+    [Fact]
     public void PostgreSQL_pool_size_defaults_to_four_per_core_unless_given()
     {
         Assert.Equal(Math.Max(8, 4 * Environment.ProcessorCount), Parsed("Host=db.studio.lan;Database=montu").MaxPoolSize);
