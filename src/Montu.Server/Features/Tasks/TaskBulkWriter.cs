@@ -2,6 +2,7 @@ using System.Text.Json;
 using Montu.Server.Data;
 using Montu.Server.Features.Projects;
 using Montu.Server.Infrastructure.Errors;
+using Montu.Server.Infrastructure.WireFormat;
 
 namespace Montu.Server.Features.Tasks;
 
@@ -29,6 +30,10 @@ public sealed class TaskBulkWriter(Db db, TaskQueries tasks, ProjectQueries proj
             if (string.IsNullOrWhiteSpace(items[i]?.TaskId))
             {
                 problems.Required($"[{i}].taskId");
+            }
+            else if (items[i]!.Updates is { } updates && JsonText.FindLoneSurrogate(updates, $"[{i}].updates") is { } notText)
+            {
+                problems.Add(notText);
             }
         }
 

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Montu.Server.Infrastructure.Errors;
+using Montu.Server.Infrastructure.WireFormat;
 
 namespace Montu.Server.Features.Tasks;
 
@@ -51,6 +52,12 @@ public sealed class TaskInput
         if (body.ValueKind != JsonValueKind.Object)
         {
             problems.Add("body", "The body must be a JSON object", ErrorCodes.InvalidType);
+            return input;
+        }
+
+        if (JsonText.FindLoneSurrogate(body, "") is { } notText)
+        {
+            problems.Add(notText);
             return input;
         }
 

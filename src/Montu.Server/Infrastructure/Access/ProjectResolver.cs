@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Montu.Server.Infrastructure.Errors;
+using Montu.Server.Infrastructure.WireFormat;
 
 namespace Montu.Server.Infrastructure.Access;
 
@@ -74,10 +75,17 @@ public sealed class BodyFieldResolver(string name) : ProjectResolver
             var root = document.RootElement;
             if (root.ValueKind == JsonValueKind.Object
                 && (root.TryGetProperty(name, out var value) || root.TryGetProperty(_snakeCase, out value))
-                && value.ValueKind == JsonValueKind.String
-                && value.GetString() is { Length: > 0 } projectId)
+                && value.ValueKind == JsonValueKind.String)
             {
-                return new ProjectResolution(projectId, null);
+                if (JsonText.FindLoneSurrogate(value, name) is { } notText)
+                {
+                    return new ProjectResolution(null, ApiError.Validation(notText.Message, notText));
+                }
+
+                if (value.GetString() is { Length: > 0 } projectId)
+                {
+                    return new ProjectResolution(projectId, null);
+                }
             }
 
             return new ProjectResolution(null, ApiError.Validation(

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Montu.Server.Infrastructure.WireFormat;
 
 namespace Montu.Server.Infrastructure.Errors;
 
@@ -26,6 +27,12 @@ public static class JsonErrors
             }
 
             return new FieldError(field, $"Unknown field '{field}'", ErrorCodes.UnknownField);
+        }
+
+        // The reader refuses to turn a lone surrogate escape into a string; the serializer reports it as a conversion failure.
+        if (exception.InnerException is InvalidOperationException inner && inner.Message.Contains("surrogate", StringComparison.OrdinalIgnoreCase))
+        {
+            return new FieldError(field, $"Field '{field}' {JsonText.LoneSurrogate}", ErrorCodes.InvalidFormat);
         }
 
         if (text.Contains("could not be converted", StringComparison.Ordinal))

@@ -11,6 +11,8 @@ public sealed class ValidationProblems
 
     public void Add(string field, string message, string code = ErrorCodes.InvalidValue) => _errors.Add(new FieldError(field, message, code));
 
+    public void Add(FieldError error) => _errors.Add(error);
+
     public void Required(string field) => Add(field, $"Field '{field}' is required", ErrorCodes.RequiredField);
 
     public ApiError ToError() => ApiError.Validation(_errors);
