@@ -126,7 +126,7 @@ public static partial class ProjectRules
 
         foreach (var duplicate in values.GroupBy(v => v, StringComparer.Ordinal).Where(g => g.Count() > 1))
         {
-            problems.Add(field, $"'{duplicate.Key}' appears more than once", ErrorCodes.DuplicateValue);
+            problems.Add(field, $"{Quote.Of(duplicate.Key)} appears more than once", ErrorCodes.DuplicateValue);
         }
 
         if (field == "taskStatuses" && values.Contains(Archived))

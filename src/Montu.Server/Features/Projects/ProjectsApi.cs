@@ -101,7 +101,7 @@ public static class ProjectsApi
 
         return created
             ? TypedResults.Created($"/api/v1/projects/{project.Id}", project)
-            : ApiError.Conflict($"A project with id '{project.Id}' already exists", new FieldError("id", "Project id is taken", ErrorCodes.DuplicateValue));
+            : ApiError.Conflict($"A project with id {Quote.Of(project.Id)} already exists", new FieldError("id", "Project id is taken", ErrorCodes.DuplicateValue));
     }
 
     private static async Task<Results<Ok<Project>, ApiError>> UpdateProject(
@@ -143,7 +143,7 @@ public static class ProjectsApi
         {
             foreach (var (value, count) in await projects.TaskUsageAsync(tx, before.Id, column, removed, ct))
             {
-                details.Add(new FieldError(field, $"'{value}' is still used by {count} task(s)", "VALUE_IN_USE"));
+                details.Add(new FieldError(field, $"{Quote.Of(value)} is still used by {count} task(s)", "VALUE_IN_USE"));
             }
         }
 
@@ -171,7 +171,7 @@ public static class ProjectsApi
 
             if (status == ProjectRules.Active && current.Status != ProjectRules.Archived)
             {
-                return ApiError.BusinessRule($"Project '{projectId}' is not archived");
+                return ApiError.BusinessRule($"Project {Quote.Of(projectId)} is not archived");
             }
 
             if (current.Status == status)
@@ -189,5 +189,5 @@ public static class ProjectsApi
         string projectId, ProjectStatistics statistics, CancellationToken ct) =>
         await statistics.ComputeAsync(projectId, ct) is { } stats ? TypedResults.Ok(stats) : NotFound(projectId);
 
-    private static ApiError NotFound(string projectId) => ApiError.NotFound($"Project '{projectId}' not found");
+    private static ApiError NotFound(string projectId) => ApiError.NotFound($"Project {Quote.Of(projectId)} not found");
 }

@@ -114,7 +114,7 @@ public sealed class TaskBulkWriter(Db db, TaskQueries tasks, ProjectQueries proj
         };
         if (!dataProblems.Any && needs is not null && !input.Fields.Any(f => f.Key == needs))
         {
-            problems.Add($"data.{needs}", $"Operation '{operation}' needs data.{needs}", ErrorCodes.RequiredField);
+            problems.Add($"data.{needs}", $"Operation {Quote.Of(operation)} needs data.{needs}", ErrorCodes.RequiredField);
         }
 
         return input;

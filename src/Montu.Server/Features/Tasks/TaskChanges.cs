@@ -35,7 +35,7 @@ public static class TaskChanges
             if (!TaskRules.IdFormat().IsMatch(id))
             {
                 problems.Add("id", input.Id is null
-                    ? $"The id derived from the names, '{id}', is not valid; send an id"
+                    ? $"The id derived from the names, {Quote.Of(id)}, is not valid; send an id"
                     : "Task id must be 1 to 128 letters, digits, '.', '_' or '-'", ErrorCodes.InvalidFormat);
             }
 

@@ -22,7 +22,7 @@ public sealed class TaskGuard(Caller caller)
 
         return CanWriteAll(task) || IsAssignedToCaller(task)
             ? null
-            : ApiError.Forbidden($"Task '{task.Id}' is assigned to {task.Artist ?? "nobody"}; your role lets you change only your own tasks");
+            : ApiError.Forbidden($"Task {Quote.Of(task.Id)} is assigned to {(task.Artist is null ? "nobody" : Quote.Of(task.Artist))}; your role lets you change only your own tasks");
     }
 
     /// <summary>After computing the change: assignees may not reassign their task.</summary>
@@ -55,5 +55,5 @@ public sealed class TaskGuard(Caller caller)
 
     private bool CanWriteAll(TaskItem task) => ProjectAccess.Can(caller, task.ProjectId, ProjectPermission.Write);
 
-    private static string NotFoundMessage(TaskItem task) => $"Task '{task.Id}' not found";
+    private static string NotFoundMessage(TaskItem task) => $"Task {Quote.Of(task.Id)} not found";
 }

@@ -67,7 +67,7 @@ public sealed class TaskInput
             var name = kind == TaskInputKind.AddField ? property.Name : CanonicalNames.GetValueOrDefault(property.Name, property.Name);
             if (!seen.Add(name))
             {
-                problems.Add(name, $"Field '{name}' is given more than once", ErrorCodes.DuplicateValue);
+                problems.Add(Quote.Name(name), $"Field {Quote.Of(name)} is given more than once", ErrorCodes.DuplicateValue);
                 continue;
             }
 

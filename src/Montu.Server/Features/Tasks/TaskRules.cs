@@ -80,7 +80,7 @@ public static partial class TaskRules
     {
         if (after.Type is not (Shot or Asset))
         {
-            problems.Add("type", $"Type '{after.Type}' is not known; use 'shot' or 'asset'");
+            problems.Add("type", $"Type {Quote.Of(after.Type)} is not known; use 'shot' or 'asset'");
         }
         else if (after.Type == Shot)
         {
@@ -139,7 +139,7 @@ public static partial class TaskRules
     {
         if (!allowed.Contains(value))
         {
-            problems.Add(field, $"'{value}' is not one of the project's {projectField}: {string.Join(", ", allowed)}");
+            problems.Add(field, $"{Quote.Of(value)} is not one of the project's {projectField}: {string.Join(", ", allowed)}");
         }
     }
 

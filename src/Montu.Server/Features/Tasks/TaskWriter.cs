@@ -43,8 +43,8 @@ public sealed class TaskWriter(Db db, TaskQueries tasks, ProjectQueries projects
                 var project = await projects.FindAsync(tx.Connection!, input.ProjectId!, ct, tx);
                 if (project is null)
                 {
-                    return ApiError.Validation($"Project '{input.ProjectId}' not found",
-                        new FieldError("projectId", $"Project '{input.ProjectId}' not found", ErrorCodes.InvalidValue));
+                    return ApiError.Validation($"Project {Quote.Of(input.ProjectId)} not found",
+                        new FieldError("projectId", $"Project {Quote.Of(input.ProjectId)} not found", ErrorCodes.InvalidValue));
                 }
 
                 if (project.Status == ProjectRules.Archived)
@@ -112,7 +112,7 @@ public sealed class TaskWriter(Db db, TaskQueries tasks, ProjectQueries projects
 
             if (current.Task.Status != TaskRules.Archived)
             {
-                return ApiError.BusinessRule($"Task '{id}' is not archived");
+                return ApiError.BusinessRule($"Task {Quote.Of(id)} is not archived");
             }
 
             var restored = TaskChanges.Restore(current, project, time.GetUtcNow().UtcDateTime);
@@ -129,13 +129,13 @@ public sealed class TaskWriter(Db db, TaskQueries tasks, ProjectQueries projects
     {
         if (current.Task.Status == TaskRules.Archived)
         {
-            return ApiError.BusinessRule($"Task '{current.Task.Id}' is archived; restore it before editing");
+            return ApiError.BusinessRule($"Task {Quote.Of(current.Task.Id)} is archived; restore it before editing");
         }
 
         return project.Status == ProjectRules.Archived ? ProjectArchived(project) : null;
     }
 
-    public static ApiError NotFound(string id) => ApiError.NotFound($"Task '{id}' not found");
+    public static ApiError NotFound(string id) => ApiError.NotFound($"Task {Quote.Of(id)} not found");
 
     private async Task<TaskOutcome> ChangeAsync(string id, JsonElement body, TaskInputKind kind, TaskGuard guard, CancellationToken ct)
     {
@@ -185,8 +185,8 @@ public sealed class TaskWriter(Db db, TaskQueries tasks, ProjectQueries projects
     }
 
     private static ApiError ProjectArchived(Project project) =>
-        ApiError.BusinessRule($"Project '{project.Id}' is archived; restore it before changing its tasks");
+        ApiError.BusinessRule($"Project {Quote.Of(project.Id)} is archived; restore it before changing its tasks");
 
     private static ApiError Duplicate(string id) =>
-        ApiError.Conflict($"A task with id '{id}' already exists", new FieldError("id", "Task id is taken", ErrorCodes.DuplicateValue));
+        ApiError.Conflict($"A task with id {Quote.Of(id)} already exists", new FieldError("id", "Task id is taken", ErrorCodes.DuplicateValue));
 }

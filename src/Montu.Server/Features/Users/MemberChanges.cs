@@ -52,15 +52,15 @@ public sealed class MemberChanges(Db db, MemberQueries members, ProjectQueries p
                 var user = candidates.FirstOrDefault(c => want.UserId is null ? c.EmailKey == want.EmailKey : c.Id == want.UserId);
                 if (user is null)
                 {
-                    problems.Add(want.Field, $"No user '{want.UserId ?? want.EmailKey}'", ErrorCodes.InvalidValue);
+                    problems.Add(want.Field, $"No user {Quote.Of(want.UserId ?? want.EmailKey)}", ErrorCodes.InvalidValue);
                 }
                 else if (!seen.Add(user.Id))
                 {
-                    problems.Add(want.Field, $"User '{user.Id}' is listed twice", ErrorCodes.DuplicateValue);
+                    problems.Add(want.Field, $"User {Quote.Of(user.Id)} is listed twice", ErrorCodes.DuplicateValue);
                 }
                 else if (user.Role is not null)
                 {
-                    taken.Add(new FieldError(want.Field, $"User '{user.Id}' is already a member (role '{user.Role}'); change the role with PATCH", ErrorCodes.DuplicateValue));
+                    taken.Add(new FieldError(want.Field, $"User {Quote.Of(user.Id)} is already a member (role '{user.Role}'); change the role with PATCH", ErrorCodes.DuplicateValue));
                 }
                 else
                 {
@@ -159,7 +159,7 @@ public sealed class MemberChanges(Db db, MemberQueries members, ProjectQueries p
         await projects.FindAsync(tx.Connection!, projectId, ct, tx) is null ? null : await members.FindAsync(tx, projectId, userId, ct);
 
     private static ApiError NotAMember(string projectId, string userId) =>
-        ApiError.NotFound($"User '{userId}' is not a member of project '{projectId}'");
+        ApiError.NotFound($"User {Quote.Of(userId)} is not a member of project {Quote.Of(projectId)}");
 
     private static List<Wanted> Parse(IReadOnlyList<AddMemberRequest?> requests, bool prefix, ValidationProblems problems)
     {

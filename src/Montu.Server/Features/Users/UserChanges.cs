@@ -31,7 +31,7 @@ public sealed class UserChanges(
 
             if (change.Email is not null && await users.EmailTakenAsync(tx, change.Email, userId, ct))
             {
-                return ApiError.Conflict($"A user with email '{change.Email.Trim()}' already exists", new FieldError("email", "Email is taken", ErrorCodes.DuplicateValue));
+                return ApiError.Conflict($"A user with email {Quote.Of(change.Email.Trim())} already exists", new FieldError("email", "Email is taken", ErrorCodes.DuplicateValue));
             }
 
             var updated = current.Copy();

@@ -80,7 +80,7 @@ public static class UsersApi
         var request = new NewUser(body.Email!, body.DisplayName!, body.Password, body.IsAdmin ?? false, UserRules.Merge(UserProfile.Empty, body.Profile));
         return await accounts.CreateAsync(request, "user_created", caller.UserId, ct) is { } user
             ? TypedResults.Created($"/api/v1/users/{user.Id}", user)
-            : ApiError.Conflict($"A user with email '{body.Email!.Trim()}' already exists", new FieldError("email", "Email is taken", ErrorCodes.DuplicateValue));
+            : ApiError.Conflict($"A user with email {Quote.Of(body.Email!.Trim())} already exists", new FieldError("email", "Email is taken", ErrorCodes.DuplicateValue));
     }
 
     private static async Task<Results<Ok<User>, ApiError>> GetUser(string userId, UserQueries users, CancellationToken ct) =>
@@ -136,5 +136,5 @@ public static class UsersApi
         return await changes.SetPasswordAsync(userId, self ? body.CurrentPassword : null, body.NewPassword!, caller.UserId, context, ct);
     }
 
-    internal static ApiError NotFound(string userId) => ApiError.NotFound($"User '{userId}' not found");
+    internal static ApiError NotFound(string userId) => ApiError.NotFound($"User {Quote.Of(userId)} not found");
 }

@@ -37,7 +37,7 @@ public static class AccessControl
         {
             ServerAdminRule when !caller.IsServerAdmin => ApiError.Forbidden("Only server administrators may do this"),
             SelfOrServerAdminRule self when !caller.IsServerAdmin && context.Request.RouteValues[self.RouteValue] as string != caller.UserId =>
-                ApiError.NotFound($"User '{context.Request.RouteValues[self.RouteValue]}' not found"),
+                ApiError.NotFound($"User {Quote.Of(context.Request.RouteValues[self.RouteValue] as string)} not found"),
             ProjectRule project => await CheckProjectAsync(context, caller, project),
             _ => null,
         };

@@ -22,7 +22,7 @@ public static class ProjectAccess
 
         if (caller.RoleIn(projectId) is not { } role)
         {
-            return ApiError.NotFound(notFoundMessage ?? $"Project '{projectId}' not found");
+            return ApiError.NotFound(notFoundMessage ?? $"Project {Quote.Of(projectId)} not found");
         }
 
         return ProjectRoles.Grants(role, permission)

@@ -28,7 +28,7 @@ public abstract class ProjectResolver
 
     internal abstract ValueTask<ProjectResolution> ResolveAsync(HttpContext context);
 
-    internal static ApiError ProjectNotFound(string projectId) => ApiError.NotFound($"Project '{projectId}' not found");
+    internal static ApiError ProjectNotFound(string projectId) => ApiError.NotFound($"Project {Quote.Of(projectId)} not found");
 }
 
 internal readonly record struct ProjectResolution(string? ProjectId, ApiError? Failure, string? NotFoundMessage = null);
@@ -38,7 +38,7 @@ public sealed class RouteValueResolver(string routeValue) : ProjectResolver
     internal override ValueTask<ProjectResolution> ResolveAsync(HttpContext context) =>
         ValueTask.FromResult(context.Request.RouteValues[routeValue] is string { Length: > 0 } id
             ? new ProjectResolution(id, null)
-            : new ProjectResolution(null, ApiError.NotFound($"No resource at {context.Request.Path}")));
+            : new ProjectResolution(null, ApiError.NotFound($"No resource at {Quote.Of(context.Request.Path.Value)}")));
 }
 
 public sealed class LookupResolver(string routeValue, string resource, Func<IServiceProvider, string, CancellationToken, Task<string?>> lookup)
@@ -47,7 +47,7 @@ public sealed class LookupResolver(string routeValue, string resource, Func<ISer
     internal override async ValueTask<ProjectResolution> ResolveAsync(HttpContext context)
     {
         var id = context.Request.RouteValues[routeValue] as string ?? "";
-        var message = $"{resource} '{id}' not found";
+        var message = $"{resource} {Quote.Of(id)} not found";
         var projectId = id.Length == 0 ? null : await lookup(context.RequestServices, id, context.RequestAborted);
         return projectId is null ? new ProjectResolution(null, ApiError.NotFound(message)) : new ProjectResolution(projectId, null, message);
     }

@@ -63,8 +63,8 @@ public static class ErrorHandling
         var status = context.Response.StatusCode;
         var message = status switch
         {
-            404 => $"No resource at {context.Request.Path}",
-            405 => $"{context.Request.Method} is not allowed on {context.Request.Path}",
+            404 => $"No resource at {Quote.Of(context.Request.Path.Value)}",
+            405 => $"{Quote.Name(context.Request.Method)} is not allowed on {Quote.Of(context.Request.Path.Value)}",
             415 => UnsupportedMediaType,
             _ => "The request failed",
         };

@@ -43,7 +43,7 @@ public static class JsonErrors
         return new FieldError(field, "The request body is not valid JSON", ErrorCodes.MalformedJson);
     }
 
-    /// <summary><c>$.frameRange.start</c> → <c>frameRange.start</c>; <c>$['odd key']</c> → <c>odd key</c>; <c>$</c> → <c>body</c>.</summary>
+    /// <summary><c>$.frameRange.start</c> → <c>frameRange.start</c>; <c>$['odd key']</c> → <c>odd key</c>; <c>$</c> → <c>body</c>; shortened like any quoted input.</summary>
     public static string FieldFromPath(string? path)
     {
         if (string.IsNullOrEmpty(path) || path == "$")
@@ -52,6 +52,6 @@ public static class JsonErrors
         }
 
         var trimmed = path.StartsWith("$.", StringComparison.Ordinal) ? path[2..] : path.TrimStart('$');
-        return trimmed.Replace("['", ".", StringComparison.Ordinal).Replace("']", "", StringComparison.Ordinal).TrimStart('.');
+        return Quote.Name(trimmed.Replace("['", ".", StringComparison.Ordinal).Replace("']", "", StringComparison.Ordinal).TrimStart('.'));
     }
 }

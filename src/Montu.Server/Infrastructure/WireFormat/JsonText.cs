@@ -30,7 +30,7 @@ public static class JsonText
                         return Invalid(field, key: true);
                     }
 
-                    if (FindLoneSurrogate(property.Value, field.Length == 0 ? name : $"{field}.{name}") is { } error)
+                    if (FindLoneSurrogate(property.Value, field.Length == 0 ? Quote.Name(name) : $"{field}.{Quote.Name(name)}") is { } error)
                     {
                         return error;
                     }
