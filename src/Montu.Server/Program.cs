@@ -50,6 +50,7 @@ await AdminBootstrap.EnsureAdminAsync(app.Services, app.Lifetime.ApplicationStop
 
 app.UseRequestMetrics();
 app.UseRequestIds();
+app.UseRawPathCheck();
 app.UseLegacyShape();
 app.UseErrorEnvelope();
 app.UseSecurityHeaders();
