@@ -5,8 +5,10 @@ namespace Montu.Server.Features.Tasks;
 
 /// <summary>
 /// Fields to change; keys in camelCase or snake_case, and null clears an optional field. Any
-/// other key is stored into customFields. id, projectId, createdAt, updatedAt, createdBy and
-/// the *Clean names are set by the server (400 READ_ONLY_FIELD).
+/// other key is stored into customFields, unless it is spelled almost like a task field
+/// (400 UNKNOWN_FIELD naming the field meant; send such a custom field inside customFields).
+/// id, projectId, createdAt, updatedAt, createdBy and the *Clean names are set by the server
+/// (400 READ_ONLY_FIELD).
 /// </summary>
 /// <remarks>Only documents the body: it is read key by key (<see cref="TaskInput"/>) so unknown keys can become custom fields.</remarks>
 public record TaskPatchDoc
@@ -76,8 +78,9 @@ public record TaskPatchDoc
 }
 
 /// <summary>
-/// A new task; keys in camelCase or snake_case, other keys are stored into customFields.
-/// Without id, the id is derived: {episode}_{sequence}_{shot}_{task} or {asset}_{task}, lowercased.
+/// A new task; keys in camelCase or snake_case. Custom fields go inside customFields: any other
+/// key is 400 UNKNOWN_FIELD. Without id, the id is derived: {episode}_{sequence}_{shot}_{task} or
+/// {asset}_{task}, lowercased, with the project's code in front when another project has it.
 /// </summary>
 public sealed record TaskCreateDoc : TaskPatchDoc
 {

@@ -59,6 +59,14 @@ public static class TaskFields
             task = Setters[name](task, value, read);
         }
 
+        foreach (var (key, field) in input.LookAlikes)
+        {
+            if (!task.CustomFields.ContainsKey(key))
+            {
+                problems.Add(Quote.Name(key), $"Unknown field {Quote.Of(key)}; did you mean '{field}'? To store a custom field of that name, send it inside 'customFields'", ErrorCodes.UnknownField);
+            }
+        }
+
         if (input.Custom.Count == 0)
         {
             return task;

@@ -7,7 +7,7 @@ namespace Montu.Server.Features.Tasks;
 /// <summary>What a task body is parsed for: each kind treats server-owned and unknown keys differently.</summary>
 public enum TaskInputKind
 {
-    /// <summary><c>POST /tasks</c>: <c>id</c> and <c>projectId</c> may be given.</summary>
+    /// <summary><c>POST /tasks</c>: <c>id</c> and <c>projectId</c> may be given; unknown keys are refused.</summary>
     Create,
 
     /// <summary>A PATCH, PUT or bulk item: server-owned keys are refused.</summary>
@@ -19,13 +19,21 @@ public enum TaskInputKind
 
 /// <summary>
 /// A task body split into core fields (by their camelCase name) and custom fields. Keys may be
-/// camelCase or snake_case; unknown keys are custom fields (v2.1 dynamic fields) and keep
-/// their spelling, since they are user data.
+/// camelCase or snake_case. A new task takes custom fields only inside <c>customFields</c>, so a
+/// typo never silently becomes one; a patch stores other unknown keys as custom fields (v2.1
+/// dynamic fields), except keys spelled almost like a task field. Custom keys keep their
+/// spelling, since they are user data.
 /// </summary>
 public sealed class TaskInput
 {
     private static readonly HashSet<string> ServerOwned =
         ["id", "projectId", "createdAt", "updatedAt", "createdBy", "episodeClean", "sequenceClean", "shotClean"];
+
+    /// <summary>What a misspelled key of a patch may have meant: the fields a patch writes.</summary>
+    private static readonly string[] TopLevelNames = [.. TaskFields.Names, TaskFields.CustomFields];
+
+    /// <summary>What a misspelled key of a new task may have meant.</summary>
+    private static readonly string[] CreateNames = [.. TopLevelNames, "id", "projectId"];
 
     private static readonly Dictionary<string, string> CanonicalNames = TaskFields.Names
         .Concat(ServerOwned).Append(TaskFields.CustomFields)
@@ -43,8 +51,15 @@ public sealed class TaskInput
     /// <summary>Custom fields to set; a null value removes the key (JSON merge patch).</summary>
     public IReadOnlyDictionary<string, JsonElement?> Custom => _custom;
 
+    /// <summary>
+    /// Keys of <see cref="Custom"/> spelled almost like a task field, with that field: a typo unless
+    /// the task already has such a custom field (<see cref="TaskFields.Apply"/> decides).
+    /// </summary>
+    public IReadOnlyDictionary<string, string> LookAlikes => _lookAlikes;
+
     private readonly List<KeyValuePair<string, JsonElement>> _fields = [];
     private readonly Dictionary<string, JsonElement?> _custom = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> _lookAlikes = new(StringComparer.Ordinal);
 
     public static TaskInput Parse(JsonElement body, TaskInputKind kind, ValidationProblems problems)
     {
@@ -138,11 +153,22 @@ public sealed class TaskInput
         if (TaskFields.Names.Contains(name))
         {
             _fields.Add(new(name, value.Clone()));
+            return;
         }
-        else
+
+        var suggestion = Spelling.Nearest(name, kind == TaskInputKind.Create ? CreateNames : TopLevelNames);
+        if (kind == TaskInputKind.Create)
         {
-            SetCustom(property.Name, value);
+            problems.Add(Quote.Name(name), $"Unknown field {Quote.Of(name)}{Spelling.Hint(suggestion)}; send custom fields inside 'customFields'", ErrorCodes.UnknownField);
+            return;
         }
+
+        if (suggestion is not null)
+        {
+            _lookAlikes[property.Name] = suggestion;
+        }
+
+        SetCustom(property.Name, value);
     }
 
     private void SetCustom(string key, JsonElement value) =>

@@ -18,7 +18,7 @@ public static class TasksApi
         group.MapGet("/{taskId}", GetTask).WithName("GetTask").RequireProject(ProjectPermission.Read, resolvedBy: TaskProject)
             .WithSummary("Get a task").ProducesErrors(401, 404).DocumentsResponse<TaskItem>();
         group.MapPost("/", CreateTask).WithName("CreateTask").RequireProject(ProjectPermission.Write, resolvedBy: ProjectResolver.FromBodyField("projectId"))
-            .WithSummary("Create a task; unknown keys become custom fields")
+            .WithSummary("Create a task; custom fields go inside customFields, other unknown keys are refused")
             .DocumentsBody<TaskCreateDoc>().ProducesErrors(400, 401, 403, 404, 409, 415, 422);
         group.MapPatch("/bulk-update", BulkUpdate).WithName("BulkUpdateTasks").RequireSignedIn()
             .WithSummary("Update many tasks, each with its own changes (v2.1); answers {successful, failed, errors, updatedTasks}")
@@ -26,7 +26,7 @@ public static class TasksApi
         group.MapPost("/bulk", BulkOperation).WithName("BulkOperateTasks").RequireSignedIn()
             .WithSummary("Apply update_status, assign, update or archive to many tasks (v2.0)").ProducesErrors(400, 401, 415);
         group.MapPatch("/{taskId}", UpdateTask).WithName("UpdateTask").RequireProject(ProjectPermission.WriteAssigned, resolvedBy: TaskProject)
-            .WithSummary("Update a task (partial); unknown keys are stored into customFields")
+            .WithSummary("Update a task (partial); unknown keys are stored into customFields unless spelled like a task field")
             .DocumentsBody<TaskPatchDoc>().ProducesErrors(400, 401, 403, 404, 415, 422);
         group.MapPut("/{taskId}", UpdateTask).WithName("ReplaceTask").RequireProject(ProjectPermission.WriteAssigned, resolvedBy: TaskProject)
             .WithSummary("Update a task (partial, as PATCH; kept for v2.0 clients)")

@@ -14,7 +14,9 @@ public static class AccessControl
 
     private static async Task EnforceAsync(HttpContext context, RequestDelegate next)
     {
-        if (context.GetEndpoint() is not { } endpoint)
+        // No endpoint, or the router's own refusal of a known path (405 wrong method, 415 body not
+        // JSON), which carries no metadata: nothing to protect, and the client learns what to fix.
+        if (context.GetEndpoint() is not { } endpoint || (endpoint is not RouteEndpoint && endpoint.Metadata.Count == 0))
         {
             await next(context);
             return;

@@ -28,14 +28,6 @@ public sealed class AccessMatrixTests(TestApp app) : IClassFixture<TestApp>
     }
 
     [Fact]
-    public async Task An_endpoint_without_a_declaration_still_requires_a_token()
-    {
-        // The framework's "method not allowed" endpoint declares nothing, like a forgotten route would.
-        await (await app.Anonymous().PutAsync("/api/v1/auth/me", null)).ExpectError(HttpStatusCode.Unauthorized, "UNAUTHORIZED");
-        await (await app.Client.PutAsync("/api/v1/auth/me", null)).ExpectError(HttpStatusCode.MethodNotAllowed, "METHOD_NOT_ALLOWED");
-    }
-
-    [Fact]
     public async Task Anonymous_callers_get_401_on_every_non_public_route()
     {
         var values = await RouteValues();

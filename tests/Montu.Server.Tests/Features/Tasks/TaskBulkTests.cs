@@ -28,7 +28,7 @@ public sealed class TaskBulkTests(TestApp app) : IClassFixture<TestApp>
 
         var result = await (await _client.PatchJson("/api/v1/tasks/bulk-update", new object[]
         {
-            new { taskId = ids[0], updates = new Dictionary<string, object?> { ["status"] = "in_progress", ["artist"] = "john_doe", ["custom_field"] = "v" } },
+            new { taskId = ids[0], updates = new Dictionary<string, object?> { ["status"] = "in_progress", ["artist"] = "john_doe", ["vendor"] = "v" } },
             new { task_id = ids[1], updates = new { status = "bogus" } },
             new { taskId = "no_such_task", updates = new { status = "approved" } },
             new { taskId = ids[2], updates = new { priority = "high", milestone = "final_render" } },
@@ -40,7 +40,7 @@ public sealed class TaskBulkTests(TestApp app) : IClassFixture<TestApp>
         Assert.Equal("status", errors[0].GetProperty("details")[0].Str("field"));
         Assert.Equal(("no_such_task", "Task not found", "NOT_FOUND"), (errors[1].Str("taskId"), errors[1].Str("error"), errors[1].Str("code")));
         var first = await _client.GetTask(ids[0]);
-        Assert.Equal(("in_progress", "john_doe", "v"), (first.Str("status"), first.Str("artist"), first.GetProperty("customFields").Str("custom_field")));
+        Assert.Equal(("in_progress", "john_doe", "v"), (first.Str("status"), first.Str("artist"), first.GetProperty("customFields").Str("vendor")));
         Assert.Equal("not_started", (await _client.GetTask(ids[1])).Str("status"));
         var third = await _client.GetTask(ids[2]);
         Assert.Equal(("high", "final_render"), (third.Str("priority"), third.Str("milestone")));

@@ -64,13 +64,13 @@ public sealed class TaskPatchTests(TestApp app) : IClassFixture<TestApp>
         var task = await (await _client.PatchJson($"/api/v1/tasks/{id}", new Dictionary<string, object?>
         {
             ["status"] = "in_progress",
-            ["custom_field"] = "new_value",
+            ["vendor"] = "new_value",
             ["clientNotes"] = new { ui_color = "#ff6b6b", weight = 5 },
         })).Expect(HttpStatusCode.OK);
 
         var custom = task.GetProperty("customFields");
         Assert.Equal("in_progress", task.Str("status"));
-        Assert.Equal("new_value", custom.Str("custom_field"));
+        Assert.Equal("new_value", custom.Str("vendor"));
         Assert.Equal("#ff6b6b", custom.GetProperty("clientNotes").Str("ui_color"));
         Assert.Equal(5, custom.GetProperty("clientNotes").GetProperty("weight").GetInt32());
         Assert.True(JsonElement.DeepEquals(custom, (await _client.GetTask(id)).GetProperty("customFields")));

@@ -106,7 +106,7 @@ public sealed class TaskReadModelTests(TestApp app) : IClassFixture<TestApp>
     public async Task Reads_send_the_stored_document_of_the_latest_write()
     {
         var projectId = await _client.CreateProject();
-        var id = (await _client.CreateTask(TaskBuilders.NamedTask(projectId, $"{projectId}_doc", ("Odd Key", "kept")))).Str("id");
+        var id = (await _client.CreateTask(TaskBuilders.NamedTask(projectId, $"{projectId}_doc", ("customFields", new Dictionary<string, object> { ["Odd Key"] = "kept" })))).Str("id");
 
         var patched = await (await _client.PatchJson($"/api/v1/tasks/{id}", new { artist = "ana", frameRange = new { start = 1001, end = 1100 } }))
             .Expect(HttpStatusCode.OK);
