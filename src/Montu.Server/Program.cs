@@ -59,7 +59,7 @@ app.UseAuthentication();
 app.UseRateLimiter();
 app.UseAccessControl();
 
-var api = app.MapGroup("/api/v1").AddEndpointFilter<LegacyShapeFilter>();
+var api = app.MapGroup("/api/v1").AddEndpointFilter<LegacyShapeFilter>().RejectUnknownQueryParameters();
 api.MapAuthApi();
 api.MapUsersApi();
 api.MapProjectsApi();

@@ -63,7 +63,7 @@ public static class ProjectsApi
         var (items, total, hasMore) = await projects.ListAsync(filters, ProjectAccess.Readable(caller), page, afterId, ct);
         var next = hasMore ? Cursor.Encode(items[^1].Id) : null;
         return TypedResults.Ok(new ListEnvelope<Project, ProjectFilters>(
-            items, total, page.Page, page.PageSize, PageRequest.TotalPages(total, page.PageSize), next, filters)
+            items, total, page.Number, page.PageSize, PageRequest.TotalPages(total, page.PageSize), next, filters)
         { LegacyItemsKey = "projects" });
     }
 

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.OpenApi;
+using Montu.Server.Features.Projects;
 using Montu.Server.Infrastructure.Access;
 using Montu.Server.Infrastructure.Errors;
 using Montu.Server.Infrastructure.WireFormat;
@@ -72,7 +73,7 @@ public static class TasksApi
         });
 
     private static async Task<Results<Ok<ListEnvelope<TaskJson, TaskFilters>>, FileContentHttpResult, ApiError>> ListTasks(
-        [AsParameters] TaskListQuery query, TaskListing listing, TaskListCache cache, Caller caller, HttpContext http, CancellationToken ct)
+        [AsParameters] TaskListQuery query, TaskListing listing, TaskListCache cache, ProjectQueries projects, Caller caller, HttpContext http, CancellationToken ct)
     {
         var problems = new ValidationProblems();
         var page = PageRequest.Parse(query.Page, query.PageSize, query.Cursor, problems);
@@ -83,14 +84,26 @@ public static class TasksApi
             return problems.ToError();
         }
 
+        if (filters.ProjectId is { } projectId && ProjectAccess.Check(caller, projectId, ProjectPermission.Read) is { } hidden)
+        {
+            return hidden;
+        }
+
         var readable = ProjectAccess.Readable(caller);
         var legacy = LegacyShape.IsRequested(http);
         var key = TaskListCache.Key(filters, sort, page, readable);
         // A page is stored only once its cursor has been read without a problem, so a stored page
-        // is answered without reading the cursor again.
+        // is answered without reading the cursor again; nor does its project need looking up, since
+        // projects are archived, never deleted.
         if (!legacy && await cache.FindAsync(key, filters.ProjectId, ct) is { } stored)
         {
             return TypedResults.Bytes(stored, JsonContentType);
+        }
+
+        // Server admins read every project, so only the database knows whether theirs exists.
+        if (filters.ProjectId is { } adminsProject && caller.IsServerAdmin && await projects.FindAsync(adminsProject, ct) is null)
+        {
+            return ProjectResolver.ProjectNotFound(adminsProject);
         }
 
         var after = sort.ReadCursor(page.Cursor, problems);
@@ -114,7 +127,7 @@ public static class TasksApi
             var (items, total, hasMore) = await listing.ListAsync(filters, readable, sort, page, after, token);
             var next = hasMore ? sort.CursorAfter(items[^1]) : null;
             return new ListEnvelope<TaskJson, TaskFilters>(
-                items.Select(t => t.Task).ToList(), total, page.Page, page.PageSize, PageRequest.TotalPages(total, page.PageSize), next, filters)
+                items.Select(t => t.Task).ToList(), total, page.Number, page.PageSize, PageRequest.TotalPages(total, page.PageSize), next, filters)
             { LegacyItemsKey = "tasks" };
         }
     }

@@ -58,7 +58,7 @@ public static class ProjectMembersApi
         var (rows, total) = await members.ListAsync(projectId, page, after, ct);
         var next = rows.Count == page.PageSize ? Cursor.Encode(rows[^1].EmailKey) : null;
         return TypedResults.Ok(new ListEnvelope<ProjectMember, MemberFilters>(
-            rows.Select(r => r.ToMember()).ToList(), total, page.Page, page.PageSize, PageRequest.TotalPages(total, page.PageSize), next, new MemberFilters(projectId))
+            rows.Select(r => r.ToMember()).ToList(), total, page.Number, page.PageSize, PageRequest.TotalPages(total, page.PageSize), next, new MemberFilters(projectId))
         { LegacyItemsKey = "users" });
     }
 

@@ -57,7 +57,7 @@ public static class UsersApi
         var (rows, total) = await users.ListAsync(filters, page, after, ct);
         var next = rows.Count == page.PageSize ? Cursor.Encode(rows[^1].EmailKey) : null;
         return TypedResults.Ok(new ListEnvelope<User, UserFilters>(
-            rows.Select(r => r.ToUser()).ToList(), total, page.Page, page.PageSize, PageRequest.TotalPages(total, page.PageSize), next, filters)
+            rows.Select(r => r.ToUser()).ToList(), total, page.Number, page.PageSize, PageRequest.TotalPages(total, page.PageSize), next, filters)
         { LegacyItemsKey = "users" });
     }
 

@@ -7,6 +7,7 @@ namespace Montu.Server.Infrastructure.WireFormat;
 public static class LegacyShape
 {
     public const string VersionHeader = "Montu-Version";
+    public const string QueryParameter = "api_version";
     private const string LegacyVersion = "2.0";
     private static readonly object Marker = new();
 
@@ -20,7 +21,7 @@ public static class LegacyShape
         var sunset = new DateTimeOffset(options.SunsetOn, TimeSpan.Zero).ToString("R");
         app.Use((context, next) =>
         {
-            if (context.Request.Headers[VersionHeader] == LegacyVersion || context.Request.Query["api_version"] == LegacyVersion)
+            if (context.Request.Headers[VersionHeader] == LegacyVersion || context.Request.Query[QueryParameter] == LegacyVersion)
             {
                 context.Items[Marker] = true;
                 context.Response.OnStarting(() =>

@@ -1,10 +1,10 @@
 namespace Montu.Server.Infrastructure.WireFormat;
 
-/// <summary>The list envelope of CONTRACT.md §Wire format.</summary>
+/// <summary>The list envelope; <c>page</c> is null when a cursor chose the page.</summary>
 public sealed record ListEnvelope<TItem, TFilters>(
     IReadOnlyList<TItem> Items,
     long Total,
-    int Page,
+    int? Page,
     int PageSize,
     long TotalPages,
     string? NextCursor,

@@ -10,6 +10,9 @@ public sealed record PageRequest(int Page, int PageSize, string? Cursor)
 
     public int Offset => (Page - 1) * PageSize;
 
+    /// <summary>The page number a list reports: none when a cursor chose the page, which has no number.</summary>
+    public int? Number => Cursor is null ? Page : null;
+
     public static PageRequest Parse(string? page, string? pageSize, string? cursor, ValidationProblems problems) => new(
         QueryValues.Int(page, "page", 1, 1_000_000, problems) ?? 1,
         QueryValues.Int(pageSize, "page_size", 1, MaxSize, problems) ?? DefaultSize,

@@ -1,0 +1,56 @@
+using System.Reflection;
+using Microsoft.AspNetCore.Http.Metadata;
+using Montu.Server.Infrastructure.Errors;
+
+namespace Montu.Server.Infrastructure.WireFormat;
+
+/// <summary>
+/// Refuses query parameters a route does not read, naming each (and the one meant, when close),
+/// so <c>?pgae=2</c> or <c>?projectid=SWA</c> is an error rather than a silently unfiltered list.
+/// A route's parameters are those its handler binds from the query, by the names they bind
+/// (case-insensitively, as the framework binds them).
+/// </summary>
+public static class QueryParameters
+{
+    /// <summary>Read on every route: the v2.0 shape switch, and the cache buster browsers' libraries add.</summary>
+    private static readonly string[] Everywhere = [LegacyShape.QueryParameter, "_"];
+
+    public static TBuilder RejectUnknownQueryParameters<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
+        builder.AddEndpointFilterFactory((context, next) =>
+        {
+            var declared = Declared(context.MethodInfo);
+            var known = new HashSet<string>([.. declared, .. Everywhere], StringComparer.OrdinalIgnoreCase);
+            return invocation =>
+            {
+                var unknown = invocation.HttpContext.Request.Query.Keys.Where(name => !known.Contains(name)).ToList();
+                return unknown.Count == 0 ? next(invocation) : ValueTask.FromResult<object?>(Refuse(unknown, declared));
+            };
+        });
+
+    private static ApiError Refuse(IReadOnlyList<string> unknown, IReadOnlyList<string> declared) => ApiError.Validation(unknown
+        .Select(name => new FieldError(Quote.Name(name), $"Unknown query parameter {Quote.Of(name)}{Spelling.Hint(Spelling.Nearest(name, declared))}", ErrorCodes.UnknownField))
+        .ToList());
+
+    /// <summary>The query names a handler binds: its <c>[FromQuery]</c> parameters and the properties of its <c>[AsParameters]</c> records.</summary>
+    private static List<string> Declared(MethodInfo handler)
+    {
+        var names = new List<string>();
+        foreach (var parameter in handler.GetParameters())
+        {
+            if (parameter.GetCustomAttribute<AsParametersAttribute>() is not null)
+            {
+                // Lowercased as clients write them (and as the API description lists them): binding ignores case.
+                names.AddRange(parameter.ParameterType.GetProperties().Select(p => FromQuery(p)?.Name ?? p.Name.ToLowerInvariant()));
+            }
+            else if (FromQuery(parameter) is { } query)
+            {
+                names.Add(query.Name ?? parameter.Name!);
+            }
+        }
+
+        return names;
+    }
+
+    private static IFromQueryMetadata? FromQuery(ICustomAttributeProvider member) =>
+        member.GetCustomAttributes(inherit: true).OfType<IFromQueryMetadata>().FirstOrDefault();
+}
