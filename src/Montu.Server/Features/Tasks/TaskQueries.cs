@@ -83,9 +83,10 @@ public sealed class TaskQueries(Db db)
         return rows.Select(r => r.ToStored()).ToDictionary(t => t.Task.Id, StringComparer.Ordinal);
     }
 
-    public async Task<bool> ExistsAsync(DbTransaction transaction, string id, CancellationToken ct) =>
-        await transaction.Connection!.ExecuteScalarAsync<long>(new CommandDefinition(
-            "SELECT COUNT(*) FROM tasks WHERE id = @id", new { id }, transaction, cancellationToken: ct)) > 0;
+    /// <summary>The project of the task with this id, read within the write; null when the id is free.</summary>
+    public Task<string?> OwnerAsync(DbTransaction transaction, string id, CancellationToken ct) =>
+        transaction.Connection!.ExecuteScalarAsync<string?>(new CommandDefinition(
+            "SELECT project_id FROM tasks WHERE id = @id", new { id }, transaction, cancellationToken: ct));
 
     public Task InsertAsync(DbTransaction transaction, StoredTask task, Project project, CancellationToken ct) =>
         transaction.Connection!.ExecuteAsync(new CommandDefinition($"""

@@ -66,6 +66,22 @@ public static partial class TaskRules
         ? $"{Clean(task.Asset)}_{Clean(task.Task)}"
         : $"{Clean(task.Episode)}_{Clean(task.Sequence)}_{Clean(task.Shot)}_{Clean(task.Task)}";
 
+    /// <summary>
+    /// A derived id another project already has, with this project's code in front, lowercased
+    /// (<c>dmo_ep01_sq010_sh020_lighting</c>); null, with the problem, when that is too long for an id.
+    /// </summary>
+    public static string? WithProjectCode(string derivedId, Project project, ValidationProblems problems)
+    {
+        var id = $"{project.Id.ToLowerInvariant()}_{derivedId}";
+        if (IdFormat().IsMatch(id))
+        {
+            return id;
+        }
+
+        problems.Add("id", $"Another project has the id derived from the names, and with the project's code in front, {Quote.Of(id)}, it is too long; send an id", ErrorCodes.InvalidFormat);
+        return null;
+    }
+
     /// <summary>What <c>search</c> matches: the lowercased names and description, split by a character no one types.</summary>
     public static string SearchText(TaskItem task) =>
         string.Join('\u001f', new[] { task.Id, task.Episode, task.Sequence, task.Shot, task.Asset, task.Task, task.Artist, task.Description }

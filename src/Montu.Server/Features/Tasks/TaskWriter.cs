@@ -58,9 +58,24 @@ public sealed class TaskWriter(Db db, TaskQueries tasks, ProjectQueries projects
                 }
 
                 attemptedId = task.Id;
-                if (await tasks.ExistsAsync(tx, task.Id, ct))
+                if (await tasks.OwnerAsync(tx, task.Id, ct) is { } owner)
                 {
-                    return Duplicate(task.Id);
+                    // Two shows named alike derive the same ids; the second gets its code in front.
+                    if (input.Id is not null || owner == project.Id)
+                    {
+                        return Duplicate(task.Id);
+                    }
+
+                    if (TaskRules.WithProjectCode(task.Id, project, problems) is not { } prefixed)
+                    {
+                        return problems.ToError();
+                    }
+
+                    task = task with { Id = attemptedId = prefixed };
+                    if (await tasks.OwnerAsync(tx, task.Id, ct) is not null)
+                    {
+                        return Duplicate(task.Id);
+                    }
                 }
 
                 await tasks.InsertAsync(tx, new StoredTask(task, null, 0), project, ct);

@@ -130,6 +130,36 @@ public sealed class TaskCrudTests(TestApp app) : IClassFixture<TestApp>
     }
 
     [Fact]
+    public async Task Two_shows_named_alike_both_get_their_tasks_the_second_with_its_code_in_front()
+    {
+        var first = await _client.CreateProject();
+        var second = await _client.CreateProject();
+        var episode = "ep" + first;
+
+        var original = await _client.CreateTask(TaskBuilders.ShotTask(first, episode: episode));
+        var alike = await _client.CreateTask(TaskBuilders.ShotTask(second, episode: episode));
+        var again = await (await _client.PostJson("/api/v1/tasks", TaskBuilders.ShotTask(second, episode: episode))).ExpectError(HttpStatusCode.Conflict, "CONFLICT");
+
+        var derived = $"{episode.ToLowerInvariant()}_sq0010_sh0020_lighting";
+        Assert.Equal(derived, original.Str("id"));
+        Assert.Equal($"{second.ToLowerInvariant()}_{derived}", alike.Str("id"));
+        Assert.Equal(second, (await _client.GetTask(alike.Str("id"))).Str("projectId"));
+        Assert.Contains($"'{second.ToLowerInvariant()}_{derived}'", again.Str("message"));
+    }
+
+    [Fact]
+    public async Task A_supplied_id_another_show_has_is_409_not_renamed()
+    {
+        var first = await _client.CreateProject();
+        var second = await _client.CreateProject();
+        await _client.CreateTask(TaskBuilders.NamedTask(first, $"shared_{first}"));
+
+        var error = await (await _client.PostJson("/api/v1/tasks", TaskBuilders.NamedTask(second, $"shared_{first}"))).ExpectError(HttpStatusCode.Conflict, "CONFLICT");
+
+        Assert.Equal(["id"], error.Fields());
+    }
+
+    [Fact]
     public async Task Project_is_required_and_must_exist()
     {
         var missing = TaskBuilders.ShotTask("x");
