@@ -17,6 +17,9 @@ public static class ErrorHandling
         {
             ExceptionHandler = WriteExceptionAsync,
             StatusCodeSelector = StatusFor,
+            // A body that is not JSON, too large or of the wrong type is the client's mistake: logged
+            // once below at Information, not as an unhandled failure with its stack trace.
+            SuppressDiagnosticsCallback = context => context.Exception is BadHttpRequestException,
         });
         app.UseStatusCodePages(context => WriteBareStatusAsync(context.HttpContext));
     }
@@ -41,6 +44,9 @@ public static class ErrorHandling
 
     private static Task WriteBadRequestAsync(HttpContext context, BadHttpRequestException bad)
     {
+        context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(ErrorHandling))
+            .LogInformation("Refused {Method} {Path} with {Status} ({RequestId}): {Reason}", Quote.Name(context.Request.Method), Quote.Of(context.Request.Path.Value),
+                bad.StatusCode, context.TraceIdentifier, Quote.Of(bad.InnerException?.Message ?? bad.Message));
         if (bad.InnerException is JsonException json)
         {
             var detail = JsonErrors.Describe(json);
