@@ -12,7 +12,8 @@ using Montu.Server.Infrastructure.Errors;
 using Montu.Server.Infrastructure.OpenApi;
 using Montu.Server.Infrastructure.WireFormat;
 
-var builder = WebApplication.CreateBuilder(DemoSeeder.ExpandFlag(args));
+// appsettings.json is read from the application's folder, wherever the server is started from.
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = DemoSeeder.ExpandFlag(args), ContentRootPath = AppContext.BaseDirectory });
 builder.AddMontuHosting();
 
 DefaultTypeMap.MatchNamesWithUnderscores = true;

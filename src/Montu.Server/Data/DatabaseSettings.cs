@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Montu.Server.Infrastructure;
 using Npgsql;
 
 namespace Montu.Server.Data;
@@ -10,14 +11,14 @@ public enum DbEngine
 }
 
 /// <summary>
-/// Reads <c>MONTU_DATABASE</c>: a SQLite file path (default <c>./data/montu.db</c>), or a
+/// Reads <c>MONTU_DATABASE</c>: a SQLite file path (default <c>montu.db</c> in the data directory), or a
 /// PostgreSQL connection string (<c>Host=...;</c> or a <c>postgres://</c> URL).
 /// </summary>
 public sealed partial record DatabaseSettings(DbEngine Engine, string ConnectionString, string Display)
 {
     public static DatabaseSettings From(IConfiguration configuration)
     {
-        var dataDir = configuration["MONTU_DATA_DIR"] ?? "./data";
+        var dataDir = DataDirectory.From(configuration);
         var value = configuration["MONTU_DATABASE"];
         if (string.IsNullOrWhiteSpace(value))
         {

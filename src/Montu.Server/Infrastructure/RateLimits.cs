@@ -10,8 +10,14 @@ namespace Montu.Server.Infrastructure;
 /// <summary>Configuration section <c>RateLimits</c>. A permit limit of 0 turns that limit off.</summary>
 public sealed class RateLimitOptions
 {
-    /// <summary>Sign-in attempts, counted per client IP and, separately, per email.</summary>
-    public WindowLimit Login { get; set; } = new() { PermitLimit = 10, WindowSeconds = 60 };
+    /// <summary>
+    /// Failed sign-ins per client IP: high enough for a studio behind one address, low enough to
+    /// stop one machine guessing. Successful sign-ins are not counted.
+    /// </summary>
+    public WindowLimit Login { get; set; } = new() { PermitLimit = 100, WindowSeconds = 60 };
+
+    /// <summary>Failed sign-ins per account before each further attempt waits, and the longest wait.</summary>
+    public AccountLimit LoginAccount { get; set; } = new();
 
     /// <summary>
     /// Requests per signed-in user. Generous: a pipeline script publishing a sequence is one user.
@@ -35,6 +41,17 @@ public sealed class WindowLimit
         QueueLimit = 0,
         AutoReplenishment = true,
     };
+}
+
+/// <summary>
+/// After <see cref="FreeFailures"/> failed sign-ins in a row, an account's next attempt waits 1 s,
+/// then 2, 4, 8... up to <see cref="MaxDelaySeconds"/>; a successful sign-in starts it over.
+/// </summary>
+public sealed class AccountLimit
+{
+    public int FreeFailures { get; set; } = 5;
+
+    public int MaxDelaySeconds { get; set; } = 900;
 }
 
 /// <summary>The per-user API limit (the framework's rate limiter) and the 429 answer every limit gives.</summary>

@@ -30,15 +30,25 @@ public static class AuthApi
             .Produces<JsonWebKeySet>(StatusCodes.Status200OK, "application/json");
 
     private static async Task<Results<Ok<TokenResponse>, ApiError>> Login(
-        LoginRequest body, LoginLimiter limiter, Sessions sessions, HttpContext context, CancellationToken ct)
+        LoginRequest body, SignInThrottle throttle, Sessions sessions, HttpContext context, CancellationToken ct)
     {
-        if (limiter.TryAcquire(context, body.Email) is { } limited)
+        if (throttle.Check(context, body.Email) is { } limited)
         {
             return limited;
         }
 
         NoStore(context);
-        return await sessions.LoginAsync(body, ct);
+        var outcome = await sessions.LoginAsync(body, ct);
+        if (outcome.Result is ApiError { StatusCode: StatusCodes.Status401Unauthorized })
+        {
+            throttle.Failed(context, body.Email);
+        }
+        else if (outcome.Result is Ok<TokenResponse>)
+        {
+            throttle.Succeeded(body.Email);
+        }
+
+        return outcome;
     }
 
     private static async Task<Results<Ok<TokenResponse>, ApiError>> Refresh(RefreshRequest body, Sessions sessions, HttpContext context, CancellationToken ct)

@@ -20,7 +20,7 @@ public static class AuthServices
             .ValidateOnStart();
         services.AddSingleton(sp => SigningKeys.Load(
             sp.GetRequiredService<IOptions<AuthOptions>>().Value,
-            sp.GetRequiredService<IConfiguration>()["MONTU_DATA_DIR"] ?? "./data",
+            DataDirectory.From(sp.GetRequiredService<IConfiguration>()),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILoggerFactory>().CreateLogger<SigningKeys>()));
         services.AddHttpClient(ExternalKeySets.HttpClientName, client =>
@@ -37,7 +37,7 @@ public static class AuthServices
         services.AddSingleton<RefreshTokens>();
         services.AddSingleton<AccessTokenIssuer>();
         services.AddSingleton<Sessions>();
-        services.AddSingleton<LoginLimiter>();
+        services.AddSingleton<SignInThrottle>();
         services.AddSingleton<UserQueries>();
         services.AddSingleton<UserAccounts>();
         services.AddSingleton<UserChanges>();

@@ -1,3 +1,5 @@
+using Montu.Server.Infrastructure;
+
 namespace Montu.Server.Features.Monitoring;
 
 /// <summary>
@@ -9,7 +11,7 @@ public sealed class DataDirectoryUsage(IConfiguration configuration, TimeProvide
     private static readonly TimeSpan ReuseFor = TimeSpan.FromSeconds(30);
     private const double Gibibyte = 1024.0 * 1024 * 1024;
 
-    private readonly string _root = Path.GetFullPath(configuration["MONTU_DATA_DIR"] ?? "./data");
+    private readonly string _root = DataDirectory.From(configuration);
     private readonly Lock _lock = new();
     private DateTimeOffset _measuredAt = DateTimeOffset.MinValue;
     private long _bytes;

@@ -14,7 +14,7 @@ public sealed class UserChanges(
     UserQueries users,
     RefreshTokens refreshTokens,
     Passwords passwords,
-    LoginLimiter limiter,
+    SignInThrottle throttle,
     EventLog events,
     UserAccessCache cache,
     TimeProvider time)
@@ -78,15 +78,18 @@ public sealed class UserChanges(
         if (currentPassword is not null)
         {
             // A stolen access token must not become a password-guessing oracle.
-            if (limiter.TryAcquire(context, user.Email) is { } limited)
+            if (throttle.Check(context, user.Email) is { } limited)
             {
                 return limited;
             }
 
             if (passwords.Verify(user.PasswordHash, currentPassword) == PasswordCheck.Wrong)
             {
+                throttle.Failed(context, user.Email);
                 return ApiError.Forbidden("The current password is not correct");
             }
+
+            throttle.Succeeded(user.Email);
         }
 
         var hash = passwords.Hash(newPassword);

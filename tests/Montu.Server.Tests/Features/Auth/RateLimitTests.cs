@@ -7,7 +7,7 @@ namespace Montu.Server.Tests.Features.Auth;
 
 public sealed class LoginLimitTests(LoginLimitTests.LimitApp app) : IClassFixture<LoginLimitTests.LimitApp>
 {
-    /// <summary>Three sign-in attempts per two seconds, per IP and per email.</summary>
+    /// <summary>Three failed sign-ins per two seconds per address; an account's attempts wait after five failures.</summary>
     public sealed class LimitApp : TestApp
     {
         public LimitApp()
@@ -45,6 +45,18 @@ public sealed class LoginLimitTests(LoginLimitTests.LimitApp app) : IClassFixtur
         Assert.StartsWith("\"login-email\"", limited.Headers.GetValues("RateLimit-Policy").Single());
     }
 
+    [Fact]
+    public async Task Successful_sign_ins_never_count_so_colleagues_behind_one_address_are_not_slowed()
+    {
+        var user = await app.CreateUser();
+        for (var i = 0; i < 10; i++)
+        {
+            await (await LoginFromAsync("10.2.0.1", user.Email, user.Password)).Expect(HttpStatusCode.OK);
+        }
+
+        await (await LoginFromAsync("10.2.0.1", TestApp.AdminEmail, TestApp.AdminPassword)).Expect(HttpStatusCode.OK);
+    }
+
     private async Task<HttpResponseMessage> AttemptUntilLimitedAsync(Func<int, string> address, string email)
     {
         for (var attempt = 1; attempt <= 10; attempt++)
@@ -62,21 +74,24 @@ public sealed class LoginLimitTests(LoginLimitTests.LimitApp app) : IClassFixtur
         throw new InvalidOperationException("never limited");
     }
 
-    /// <summary>A sign-in whose connection comes from <paramref name="address"/>.</summary>
-    private Task<HttpResponseMessage> LoginFromAsync(string address, string email, string password)
-    {
-        var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/auth/login")
-        {
-            Content = Http.JsonContent(new { email, password }),
-            Headers = { { ClientAddress.Header, address } },
-        };
-        return app.Anonymous().SendAsync(request);
-    }
+    private Task<HttpResponseMessage> LoginFromAsync(string address, string email, string password) =>
+        ClientAddress.LoginAsync(app, address, email, password);
 
     /// <summary>TestServer has no client address; this sets one per request from a test-only header.</summary>
-    private sealed class ClientAddress : IStartupFilter
+    internal sealed class ClientAddress : IStartupFilter
     {
         public const string Header = "X-Test-Client-Address";
+
+        /// <summary>A sign-in whose connection comes from <paramref name="address"/>.</summary>
+        public static Task<HttpResponseMessage> LoginAsync(TestApp app, string address, string email, string password)
+        {
+            var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/auth/login")
+            {
+                Content = Http.JsonContent(new { email, password }),
+                Headers = { { Header, address } },
+            };
+            return app.Anonymous().SendAsync(request);
+        }
 
         public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
         {
