@@ -14,7 +14,8 @@ using Montu.Server.Infrastructure.WireFormat;
 
 // appsettings.json is read from the application's folder, wherever the server is started from.
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = DemoSeeder.ExpandFlag(args), ContentRootPath = AppContext.BaseDirectory });
-builder.AddMontuHosting();
+// Demo mode publishes its users' password: it listens on this machine only unless API_HOST says otherwise.
+builder.AddMontuHosting(loopbackByDefault: DemoSeeder.IsRequested(builder.Configuration));
 
 DefaultTypeMap.MatchNamesWithUnderscores = true;
 builder.Services.AddSingleton(TimeProvider.System);
@@ -69,6 +70,7 @@ api.MapTasksApi();
 api.MapSystemApi(app);
 app.MapJwks();
 app.MapApiDocs();
+app.LogWhereToFindIt();
 
 await app.RunAsync();
 

@@ -7,8 +7,10 @@ namespace Montu.Server.Features.Auth;
 
 /// <summary>
 /// With <c>--demo</c> or <c>MONTU_DEMO=1</c>: one user per role family, all with
-/// <see cref="Password"/>, members of the demo project <c>SWA</c> when it exists. Seeded once:
-/// a user that already exists is left as it is. The credentials are listed in the README.
+/// <see cref="Password"/>, members of the demo project <c>SWA</c> when it exists. The README
+/// promises these credentials, so a demo account that already exists with another password (the
+/// admin created by an earlier start without <c>--demo</c>, say) gets the demo password back, with
+/// a warning in the log, and joins SWA if it is not a member.
 /// </summary>
 public static class DemoUsers
 {
@@ -28,36 +30,60 @@ public static class DemoUsers
     public static async Task SeedAsync(IServiceProvider services, CancellationToken ct)
     {
         var accounts = services.GetRequiredService<UserAccounts>();
+        var users = services.GetRequiredService<UserQueries>();
+        var passwords = services.GetRequiredService<Passwords>();
+        var changes = services.GetRequiredService<UserChanges>();
+        var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(DemoUsers));
         var demoProject = await services.GetRequiredService<ProjectQueries>().FindAsync(DemoProjectId, ct) is not null;
-        var db = services.GetRequiredService<Db>();
+        var created = 0;
+        foreach (var (email, name, role, isAdmin) in People)
+        {
+            string userId;
+            if (await accounts.CreateAsync(new NewUser(email, name, Password, isAdmin, UserProfile.Empty), "user_created", null, ct) is { } user)
+            {
+                created++;
+                userId = user.Id;
+            }
+            else
+            {
+                var existing = (await users.FindByEmailAsync(email, ct))!;
+                userId = existing.Id;
+                if (passwords.Verify(existing.PasswordHash, Password) == PasswordCheck.Wrong)
+                {
+                    await changes.SetPasswordAsync(userId, Password, null, ct);
+                    logger.LogWarning("Demo mode: {Email} already existed with another password; it now has the demo password (see the README)", email);
+                }
+            }
+
+            if (demoProject)
+            {
+                await JoinDemoProjectAsync(services, userId, role, ct);
+            }
+        }
+
+        if (created > 0)
+        {
+            logger.LogInformation("Seeded {Count} demo users{Membership}", created, demoProject ? $", members of {DemoProjectId}" : "");
+        }
+    }
+
+    /// <summary>Makes the user a member of the demo project in their role, unless they already are one (then false).</summary>
+    private static Task<bool> JoinDemoProjectAsync(IServiceProvider services, string userId, string role, CancellationToken ct)
+    {
         var members = services.GetRequiredService<MemberQueries>();
         var events = services.GetRequiredService<EventLog>();
         var now = services.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime;
-        var seeded = 0;
-        foreach (var (email, name, role, isAdmin) in People)
+        return services.GetRequiredService<Db>().InTransactionAsync(async tx =>
         {
-            if (await accounts.CreateAsync(new NewUser(email, name, Password, isAdmin, UserProfile.Empty), "user_created", null, ct) is not { } user)
+            if (await members.FindAsync(tx, DemoProjectId, userId, ct) is not null)
             {
-                continue;
+                return false;
             }
 
-            seeded++;
-            if (demoProject)
-            {
-                await db.InTransactionAsync(async tx =>
-                {
-                    await members.InsertAsync(tx, DemoProjectId, user.Id, role, now, ct);
-                    await events.AppendAsync(tx, new NewEvent("project_members_added", DemoProjectId, "project", DemoProjectId,
-                        new { members = new[] { new { userId = user.Id, role } } }, null), ct);
-                    return true;
-                }, ct);
-            }
-        }
-
-        if (seeded > 0)
-        {
-            services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(DemoUsers))
-                .LogInformation("Seeded {Count} demo users (password in the README){Membership}", seeded, demoProject ? $", members of {DemoProjectId}" : "");
-        }
+            await members.InsertAsync(tx, DemoProjectId, userId, role, now, ct);
+            await events.AppendAsync(tx, new NewEvent("project_members_added", DemoProjectId, "project", DemoProjectId,
+                new { members = new[] { new { userId, role } } }, null), ct);
+            return true;
+        }, ct);
     }
 }

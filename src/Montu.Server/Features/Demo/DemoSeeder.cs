@@ -115,6 +115,11 @@ public static class DemoSeeding
         {
             await app.Services.GetRequiredService<DemoSeeder>().SeedAsync(app.Lifetime.ApplicationStopping);
             await DemoUsers.SeedAsync(app.Services, app.Lifetime.ApplicationStopping);
+            var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(DemoSeeding));
+            var (admin, _, _, _) = DemoUsers.People[0];
+            app.Lifetime.ApplicationStarted.Register(() => logger.LogWarning(
+                "Demo mode: sign in as {Email} with password {Password}; {Others} have the same password. Never run demo mode on a server holding real work",
+                admin, DemoUsers.Password, string.Join(", ", DemoUsers.People.Skip(1).Select(p => p.Email))));
         }
     }
 }

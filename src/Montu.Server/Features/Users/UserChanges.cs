@@ -66,32 +66,35 @@ public sealed class UserChanges(
         return result;
     }
 
-    /// <summary>Sets a password: users changing their own pass the current one, administrators setting someone's pass null.</summary>
-    public async Task<Results<NoContent, ApiError>> SetPasswordAsync(
-        string userId, string? currentPassword, string newPassword, string actorId, HttpContext context, CancellationToken ct)
+    /// <summary>Users change their own password by giving the current one, checked like a sign-in.</summary>
+    public async Task<Results<NoContent, ApiError>> ChangeOwnPasswordAsync(
+        string userId, string currentPassword, string newPassword, HttpContext context, CancellationToken ct)
     {
         if (await users.FindAsync(userId, ct) is not { } user)
         {
             return UsersApi.NotFound(userId);
         }
 
-        if (currentPassword is not null)
+        // A stolen access token must not become a password-guessing oracle.
+        if (throttle.Check(context, user.Email) is { } limited)
         {
-            // A stolen access token must not become a password-guessing oracle.
-            if (throttle.Check(context, user.Email) is { } limited)
-            {
-                return limited;
-            }
-
-            if (passwords.Verify(user.PasswordHash, currentPassword) == PasswordCheck.Wrong)
-            {
-                throttle.Failed(context, user.Email);
-                return ApiError.Forbidden("The current password is not correct");
-            }
-
-            throttle.Succeeded(user.Email);
+            return limited;
         }
 
+        if (passwords.Verify(user.PasswordHash, currentPassword) == PasswordCheck.Wrong)
+        {
+            throttle.Failed(context, user.Email);
+            return ApiError.Forbidden("The current password is not correct");
+        }
+
+        throttle.Succeeded(user.Email);
+        await SetPasswordAsync(userId, newPassword, userId, ct);
+        return TypedResults.NoContent();
+    }
+
+    /// <summary>Sets a password without asking for the old one (an administrator, or demo mode) and ends the user's sessions.</summary>
+    public async Task SetPasswordAsync(string userId, string newPassword, string? actorId, CancellationToken ct)
+    {
         var hash = passwords.Hash(newPassword);
         var now = time.GetUtcNow().UtcDateTime;
         await db.InTransactionAsync(async tx =>
@@ -102,7 +105,6 @@ public sealed class UserChanges(
             return true;
         }, ct);
         cache.Invalidate(userId);
-        return TypedResults.NoContent();
     }
 
     /// <summary>

@@ -118,7 +118,7 @@ public static class UsersApi
             : await changes.UpdateAsync(userId, new UpdateUserRequest { Disabled = true }, caller.UserId, ct);
 
     private static async Task<Results<NoContent, ApiError>> ChangePassword(
-        string userId, ChangePasswordRequest body, UserChanges changes, Caller caller, HttpContext context, CancellationToken ct)
+        string userId, ChangePasswordRequest body, UserChanges changes, UserQueries users, Caller caller, HttpContext context, CancellationToken ct)
     {
         var self = userId == caller.UserId;
         var problems = new ValidationProblems();
@@ -133,7 +133,18 @@ public static class UsersApi
             return problems.ToError();
         }
 
-        return await changes.SetPasswordAsync(userId, self ? body.CurrentPassword : null, body.NewPassword!, caller.UserId, context, ct);
+        if (self)
+        {
+            return await changes.ChangeOwnPasswordAsync(userId, body.CurrentPassword!, body.NewPassword!, context, ct);
+        }
+
+        if (await users.FindAsync(userId, ct) is null)
+        {
+            return NotFound(userId);
+        }
+
+        await changes.SetPasswordAsync(userId, body.NewPassword!, caller.UserId, ct);
+        return TypedResults.NoContent();
     }
 
     internal static ApiError NotFound(string userId) => ApiError.NotFound($"User {Quote.Of(userId)} not found");

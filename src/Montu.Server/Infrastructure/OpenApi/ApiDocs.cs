@@ -52,6 +52,8 @@ public static class ApiDocs
 
     public static void MapApiDocs(this WebApplication app)
     {
+        app.MapGet("/", () => TypedResults.Redirect("/docs")).WithName("Home").WithTags("System").AllowAnonymous()
+            .WithSummary("Redirects to the API documentation at /docs").Produces(StatusCodes.Status302Found);
         app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
         app.UseSwaggerUI(options =>
         {
