@@ -12,7 +12,7 @@ namespace Montu.Server.Features.Auth;
 /// Whether they may call the endpoint is <see cref="AccessControl"/>'s decision, and it writes every
 /// 401, so a bad token on a public route is ignored.
 /// </summary>
-public sealed class BearerEvents(TokenAdmission admission) : JwtBearerEvents
+public sealed class BearerEvents(TokenAdmission admission, ILogger<BearerEvents> logger) : JwtBearerEvents
 {
     /// <summary>
     /// WebSocket upgrades may pass <c>?token=</c> since browsers cannot set headers on them. Other
@@ -32,9 +32,11 @@ public sealed class BearerEvents(TokenAdmission admission) : JwtBearerEvents
 
     public override async Task TokenValidated(TokenValidatedContext context)
     {
-        var admitted = await admission.AdmitAsync((JsonWebToken)context.SecurityToken, context.HttpContext.RequestAborted);
+        var token = (JsonWebToken)context.SecurityToken;
+        var admitted = await admission.AdmitAsync(token, context.HttpContext.RequestAborted);
         if (admitted.Caller is not { } caller)
         {
+            logger.LogInformation("Bearer token of {Subject} from {Issuer} refused: {Reason}", token.Subject, token.Issuer, admitted.Failure);
             context.HttpContext.Features.Set(new TokenRejection(Expired: false));
             context.Fail(admitted.Failure!);
             return;
@@ -45,9 +47,10 @@ public sealed class BearerEvents(TokenAdmission admission) : JwtBearerEvents
             [new Claim("sub", caller.UserId), new Claim("jti", caller.TokenId)], context.Scheme.Name, "sub", null));
     }
 
-    /// <summary>The library refused the token; the reason is in the handler's log, clients learn only whether refreshing helps.</summary>
+    /// <summary>The library refused the token. The reason goes to the log; clients learn only whether refreshing helps.</summary>
     public override Task AuthenticationFailed(AuthenticationFailedContext context)
     {
+        logger.LogInformation("Bearer token refused: {Reason}", context.Exception.Message);
         context.HttpContext.Features.Set(new TokenRejection(context.Exception is SecurityTokenExpiredException));
         return Task.CompletedTask;
     }

@@ -38,6 +38,19 @@ public sealed class BearerHandlerTests(TestApp app) : IClassFixture<TestApp>
     }
 
     [Fact]
+    public async Task The_precise_reason_of_a_refusal_goes_to_the_log_not_to_the_client()
+    {
+        var user = await app.CreateUser();
+        using var key = TestTokens.ServerKey(app);
+        var token = TestTokens.Rs256(key, new Dictionary<string, object?>(TestTokens.OwnClaims(user.Id)) { ["aud"] = "another-api" });
+
+        var error = await (await app.WithToken(token).GetAsync("/api/v1/auth/me")).ExpectError(HttpStatusCode.Unauthorized, "UNAUTHORIZED");
+
+        Assert.Equal("The access token is not valid", error.Str("message"));
+        Assert.Contains(app.Logs.Lines, l => l.Category == typeof(BearerEvents).FullName && l.Text.Contains("Audience validation failed", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task A_challenge_of_the_bearer_scheme_answers_like_access_control()
     {
         await using var scope = app.Services.CreateAsyncScope();
