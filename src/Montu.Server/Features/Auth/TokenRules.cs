@@ -30,7 +30,6 @@ public static class TokenRules
         ClockSkew = options.ClockSkew,
         LifetimeValidator = (notBefore, expires, token, parameters) => CheckLifetime(notBefore, expires, token, parameters.ClockSkew, time),
         TokenReader = (token, _) => ReadStrictly(token),
-        NameClaimType = "sub",
     };
 
     /// <summary>
