@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Montu.Server.Data;
@@ -32,7 +31,6 @@ public static class AuthServices
         services.AddSingleton<ExternalUsers>();
         services.AddSingleton<UserAccessCache>();
         services.AddSingleton<IAnnouncedEventHandler>(sp => sp.GetRequiredService<UserAccessCache>());
-        services.AddSingleton<TokenValidator>();
         services.AddSingleton<Passwords>();
         services.AddSingleton<RefreshTokens>();
         services.AddSingleton<AccessTokenIssuer>();
@@ -43,8 +41,7 @@ public static class AuthServices
         services.AddSingleton<UserChanges>();
         services.AddSingleton<MemberQueries>();
         services.AddSingleton<MemberChanges>();
-        services.AddAuthentication(BearerAuthentication.SchemeName)
-            .AddScheme<AuthenticationSchemeOptions, BearerAuthentication>(BearerAuthentication.SchemeName, null);
+        services.AddMontuBearer();
         services.AddMontuRateLimits(builder.Configuration);
     }
 

@@ -1,54 +1,36 @@
-using System.Security.Claims;
-using System.Text.Encodings.Web;
-using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.Extensions.Options;
-using Montu.Server.Infrastructure.Access;
 
 namespace Montu.Server.Features.Auth;
 
 /// <summary>
-/// The framework's authentication hook for bearer tokens. It only establishes who is calling
-/// (a <see cref="Caller"/> feature and a principal with <c>sub</c>); whether they may call the
-/// endpoint is <see cref="AccessControl"/>'s decision, so a bad token on a public route is ignored.
+/// Bearer tokens go through the framework's JWT bearer handler under the scheme <c>Bearer</c>:
+/// the library validates (<see cref="TokenRules"/>), <see cref="VerifiedTokenCache"/> spares a
+/// client reusing its token the repeated parsing and RSA verification, and
+/// <see cref="BearerEvents"/> adds Montu's checks and the <see cref="Infrastructure.Access.Caller"/>.
 /// </summary>
-public sealed class BearerAuthentication(
-    IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, TokenValidator validator)
-    : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+public static class BearerAuthentication
 {
-    public const string SchemeName = "Bearer";
+    public const string SchemeName = JwtBearerDefaults.AuthenticationScheme;
 
-    protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
+    public static void AddMontuBearer(this IServiceCollection services)
     {
-        if (ReadToken(Context) is not { } token)
-        {
-            return AuthenticateResult.NoResult();
-        }
-
-        var result = await validator.ValidateAsync(token, Context.RequestAborted);
-        if (result.Caller is not { } caller)
-        {
-            Context.Features.Set(new TokenRejection(result.Expired));
-            return AuthenticateResult.Fail(result.Failure!);
-        }
-
-        Context.Features.Set(caller);
-        var identity = new ClaimsIdentity([new Claim("sub", caller.UserId), new Claim("jti", caller.TokenId)], SchemeName, "sub", null);
-        return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
-    }
-
-    /// <summary>
-    /// <c>Authorization: Bearer …</c>; WebSocket upgrades may pass <c>?token=</c> instead since
-    /// browsers cannot set headers on them. Other requests never take a token from the URL,
-    /// where proxies and logs would keep it.
-    /// </summary>
-    private static string? ReadToken(HttpContext context)
-    {
-        var header = context.Request.Headers.Authorization.ToString();
-        if (header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) && header.Length > 7)
-        {
-            return header[7..].Trim();
-        }
-
-        return context.WebSockets.IsWebSocketRequest && context.Request.Query["token"].ToString() is { Length: > 0 } query ? query : null;
+        services.AddSingleton<TrustedIssuers>();
+        services.AddSingleton<TokenAdmission>();
+        services.AddSingleton<BearerEvents>();
+        services.AddSingleton<RefetchingTokenHandler>();
+        services.AddSingleton(sp => new VerifiedTokenCache(
+            sp.GetRequiredService<RefetchingTokenHandler>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<IOptions<AuthOptions>>().Value.ClockSkew));
+        services.AddAuthentication(SchemeName).AddJwtBearer(SchemeName);
+        services.AddOptions<JwtBearerOptions>(SchemeName)
+            .Configure<TrustedIssuers, VerifiedTokenCache, IOptions<AuthOptions>, TimeProvider>((bearer, issuers, cache, auth, time) =>
+            {
+                bearer.TokenValidationParameters = TokenRules.For(issuers, auth.Value, time);
+                bearer.TokenHandlers.Clear();
+                bearer.TokenHandlers.Add(cache);
+                bearer.EventsType = typeof(BearerEvents);
+            });
     }
 }

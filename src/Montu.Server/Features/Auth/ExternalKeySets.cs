@@ -1,11 +1,15 @@
 using System.Collections.Concurrent;
+using Microsoft.IdentityModel.Tokens;
+using IssuerKeySet = Microsoft.IdentityModel.Tokens.JsonWebKeySet;
 
 namespace Montu.Server.Features.Auth;
 
 /// <summary>
-/// The signing keys of configured external issuers, fetched from their JWKS URLs and cached.
-/// An unknown <c>kid</c> (the issuer rotated) triggers a refetch, at most once a minute per
-/// issuer, so forged kids cannot make the server hammer the issuer.
+/// The signing keys of configured external issuers, fetched from their JWKS URLs and kept for an
+/// hour. An unknown <c>kid</c> (the issuer rotated) triggers a refetch, at most once a minute per
+/// JWKS URL, so forged kids cannot make the server hammer the issuer. The library reads the JWKS;
+/// fetching and refetching stay here because they follow the injected <see cref="TimeProvider"/>
+/// and wait for the new keys, which the library's configuration manager does not.
 /// </summary>
 public sealed class ExternalKeySets(IHttpClientFactory httpClients, TimeProvider time, ILogger<ExternalKeySets> logger)
 {
@@ -14,37 +18,43 @@ public sealed class ExternalKeySets(IHttpClientFactory httpClients, TimeProvider
     private static readonly TimeSpan MaximumAge = TimeSpan.FromHours(1);
     private readonly ConcurrentDictionary<string, KeySet> _sets = new(StringComparer.Ordinal);
 
-    public async ValueTask<RsaVerifier?> FindAsync(ExternalIssuerOptions issuer, string keyId, CancellationToken ct)
+    /// <summary>The keys named <paramref name="keyId"/> in the issuer's last JWKS; none before the first fetch or once it is too old.</summary>
+    public IEnumerable<SecurityKey> Find(ExternalIssuerOptions issuer, string keyId)
     {
-        var set = _sets.GetOrAdd(issuer.JwksUrl, _ => new KeySet());
-        var seen = set.Current;
-        if (seen.Keys.TryGetValue(keyId, out var verifier) && time.GetUtcNow() - seen.FetchedAt < MaximumAge)
+        if (!_sets.TryGetValue(issuer.JwksUrl, out var set))
         {
-            return verifier;
+            return [];
         }
 
-        await set.Gate.WaitAsync(ct);
+        var snapshot = set.Current;
+        return snapshot.UsableUntil > time.GetUtcNow() ? snapshot.Keys[keyId] : [];
+    }
+
+    /// <summary>Fetches the issuer's JWKS again unless that was tried in the last minute; true when the key is known afterwards.</summary>
+    public async Task<bool> RefetchAsync(ExternalIssuerOptions issuer, string keyId)
+    {
+        var set = _sets.GetOrAdd(issuer.JwksUrl, _ => new KeySet());
+        await set.Gate.WaitAsync();
         try
         {
             // Another request may have refetched while this one waited.
-            if (!ReferenceEquals(seen, set.Current) && set.Current.Keys.TryGetValue(keyId, out verifier))
+            if (Find(issuer, keyId).Any())
             {
-                return verifier;
+                return true;
             }
 
             var now = time.GetUtcNow();
             if (set.AttemptedAt is { } attempted && now - attempted < MinimumRefetchInterval)
             {
-                return set.Current.Keys.GetValueOrDefault(keyId);
+                return false;
             }
 
             set.AttemptedAt = now;
-            if (await FetchAsync(issuer, ct) is { } fetched)
-            {
-                set.Current = new Snapshot(fetched, now);
-            }
-
-            return set.Current.Keys.GetValueOrDefault(keyId);
+            set.Current = await FetchAsync(issuer) is { } keys
+                ? new Snapshot(keys, now + MaximumAge)
+                // While the issuer is unreachable the keys already known stay in use, tried again in a minute.
+                : set.Current with { UsableUntil = now + MinimumRefetchInterval };
+            return Find(issuer, keyId).Any();
         }
         finally
         {
@@ -52,25 +62,19 @@ public sealed class ExternalKeySets(IHttpClientFactory httpClients, TimeProvider
         }
     }
 
-    private async Task<Dictionary<string, RsaVerifier>?> FetchAsync(ExternalIssuerOptions issuer, CancellationToken ct)
+    // No request's cancellation: the fetch serves every request waiting for these keys; the client's timeout bounds it.
+    private async Task<ILookup<string, SecurityKey>?> FetchAsync(ExternalIssuerOptions issuer)
     {
         try
         {
-            var client = httpClients.CreateClient(HttpClientName);
-            var document = await client.GetFromJsonAsync<JwksDocument>(issuer.JwksUrl, Jwk.JsonOptions, ct);
-            var keys = new Dictionary<string, RsaVerifier>(StringComparer.Ordinal);
-            foreach (var jwk in document?.Keys ?? [])
-            {
-                if (jwk.Kid is { Length: > 0 } kid && jwk.ToVerifier() is { } verifier)
-                {
-                    keys[kid] = verifier;
-                }
-            }
-
+            var json = await httpClients.CreateClient(HttpClientName).GetStringAsync(issuer.JwksUrl);
+            var keys = new IssuerKeySet(json).GetSigningKeys()
+                .Where(k => k.KeyId is { Length: > 0 } && k.KeySize >= SigningKeys.KeySizeBits)
+                .ToLookup(k => k.KeyId, StringComparer.Ordinal);
             logger.LogInformation("Fetched {Count} signing key(s) of issuer {Issuer}", keys.Count, issuer.Issuer);
             return keys;
         }
-        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or System.Text.Json.JsonException or NotSupportedException)
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or ArgumentException)
         {
             logger.LogWarning("Could not fetch the signing keys of issuer {Issuer} from {Url}: {Reason}", issuer.Issuer, issuer.JwksUrl, e.Message);
             return null;
@@ -82,13 +86,11 @@ public sealed class ExternalKeySets(IHttpClientFactory httpClients, TimeProvider
         public SemaphoreSlim Gate { get; } = new(1, 1);
 
         /// <summary>Replaced as a whole, so readers outside the gate never see half an update.</summary>
-        public Snapshot Current { get; set; } = new([], DateTimeOffset.MinValue);
+        public Snapshot Current { get; set; } = new(Array.Empty<SecurityKey>().ToLookup(k => k.KeyId), DateTimeOffset.MinValue);
 
         /// <summary>Only touched under <see cref="Gate"/>.</summary>
         public DateTimeOffset? AttemptedAt { get; set; }
     }
 
-    private sealed record Snapshot(Dictionary<string, RsaVerifier> Keys, DateTimeOffset FetchedAt);
-
-    private sealed record JwksDocument(List<Jwk>? Keys);
+    private sealed record Snapshot(ILookup<string, SecurityKey> Keys, DateTimeOffset UsableUntil);
 }

@@ -1,35 +1,33 @@
-using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Microsoft.IdentityModel.Tokens;
 
 namespace Montu.Server.Features.Auth;
 
 /// <summary>An RSA key pair of this server; <see cref="KeyId"/> is its RFC 7638 thumbprint.</summary>
-public sealed class SigningKey(string keyId, RSA privateKey) : IDisposable
+public sealed class SigningKey
 {
-    private readonly Lock _signing = new();
-
-    public string KeyId => keyId;
-
-    public RsaVerifier Verifier { get; } = RsaVerifier.For(privateKey);
-
-    public Jwk PublicJwk { get; } = Jwk.FromPublicKey(keyId, privateKey);
-
-    /// <summary>Signs under a lock: signing happens only at login and refresh, never per request.</summary>
-    public byte[] Sign(ReadOnlySpan<byte> data)
+    public SigningKey(string keyId, RSA key)
     {
-        lock (_signing)
-        {
-            return privateKey.SignData(data, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
-        }
+        KeyId = keyId;
+        // Keys built from parameters, not from the RSA instance: the library then gives each of its
+        // pooled signature providers an RSA object of its own, so none is shared between requests.
+        VerificationKey = new RsaSecurityKey(key.ExportParameters(includePrivateParameters: false)) { KeyId = keyId };
+        Credentials = new SigningCredentials(
+            new RsaSecurityKey(key.ExportParameters(includePrivateParameters: true)) { KeyId = keyId }, SecurityAlgorithms.RsaSha256);
+        PublicJwk = Jwk.FromPublicKey(keyId, key);
     }
 
-    public void Dispose()
-    {
-        Verifier.Dispose();
-        privateKey.Dispose();
-    }
+    public string KeyId { get; }
+
+    /// <summary>The public key, for verifying tokens that name this key's <c>kid</c>.</summary>
+    public SecurityKey VerificationKey { get; }
+
+    /// <summary>RS256 with the private key; the token's header gets this key's <c>kid</c>.</summary>
+    public SigningCredentials Credentials { get; }
+
+    public JsonWebKey PublicJwk { get; }
 }
 
 /// <summary>
@@ -39,7 +37,7 @@ public sealed class SigningKey(string keyId, RSA privateKey) : IDisposable
 /// signed by a retiring key stay valid until they expire. All public keys are published at
 /// <c>/.well-known/jwks.json</c>.
 /// </summary>
-public sealed class SigningKeys : IDisposable
+public sealed class SigningKeys
 {
     public const int KeySizeBits = 2048;
     private const string FilePattern = "signing-*.pem";
@@ -49,7 +47,7 @@ public sealed class SigningKeys : IDisposable
     {
         Keys = keys;
         _byId = keys.ToDictionary(k => k.KeyId, StringComparer.Ordinal);
-        JwksJson = JsonSerializer.SerializeToUtf8Bytes(new { keys = keys.Select(k => k.PublicJwk).ToList() }, Jwk.JsonOptions);
+        JwksJson = JsonSerializer.SerializeToUtf8Bytes(new JsonWebKeySet([.. keys.Select(k => k.PublicJwk)]), Jwk.JsonOptions);
     }
 
     public IReadOnlyList<SigningKey> Keys { get; }
@@ -70,7 +68,7 @@ public sealed class SigningKeys : IDisposable
             : ReadOrCreateInDataDir(Path.Combine(dataDir, "keys"), time, logger);
         var keys = pems.Select(pem =>
         {
-            var rsa = RSA.Create();
+            using var rsa = RSA.Create();
             rsa.ImportFromPem(pem);
             if (rsa.KeySize < KeySizeBits)
             {
@@ -134,62 +132,20 @@ public sealed class SigningKeys : IDisposable
         logger.LogInformation("Generated token signing key {File}", path);
         return path;
     }
-
-    public void Dispose()
-    {
-        foreach (var key in Keys)
-        {
-            key.Dispose();
-        }
-    }
 }
 
-/// <summary>RSA public keys as JSON Web Keys (RFC 7517), for our JWKS and for reading issuers' JWKS.</summary>
-public sealed record Jwk(string Kty, string? Use, string? Alg, string? Kid, string? N, string? E)
+/// <summary>RSA public keys as JSON Web Keys (RFC 7517): the entries of <c>/.well-known/jwks.json</c> and their key ids.</summary>
+public static class Jwk
 {
-    public static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web)
-    {
-        DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
-    };
+    public static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web);
 
-    public static Jwk FromPublicKey(string keyId, RSA rsa)
+    public static JsonWebKey FromPublicKey(string keyId, RSA rsa)
     {
         var parameters = rsa.ExportParameters(includePrivateParameters: false);
-        return new Jwk("RSA", "sig", JwtFormat.Algorithm, keyId, Base64Url.EncodeToString(parameters.Modulus), Base64Url.EncodeToString(parameters.Exponent));
+        return new JsonWebKey("RSA", "sig", SecurityAlgorithms.RsaSha256, keyId, Base64UrlEncoder.Encode(parameters.Modulus), Base64UrlEncoder.Encode(parameters.Exponent));
     }
 
-    /// <summary>RFC 7638: SHA-256 over the required members in lexical order, base64url.</summary>
-    public static string Thumbprint(RSA rsa)
-    {
-        var parameters = rsa.ExportParameters(includePrivateParameters: false);
-        var canonical = $"{{\"e\":\"{Base64Url.EncodeToString(parameters.Exponent)}\",\"kty\":\"RSA\",\"n\":\"{Base64Url.EncodeToString(parameters.Modulus)}\"}}";
-        return Base64Url.EncodeToString(SHA256.HashData(Encoding.UTF8.GetBytes(canonical)));
-    }
-
-    /// <summary>A verifier for an RSA key usable with RS256, or null for any other kind of key.</summary>
-    public RsaVerifier? ToVerifier()
-    {
-        if (Kty != "RSA" || Use is not (null or "sig") || Alg is not (null or JwtFormat.Algorithm) || N is null || E is null)
-        {
-            return null;
-        }
-
-        try
-        {
-            var parameters = new RSAParameters { Modulus = Base64Url.DecodeFromChars(N).AsSpan().TrimStart((byte)0).ToArray(), Exponent = Base64Url.DecodeFromChars(E) };
-            if (parameters.Modulus.Length * 8 < SigningKeys.KeySizeBits)
-            {
-                return null;
-            }
-
-            // Import once now, so a malformed key fails here rather than on a request.
-            using var check = RSA.Create();
-            check.ImportParameters(parameters);
-            return new RsaVerifier(parameters);
-        }
-        catch (Exception e) when (e is FormatException or CryptographicException)
-        {
-            return null;
-        }
-    }
+    /// <summary>The RFC 7638 thumbprint (SHA-256 of the key's canonical JSON), base64url.</summary>
+    public static string Thumbprint(RSA rsa) =>
+        Base64UrlEncoder.Encode(new RsaSecurityKey(rsa.ExportParameters(includePrivateParameters: false)).ComputeJwkThumbprint());
 }

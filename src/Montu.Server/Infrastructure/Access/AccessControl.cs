@@ -59,7 +59,7 @@ public static class AccessControl
     }
 
     /// <summary>RFC 6750: a 401 names the scheme, and says <c>invalid_token</c> when a token was sent.</summary>
-    private static Task UnauthorizedAsync(HttpContext context)
+    public static Task UnauthorizedAsync(HttpContext context)
     {
         string message;
         if (context.Features.Get<TokenRejection>() is not { } rejection)
