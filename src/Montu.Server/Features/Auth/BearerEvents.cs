@@ -14,6 +14,9 @@ namespace Montu.Server.Features.Auth;
 /// </summary>
 public sealed class BearerEvents(TokenAdmission admission, ILogger<BearerEvents> logger) : JwtBearerEvents
 {
+    /// <summary>The query parameter a WebSocket upgrade may carry its access token in.</summary>
+    public const string QueryToken = "token";
+
     /// <summary>
     /// WebSocket upgrades may pass <c>?token=</c> since browsers cannot set headers on them. Other
     /// requests never take a token from the URL, where proxies and logs would keep it.
@@ -22,7 +25,7 @@ public sealed class BearerEvents(TokenAdmission admission, ILogger<BearerEvents>
     {
         var request = context.Request;
         if (context.HttpContext.WebSockets.IsWebSocketRequest && request.Headers.Authorization.Count == 0
-            && request.Query["token"].ToString() is { Length: > 0 } token)
+            && request.Query[QueryToken].ToString() is { Length: > 0 } token)
         {
             context.Token = token;
         }

@@ -1,5 +1,6 @@
 using System.Reflection;
 using Microsoft.AspNetCore.Http.Metadata;
+using Montu.Server.Features.Auth;
 using Montu.Server.Infrastructure.Errors;
 
 namespace Montu.Server.Infrastructure.WireFormat;
@@ -8,7 +9,8 @@ namespace Montu.Server.Infrastructure.WireFormat;
 /// Refuses query parameters a route does not read, naming each (and the one meant, when close),
 /// so <c>?pgae=2</c> or <c>?projectid=SWA</c> is an error rather than a silently unfiltered list.
 /// A route's parameters are those its handler binds from the query, by the names they bind
-/// (case-insensitively, as the framework binds them).
+/// (case-insensitively, as the framework binds them). A WebSocket upgrade may also carry its
+/// access token as <c>token</c>.
 /// </summary>
 public static class QueryParameters
 {
@@ -22,7 +24,9 @@ public static class QueryParameters
             var known = new HashSet<string>([.. declared, .. Everywhere], StringComparer.OrdinalIgnoreCase);
             return invocation =>
             {
-                var unknown = invocation.HttpContext.Request.Query.Keys.Where(name => !known.Contains(name)).ToList();
+                var upgrade = invocation.HttpContext.WebSockets.IsWebSocketRequest;
+                var unknown = invocation.HttpContext.Request.Query.Keys
+                    .Where(name => !known.Contains(name) && !(upgrade && name == BearerEvents.QueryToken)).ToList();
                 return unknown.Count == 0 ? next(invocation) : ValueTask.FromResult<object?>(Refuse(unknown, declared));
             };
         });
