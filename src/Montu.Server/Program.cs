@@ -58,7 +58,8 @@ app.UseAuthentication();
 app.UseRateLimiter();
 app.UseAccessControl();
 
-var api = app.MapGroup("/api/v1").AddEndpointFilter<LegacyShapeFilter>();
+var api = app.MapGroup("/api/v1").AddEndpointFilter<LegacyShapeFilter>().AddEndpointFilter<QueryLengthFilter>()
+    .WithBodyLimit(InputLimits.JsonBodyBytes);
 api.MapAuthApi();
 api.MapUsersApi();
 api.MapProjectsApi();

@@ -16,6 +16,10 @@ public static class Hosting
             builder.WebHost.UseUrls($"http://{host}:{port}");
         }
 
-        builder.WebHost.ConfigureKestrel(k => k.AddServerHeader = false);
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.AddServerHeader = false;
+            k.Limits.MaxRequestBodySize = InputLimits.JsonBodyBytes;
+        });
     }
 }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.OpenApi;
+using Montu.Server.Infrastructure;
 using Montu.Server.Infrastructure.Access;
 using Montu.Server.Infrastructure.Errors;
 using Montu.Server.Infrastructure.WireFormat;
@@ -22,9 +23,10 @@ public static class TasksApi
             .DocumentsBody<TaskCreateDoc>().ProducesErrors(400, 401, 403, 404, 409, 415, 422);
         group.MapPatch("/bulk-update", BulkUpdate).WithName("BulkUpdateTasks").RequireSignedIn()
             .WithSummary("Update many tasks, each with its own changes (v2.1); answers {successful, failed, errors, updatedTasks}")
-            .ProducesErrors(400, 401, 415);
+            .WithBodyLimit(InputLimits.BulkBodyBytes).ProducesErrors(400, 401, 415);
         group.MapPost("/bulk", BulkOperation).WithName("BulkOperateTasks").RequireSignedIn()
-            .WithSummary("Apply update_status, assign, update or archive to many tasks (v2.0)").ProducesErrors(400, 401, 415);
+            .WithSummary("Apply update_status, assign, update or archive to many tasks (v2.0)")
+            .WithBodyLimit(InputLimits.BulkBodyBytes).ProducesErrors(400, 401, 415);
         group.MapPatch("/{taskId}", UpdateTask).WithName("UpdateTask").RequireProject(ProjectPermission.WriteAssigned, resolvedBy: TaskProject)
             .WithSummary("Update a task (partial); unknown keys are stored into customFields")
             .DocumentsBody<TaskPatchDoc>().ProducesErrors(400, 401, 403, 404, 415, 422);
