@@ -57,9 +57,9 @@ app.UseMontuCors();
 app.UseAuthentication();
 app.UseRateLimiter();
 app.UseAccessControl();
+app.UseQueryLengthLimit();
 
-var api = app.MapGroup("/api/v1").AddEndpointFilter<LegacyShapeFilter>().AddEndpointFilter<QueryLengthFilter>()
-    .WithBodyLimit(InputLimits.JsonBodyBytes);
+var api = app.MapGroup("/api/v1").AddEndpointFilter<LegacyShapeFilter>().WithBodyLimit(InputLimits.JsonBodyBytes);
 api.MapAuthApi();
 api.MapUsersApi();
 api.MapProjectsApi();

@@ -28,6 +28,9 @@ public static class InputLimits
 
     public const int UrlLength = 2048;
 
+    /// <summary>An ISO 8601 timestamp, with room for spaces and a long fraction.</summary>
+    public const int TimestampLength = 64;
+
     public const string ProjectIdPattern = "^[A-Za-z0-9_]{2,32}$";
     public const int ProjectIdLength = 32;
 

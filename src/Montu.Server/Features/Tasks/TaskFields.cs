@@ -131,7 +131,8 @@ public static class TaskFields
                 return null;
             }
 
-            if (value.ValueKind != JsonValueKind.String || !DateTime.TryParse(value.GetString(), CultureInfo.InvariantCulture,
+            if (value.ValueKind != JsonValueKind.String || value.GetString()!.Length > InputLimits.TimestampLength
+                || !DateTime.TryParse(value.GetString(), CultureInfo.InvariantCulture,
                     DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var time))
             {
                 problems.Add(field, $"Field '{field}' must be an ISO 8601 timestamp such as 2025-08-29T10:00:00Z", ErrorCodes.InvalidFormat);
