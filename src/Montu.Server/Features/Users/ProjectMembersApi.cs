@@ -22,6 +22,7 @@ public static class ProjectMembersApi
         group.MapPost("/", AddMembers).WithName("AddProjectMembers").RequireProject(ProjectPermission.ManageMembers)
             .WithSummary("Add one member ({userId or email, role}) or a list of them")
             .DocumentsOneOrListBody<AddMemberRequest>(InputLimits.MembersPerRequest)
+            .AnswersOneOrList<ProjectMember>(StatusCodes.Status201Created, InputLimits.MembersPerRequest)
             .ProducesErrors(400, 401, 403, 404, 409, 415);
         group.MapPatch("/{userId}", UpdateMember).WithName("UpdateProjectMember").RequireProject(ProjectPermission.ManageMembers)
             .WithSummary("Change a member's role").ProducesErrors(400, 401, 403, 404, 415);

@@ -6,7 +6,8 @@ namespace Montu.Server.Infrastructure.OpenApi;
 /// <summary>
 /// Request bodies that bind as <c>JsonElement</c> (so unknown keys can become custom fields, or a
 /// body may be one item or a list) document the shape they are read as instead: a schema of its
-/// own, <c>T</c>, registered as a component, or a map of user-chosen names.
+/// own, <c>T</c>, registered as a component, or a map of user-chosen names. An answer that is one
+/// item or a list, as the request was, says so too.
 /// </summary>
 public static class OpenApiBodies
 {
@@ -26,6 +27,15 @@ public static class OpenApiBodies
         {
             var item = await ComponentAsync<T>(context, ct);
             operation.RequestBody = Body(new OpenApiSchema { OneOf = [item, List(item, maxItems)] });
+        });
+
+    /// <summary>The answer with <paramref name="status"/> is one <typeparamref name="T"/> or a list of them, as the request was.</summary>
+    public static RouteHandlerBuilder AnswersOneOrList<T>(this RouteHandlerBuilder builder, int status, int maxItems) =>
+        builder.AddOpenApiOperationTransformer(async (operation, context, ct) =>
+        {
+            var item = await ComponentAsync<T>(context, ct);
+            var response = (OpenApiResponse)operation.Responses![status.ToString(System.Globalization.CultureInfo.InvariantCulture)];
+            response.Content!["application/json"].Schema = new OpenApiSchema { OneOf = [item, List(item, maxItems)] };
         });
 
     /// <summary>The body is a JSON object of at most <paramref name="maxEntries"/> user-chosen names, each of at most <paramref name="maxNameLength"/> characters.</summary>
