@@ -60,8 +60,9 @@ app.UseMontuCors();
 app.UseAuthentication();
 app.UseRateLimiter();
 app.UseAccessControl();
+app.UseQueryLengthLimit();
 
-var api = app.MapGroup("/api/v1").AddEndpointFilter<LegacyShapeFilter>().RejectUnknownQueryParameters();
+var api = app.MapGroup("/api/v1").AddEndpointFilter<LegacyShapeFilter>().RejectUnknownQueryParameters().WithBodyLimit(InputLimits.JsonBodyBytes);
 api.MapAuthApi();
 api.MapUsersApi();
 api.MapProjectsApi();

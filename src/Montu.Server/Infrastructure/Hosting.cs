@@ -20,7 +20,11 @@ public static class Hosting
             builder.WebHost.UseUrls($"http://{host}:{port}");
         }
 
-        builder.WebHost.ConfigureKestrel(k => k.AddServerHeader = false);
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.AddServerHeader = false;
+            k.Limits.MaxRequestBodySize = InputLimits.JsonBodyBytes;
+        });
     }
 
     /// <summary>Once listening, says where the API, its documentation and the data are, so a first run needs no guessing.</summary>

@@ -1,20 +1,26 @@
+using System.ComponentModel.DataAnnotations;
 using Montu.Server.Features.Users;
+using Montu.Server.Infrastructure;
 
 namespace Montu.Server.Features.Auth;
 
 /// <summary>Body of <c>POST /auth/login</c>. <c>projectId</c> chooses the project whose permissions the response reports.</summary>
 public sealed record LoginRequest
 {
+    [MaxLength(InputLimits.EmailLength)]
     public string? Email { get; init; }
 
+    [MaxLength(InputLimits.PasswordMaxLength)]
     public string? Password { get; init; }
 
+    [MaxLength(InputLimits.ProjectIdLength)]
     public string? ProjectId { get; init; }
 }
 
 /// <summary>Body of <c>POST /auth/refresh</c>.</summary>
 public sealed record RefreshRequest
 {
+    [MaxLength(InputLimits.OpaqueValueLength)]
     public string? RefreshToken { get; init; }
 }
 

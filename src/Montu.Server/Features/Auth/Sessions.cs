@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using Montu.Server.Data;
 using Montu.Server.Features.Projects;
 using Montu.Server.Features.Users;
+using Montu.Server.Infrastructure;
 using Montu.Server.Infrastructure.Access;
 using Montu.Server.Infrastructure.Errors;
 
@@ -39,6 +40,10 @@ public sealed class Sessions(
             problems.Required("password");
         }
 
+        // Before hashing: the cost of checking a password grows with its length.
+        problems.MaxLength("email", request.Email, InputLimits.EmailLength);
+        problems.MaxLength("password", request.Password, InputLimits.PasswordMaxLength);
+        problems.MaxLength("projectId", request.ProjectId, InputLimits.ProjectIdLength);
         if (problems.Any)
         {
             return problems.ToError();
@@ -93,16 +98,23 @@ public sealed class Sessions(
     /// <summary>Rotates the refresh token. Presenting one that was already rotated ends its whole family (RFC 9700).</summary>
     public async Task<Results<Ok<TokenResponse>, ApiError>> RefreshAsync(RefreshRequest request, CancellationToken ct)
     {
+        var problems = new ValidationProblems();
         if (string.IsNullOrEmpty(request.RefreshToken))
         {
-            return ApiError.Validation("Field 'refreshToken' is required", new FieldError("refreshToken", "Field 'refreshToken' is required", ErrorCodes.RequiredField));
+            problems.Required("refreshToken");
+        }
+
+        problems.MaxLength("refreshToken", request.RefreshToken, InputLimits.OpaqueValueLength);
+        if (problems.Any || request.RefreshToken is not { } token)
+        {
+            return problems.ToError();
         }
 
         var now = time.GetUtcNow().UtcDateTime;
         var next = refreshTokens.NewToken();
         var (session, replayed) = await db.InTransactionAsync<(RefreshSession?, bool)>(async tx =>
         {
-            if (await refreshTokens.ClaimAsync(tx, request.RefreshToken, next, now, ct) is { } claimed)
+            if (await refreshTokens.ClaimAsync(tx, token, next, now, ct) is { } claimed)
             {
                 await refreshTokens.InsertAsync(tx, next, claimed, now, ct);
                 await events.AppendAsync(tx, new NewEvent("session_refreshed", null, "user", claimed.UserId,
@@ -110,7 +122,7 @@ public sealed class Sessions(
                 return (claimed, false);
             }
 
-            if (await refreshTokens.FindReplayedAsync(tx, request.RefreshToken, ct) is { } replay)
+            if (await refreshTokens.FindReplayedAsync(tx, token, ct) is { } replay)
             {
                 await refreshTokens.RevokeFamilyAsync(tx, replay.FamilyId, now, ct);
                 await events.AppendAsync(tx, new NewEvent("session_revoked", null, "user", replay.UserId,

@@ -80,6 +80,7 @@ public static class ProjectChanges
 
     private static void CheckConfiguration(Project project, ValidationProblems problems, bool checkDrives)
     {
+        ProjectRules.CheckDescription(project.Description, problems);
         if (checkDrives)
         {
             ProjectRules.CheckDriveMapping(project.DriveMapping, problems);

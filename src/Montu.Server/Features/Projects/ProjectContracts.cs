@@ -1,18 +1,27 @@
+using System.ComponentModel;
+using System.ComponentModel.DataAnnotations;
 using System.Text.Json.Serialization;
+using Montu.Server.Infrastructure;
+using Montu.Server.Infrastructure.OpenApi;
 
 namespace Montu.Server.Features.Projects;
 
 /// <summary>Where each kind of file lives: drive letters or mount roots.</summary>
 public sealed record DriveMapping
 {
+    [MaxLength(InputLimits.PathPartLength)]
     public string? WorkingFiles { get; init; }
 
+    [MaxLength(InputLimits.PathPartLength)]
     public string? RenderOutputs { get; init; }
 
+    [MaxLength(InputLimits.PathPartLength)]
     public string? MediaFiles { get; init; }
 
+    [MaxLength(InputLimits.PathPartLength)]
     public string? CacheFiles { get; init; }
 
+    [MaxLength(InputLimits.PathPartLength)]
     public string? BackupFiles { get; init; }
 
     public DriveMapping MergedWith(DriveMapping? change) => change is null ? this : new DriveMapping
@@ -37,14 +46,19 @@ public sealed record PathSegments
         CacheDir = "cache",
     };
 
+    [MaxLength(InputLimits.PathPartLength)]
     public string? MiddlePath { get; init; }
 
+    [MaxLength(InputLimits.PathPartLength)]
     public string? VersionDir { get; init; }
 
+    [MaxLength(InputLimits.PathPartLength)]
     public string? WorkDir { get; init; }
 
+    [MaxLength(InputLimits.PathPartLength)]
     public string? PublishDir { get; init; }
 
+    [MaxLength(InputLimits.PathPartLength)]
     public string? CacheDir { get; init; }
 
     public PathSegments MergedWith(PathSegments? change) => change is null ? this : new PathSegments
@@ -77,26 +91,35 @@ public sealed record Project(
 /// <summary>Body of <c>POST /projects</c>. Lists left out get the defaults of the v2.0 example.</summary>
 public sealed record CreateProjectRequest
 {
+    [MaxLength(InputLimits.ProjectIdLength), RegularExpression(InputLimits.ProjectIdPattern)]
     public string? Id { get; init; }
 
+    [MaxLength(InputLimits.ProjectNameLength)]
     public string? Name { get; init; }
 
+    [MaxLength(InputLimits.TextLength)]
     public string? Description { get; init; }
 
     public DriveMapping? DriveMapping { get; init; }
 
     public PathSegments? PathSegments { get; init; }
 
+    [MapLimits(InputLimits.TemplatesCount, InputLimits.TemplateNameLength, MaxValueLength = InputLimits.TemplateLength)]
     public Dictionary<string, string>? Templates { get; init; }
 
+    [MapLimits(InputLimits.TemplatesCount, InputLimits.TemplateNameLength, MaxValueLength = InputLimits.TemplateLength)]
     public Dictionary<string, string>? FilenamePatterns { get; init; }
 
+    [MaxLength(InputLimits.VocabularyCount), ItemMaxLength(InputLimits.VocabularyValueLength)]
     public List<string>? TaskTypes { get; init; }
 
+    [MaxLength(InputLimits.VocabularyCount), ItemMaxLength(InputLimits.VocabularyValueLength)]
     public List<string>? Milestones { get; init; }
 
+    [MaxLength(InputLimits.VocabularyCount), ItemMaxLength(InputLimits.VocabularyValueLength)]
     public List<string>? PriorityLevels { get; init; }
 
+    [MaxLength(InputLimits.VocabularyCount), ItemMaxLength(InputLimits.VocabularyValueLength)]
     public List<string>? TaskStatuses { get; init; }
 }
 
@@ -107,34 +130,43 @@ public sealed record CreateProjectRequest
 /// </summary>
 public sealed record UpdateProjectRequest
 {
+    [MaxLength(InputLimits.ProjectNameLength)]
     public string? Name { get; init; }
 
+    [MaxLength(InputLimits.TextLength)]
     public string? Description { get; init; }
 
+    [Description("active or completed; archive with DELETE"), MaxLength(InputLimits.WordLength)]
     public string? Status { get; init; }
 
     public DriveMapping? DriveMapping { get; init; }
 
     public PathSegments? PathSegments { get; init; }
 
+    [MapLimits(InputLimits.TemplatesCount, InputLimits.TemplateNameLength, MaxValueLength = InputLimits.TemplateLength)]
     public Dictionary<string, string?>? Templates { get; init; }
 
+    [MapLimits(InputLimits.TemplatesCount, InputLimits.TemplateNameLength, MaxValueLength = InputLimits.TemplateLength)]
     public Dictionary<string, string?>? FilenamePatterns { get; init; }
 
+    [MaxLength(InputLimits.VocabularyCount), ItemMaxLength(InputLimits.VocabularyValueLength)]
     public List<string>? TaskTypes { get; init; }
 
+    [MaxLength(InputLimits.VocabularyCount), ItemMaxLength(InputLimits.VocabularyValueLength)]
     public List<string>? Milestones { get; init; }
 
+    [MaxLength(InputLimits.VocabularyCount), ItemMaxLength(InputLimits.VocabularyValueLength)]
     public List<string>? PriorityLevels { get; init; }
 
+    [MaxLength(InputLimits.VocabularyCount), ItemMaxLength(InputLimits.VocabularyValueLength)]
     public List<string>? TaskStatuses { get; init; }
 }
 
-/// <summary>The filters a project list was computed with.</summary>
+/// <summary>The filters a project list was computed with. Filters not given are left out, so none of its keys is required.</summary>
 public sealed record ProjectFilters(
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Search,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Status,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] bool? IncludeArchived);
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Search = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Status = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] bool? IncludeArchived = null);
 
 /// <summary><c>GET /projects/{id}/stats</c>, the v2.0 shape plus the storage size in bytes.</summary>
 public sealed record ProjectStats(

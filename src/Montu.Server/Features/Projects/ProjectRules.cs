@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Montu.Server.Infrastructure;
 using Montu.Server.Infrastructure.Errors;
 
 namespace Montu.Server.Features.Projects;
@@ -20,7 +21,7 @@ public static partial class ProjectRules
     public static readonly IReadOnlyList<string> DefaultTaskStatuses =
         ["not_started", "in_progress", "pending_review", "needs_revision", "approved", "completed", "on_hold"];
 
-    [GeneratedRegex("^[A-Za-z0-9_]{2,32}$")]
+    [GeneratedRegex(InputLimits.ProjectIdPattern)]
     public static partial Regex IdFormat();
 
     public static void CheckId(string? id, ValidationProblems problems)
@@ -41,9 +42,17 @@ public static partial class ProjectRules
         {
             problems.Required("name");
         }
-        else if (name.Length > 200)
+        else if (name.Length > InputLimits.ProjectNameLength)
         {
-            problems.Add("name", "Name must be at most 200 characters");
+            problems.Add("name", $"Name must be at most {InputLimits.ProjectNameLength} characters", ErrorCodes.OutOfRange);
+        }
+    }
+
+    public static void CheckDescription(string description, ValidationProblems problems)
+    {
+        if (description.Length > InputLimits.TextLength)
+        {
+            problems.Add("description", $"Description must be at most {InputLimits.TextLength} characters", ErrorCodes.OutOfRange);
         }
     }
 
@@ -60,6 +69,10 @@ public static partial class ProjectRules
             if (string.IsNullOrWhiteSpace(value))
             {
                 problems.Add(field, "Drive path is required", ErrorCodes.RequiredField);
+            }
+            else if (value.Length > InputLimits.PathPartLength)
+            {
+                problems.Add(field, $"Drive path must be at most {InputLimits.PathPartLength} characters", ErrorCodes.OutOfRange);
             }
         }
     }
@@ -78,6 +91,10 @@ public static partial class ProjectRules
             {
                 problems.Add(field, "Path segment is required", ErrorCodes.RequiredField);
             }
+            else if (value.Length > InputLimits.PathPartLength)
+            {
+                problems.Add(field, $"Path segment must be at most {InputLimits.PathPartLength} characters", ErrorCodes.OutOfRange);
+            }
             else if (value.Contains(".."))
             {
                 problems.Add(field, "Path segment must not contain '..'");
@@ -88,11 +105,29 @@ public static partial class ProjectRules
     /// <summary>Templates may use every known placeholder; file-name patterns all but <c>{filename}</c>.</summary>
     public static void CheckTemplates(IReadOnlyDictionary<string, string> templates, string field, bool allowFilename, ValidationProblems problems)
     {
+        if (templates.Count > InputLimits.TemplatesCount)
+        {
+            problems.Add(field, $"At most {InputLimits.TemplatesCount} entries", ErrorCodes.OutOfRange);
+            return;
+        }
+
         foreach (var (key, template) in templates)
         {
             if (string.IsNullOrWhiteSpace(key))
             {
                 problems.Add(field, "Template names must not be empty");
+                continue;
+            }
+
+            if (key.Length > InputLimits.TemplateNameLength)
+            {
+                problems.Add(field, $"Template names have at most {InputLimits.TemplateNameLength} characters", ErrorCodes.OutOfRange);
+                continue;
+            }
+
+            if (template?.Length > InputLimits.TemplateLength)
+            {
+                problems.Add($"{field}.{key}", $"Template must be at most {InputLimits.TemplateLength} characters", ErrorCodes.OutOfRange);
                 continue;
             }
 
@@ -119,9 +154,20 @@ public static partial class ProjectRules
             return;
         }
 
+        if (values.Count > InputLimits.VocabularyCount)
+        {
+            problems.Add(field, $"The list has at most {InputLimits.VocabularyCount} names", ErrorCodes.OutOfRange);
+            return;
+        }
+
         if (values.Any(string.IsNullOrWhiteSpace))
         {
             problems.Add(field, "The list must not contain empty names");
+        }
+
+        if (values.Any(v => v?.Length > InputLimits.VocabularyValueLength))
+        {
+            problems.Add(field, $"Names in the list have at most {InputLimits.VocabularyValueLength} characters", ErrorCodes.OutOfRange);
         }
 
         foreach (var duplicate in values.GroupBy(v => v, StringComparer.Ordinal).Where(g => g.Count() > 1))

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Montu.Server.Infrastructure;
 // Not "...Features.System": that namespace would shadow the framework's System in every feature.
 using Montu.Server.Infrastructure.Access;
+using Montu.Server.Infrastructure.Errors;
 using Montu.Server.Infrastructure.WireFormat;
 
 namespace Montu.Server.Features.Monitoring;
@@ -36,7 +37,8 @@ public static class SystemApi
             .Produces<HealthReport>(StatusCodes.Status503ServiceUnavailable);
         group.MapGet("/stats", GetStats).WithName("GetSystemStats").RequireServerAdmin()
             .WithSummary("Row counts, process figures and request figures of the last five minutes")
-            .WithDescription("`api.errorRatePercent` counts responses with status 500 or above; 4xx are client mistakes.");
+            .WithDescription("`api.errorRatePercent` counts responses with status 500 or above; 4xx are client mistakes.")
+            .ProducesErrors(401, 403);
     }
 
     private static async Task<Results<Ok<HealthReport>, JsonHttpResult<HealthReport>>> GetHealth(

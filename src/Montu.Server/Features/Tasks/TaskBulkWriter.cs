@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Montu.Server.Data;
 using Montu.Server.Features.Projects;
+using Montu.Server.Infrastructure;
 using Montu.Server.Infrastructure.Errors;
 using Montu.Server.Infrastructure.WireFormat;
 
@@ -14,8 +15,6 @@ namespace Montu.Server.Features.Tasks;
 /// </summary>
 public sealed class TaskBulkWriter(Db db, TaskQueries tasks, ProjectQueries projects, EventLog events, TimeProvider time)
 {
-    public const int MaxItems = 1000;
-
     private static readonly string[] Operations = ["update_status", "assign", "update", "archive"];
 
     private delegate ItemOutcome Change(StoredTask current, Project project, DateTime now);
@@ -35,6 +34,8 @@ public sealed class TaskBulkWriter(Db db, TaskQueries tasks, ProjectQueries proj
             {
                 problems.Add(notText);
             }
+
+            problems.MaxLength($"[{i}].taskId", items[i]?.TaskId, InputLimits.TaskIdLength);
         }
 
         if (problems.Any)
@@ -71,6 +72,12 @@ public sealed class TaskBulkWriter(Db db, TaskQueries tasks, ProjectQueries proj
             if (blank >= 0)
             {
                 problems.Add($"taskIds[{blank}]", "Task ids must be non-empty strings", ErrorCodes.RequiredField);
+            }
+
+            var tooLong = request.TaskIds.FindIndex(id => id?.Length > InputLimits.TaskIdLength);
+            if (tooLong >= 0)
+            {
+                problems.MaxLength($"taskIds[{tooLong}]", request.TaskIds[tooLong], InputLimits.TaskIdLength);
             }
         }
 
@@ -146,9 +153,9 @@ public sealed class TaskBulkWriter(Db db, TaskQueries tasks, ProjectQueries proj
 
     private static void CheckSize(int count, string field, ValidationProblems problems)
     {
-        if (count > MaxItems)
+        if (count > InputLimits.BulkItems)
         {
-            problems.Add(field, $"At most {MaxItems} tasks per request", ErrorCodes.OutOfRange);
+            problems.Add(field, $"At most {InputLimits.BulkItems} tasks per request", ErrorCodes.OutOfRange);
         }
     }
 

@@ -1,11 +1,16 @@
+using System.ComponentModel.DataAnnotations;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Montu.Server.Infrastructure;
 using Montu.Server.Infrastructure.Errors;
+using Montu.Server.Infrastructure.OpenApi;
 
 namespace Montu.Server.Features.Tasks;
 
 /// <summary>First and last frame of a shot; <c>start</c> is always below <c>end</c>.</summary>
-public sealed record FrameRange(int Start, int End);
+public sealed record FrameRange(
+    [property: Range(-InputLimits.MaxFrame, InputLimits.MaxFrame)] int Start,
+    [property: Range(-InputLimits.MaxFrame, InputLimits.MaxFrame)] int End);
 
 /// <summary>
 /// A task as the API returns it (CONTRACT.md §Tasks). <c>customFields</c> and <c>versions</c>
@@ -49,6 +54,7 @@ public sealed record TaskItem
 
     public double ActualTimeLogged { get; init; }
 
+    [ItemMaxLength(InputLimits.NameLength)]
     public IReadOnlyList<JsonElement> Versions { get; init; } = [];
 
     public string? CurrentVersion { get; init; }
@@ -77,6 +83,7 @@ public sealed record TaskItem
 
     public string? Description { get; init; }
 
+    [MapLimits(InputLimits.CustomFieldsCount, InputLimits.CustomFieldNameLength)]
     public IReadOnlyDictionary<string, JsonElement> CustomFields { get; init; } = new Dictionary<string, JsonElement>();
 
     public DateTime CreatedAt { get; init; }
@@ -132,7 +139,7 @@ public sealed record TaskFilters
     public bool? IncludeArchived { get; init; }
 }
 
-/// <summary>One item of <c>PATCH /tasks/bulk-update</c> (v2.1): the task and the fields to change, as in a PATCH body.</summary>
+/// <summary>One item of <c>PATCH /tasks/bulk-update</c> (v2.1) as it binds; <see cref="BulkUpdateItemDoc"/> documents it.</summary>
 public sealed record BulkUpdateItem
 {
     public string? TaskId { get; init; }
@@ -140,7 +147,7 @@ public sealed record BulkUpdateItem
     public JsonElement? Updates { get; init; }
 }
 
-/// <summary>Body of <c>POST /tasks/bulk</c> (v2.0): one operation applied to many tasks.</summary>
+/// <summary>Body of <c>POST /tasks/bulk</c> (v2.0) as it binds; <see cref="BulkOperationDoc"/> documents it.</summary>
 public sealed record BulkOperationRequest
 {
     public List<string>? TaskIds { get; init; }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Montu.Server.Infrastructure;
 using Montu.Server.Infrastructure.Errors;
 
 namespace Montu.Server.Features.Tasks;
@@ -12,8 +13,8 @@ public static class TaskFields
 {
     public const string CustomFields = "customFields";
 
-    private const int NameLength = 256;
-    private const int TextLength = 10_000;
+    private const int NameLength = InputLimits.NameLength;
+    private const int TextLength = InputLimits.TextLength;
 
     private static readonly Dictionary<string, Setter> Setters = new(StringComparer.Ordinal)
     {
@@ -33,7 +34,7 @@ public static class TaskFields
         ["deadline"] = (t, v, r) => t with { Deadline = r.Time(v, "deadline") },
         ["estimatedDurationHours"] = (t, v, r) => t with { EstimatedDurationHours = r.Hours(v, "estimatedDurationHours", nullable: true) },
         ["actualTimeLogged"] = (t, v, r) => t with { ActualTimeLogged = r.Hours(v, "actualTimeLogged", nullable: false) ?? t.ActualTimeLogged },
-        ["versions"] = (t, v, r) => t with { Versions = r.List(v, "versions") ?? t.Versions },
+        ["versions"] = (t, v, r) => t with { Versions = r.Names(v, "versions", InputLimits.VersionsCount) ?? t.Versions },
         ["currentVersion"] = (t, v, r) => t with { CurrentVersion = r.Text(v, "currentVersion", NameLength) },
         ["publishedVersion"] = (t, v, r) => t with { PublishedVersion = r.Text(v, "publishedVersion", NameLength) },
         ["fileExtension"] = (t, v, r) => t with { FileExtension = r.Text(v, "fileExtension", NameLength) },
@@ -85,6 +86,7 @@ public static class TaskFields
             }
         }
 
+        CustomFieldLimits.Check(custom, problems);
         return task with { CustomFields = custom };
     }
 
@@ -137,7 +139,8 @@ public static class TaskFields
                 return null;
             }
 
-            if (value.ValueKind != JsonValueKind.String || !DateTime.TryParse(value.GetString(), CultureInfo.InvariantCulture,
+            if (value.ValueKind != JsonValueKind.String || value.GetString()!.Length > InputLimits.TimestampLength
+                || !DateTime.TryParse(value.GetString(), CultureInfo.InvariantCulture,
                     DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var time))
             {
                 problems.Add(field, $"Field '{field}' must be an ISO 8601 timestamp such as 2025-08-29T10:00:00Z", ErrorCodes.InvalidFormat);
@@ -159,9 +162,9 @@ public static class TaskFields
                 return WrongType<double?>(field, "a number of hours");
             }
 
-            if (hours is < 0 or > 1_000_000)
+            if (hours is < 0 or > InputLimits.MaxHours)
             {
-                problems.Add(field, $"Field '{field}' must be between 0 and 1000000 hours", ErrorCodes.OutOfRange);
+                problems.Add(field, $"Field '{field}' must be between 0 and {InputLimits.MaxHours} hours", ErrorCodes.OutOfRange);
             }
 
             return hours;
@@ -174,10 +177,40 @@ public static class TaskFields
             _ => WrongType<bool?>(field, "true or false"),
         };
 
-        public List<JsonElement>? List(JsonElement value, string field) =>
-            value.ValueKind == JsonValueKind.Array
-                ? value.EnumerateArray().Select(e => e.Clone()).ToList()
-                : WrongType<List<JsonElement>>(field, "an array");
+        /// <summary>A list of names (<c>versions</c>: <c>["v001", "v002"]</c>), each as long as a name may be.</summary>
+        public List<JsonElement>? Names(JsonElement value, string field, int maxItems)
+        {
+            if (value.ValueKind != JsonValueKind.Array)
+            {
+                return WrongType<List<JsonElement>>(field, "an array of strings");
+            }
+
+            var count = value.GetArrayLength();
+            if (count > maxItems)
+            {
+                problems.Add(field, $"Field '{field}' has at most {maxItems} items", ErrorCodes.OutOfRange);
+                return null;
+            }
+
+            var names = new List<JsonElement>(count);
+            foreach (var (item, index) in value.EnumerateArray().Select((item, index) => (item, index)))
+            {
+                if (item.ValueKind != JsonValueKind.String)
+                {
+                    return WrongType<List<JsonElement>>($"{field}[{index}]", "a string");
+                }
+
+                if (item.GetString()!.Length > NameLength)
+                {
+                    problems.Add($"{field}[{index}]", $"Items of '{field}' have at most {NameLength} characters", ErrorCodes.OutOfRange);
+                    return null;
+                }
+
+                names.Add(item.Clone());
+            }
+
+            return names;
+        }
 
         /// <summary>A partial range merges with the current one, so <c>{"end": 1200}</c> moves only the end.</summary>
         public FrameRange? Frames(JsonElement value, string field, FrameRange? current)
@@ -206,6 +239,11 @@ public static class TaskFields
                 {
                     valid = false;
                     problems.Add(name, $"Field '{name}' must be a whole frame number", ErrorCodes.InvalidType);
+                }
+                else if (frame is < -InputLimits.MaxFrame or > InputLimits.MaxFrame)
+                {
+                    valid = false;
+                    problems.Add(name, $"Field '{name}' must be between -{InputLimits.MaxFrame} and {InputLimits.MaxFrame}", ErrorCodes.OutOfRange);
                 }
                 else if (property.Name == "start")
                 {

@@ -1,9 +1,10 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.OpenApi;
 using Montu.Server.Features.Projects;
+using Montu.Server.Infrastructure;
 using Montu.Server.Infrastructure.Access;
 using Montu.Server.Infrastructure.Errors;
+using Montu.Server.Infrastructure.OpenApi;
 using Montu.Server.Infrastructure.WireFormat;
 
 namespace Montu.Server.Features.Tasks;
@@ -15,17 +16,18 @@ public static class TasksApi
         var group = api.MapGroup("/tasks").WithTags("Tasks");
         group.MapGet("/", ListTasks).WithName("ListTasks").RequireSignedIn()
             .WithSummary("List tasks of the projects you can read: filters, sort, page or cursor").ProducesErrors(400, 401)
-            .DocumentsResponse<ListEnvelope<TaskItem, TaskFilters>>();
+            .Produces<ListEnvelope<TaskItem, TaskFilters>>(200);
         group.MapGet("/{taskId}", GetTask).WithName("GetTask").RequireProject(ProjectPermission.Read, resolvedBy: TaskProject)
-            .WithSummary("Get a task").ProducesErrors(401, 404).DocumentsResponse<TaskItem>();
+            .WithSummary("Get a task").ProducesErrors(401, 404).Produces<TaskItem>(200);
         group.MapPost("/", CreateTask).WithName("CreateTask").RequireProject(ProjectPermission.Write, resolvedBy: ProjectResolver.FromBodyField("projectId"))
             .WithSummary("Create a task; custom fields go inside customFields, other unknown keys are refused")
             .DocumentsBody<TaskCreateDoc>().ProducesErrors(400, 401, 403, 404, 409, 415, 422);
         group.MapPatch("/bulk-update", BulkUpdate).WithName("BulkUpdateTasks").RequireSignedIn()
             .WithSummary("Update many tasks, each with its own changes (v2.1); answers {successful, failed, errors, updatedTasks}")
-            .ProducesErrors(400, 401, 415);
+            .DocumentsListBody<BulkUpdateItemDoc>(InputLimits.BulkItems).WithBodyLimit(InputLimits.BulkBodyBytes).ProducesErrors(400, 401, 415);
         group.MapPost("/bulk", BulkOperation).WithName("BulkOperateTasks").RequireSignedIn()
-            .WithSummary("Apply update_status, assign, update or archive to many tasks (v2.0)").ProducesErrors(400, 401, 415);
+            .WithSummary("Apply update_status, assign, update or archive to many tasks (v2.0)")
+            .DocumentsBody<BulkOperationDoc>().WithBodyLimit(InputLimits.BulkBodyBytes).ProducesErrors(400, 401, 415);
         group.MapPatch("/{taskId}", UpdateTask).WithName("UpdateTask").RequireProject(ProjectPermission.WriteAssigned, resolvedBy: TaskProject)
             .WithSummary("Update a task (partial); unknown keys are stored into customFields unless spelled like a task field")
             .DocumentsBody<TaskPatchDoc>().ProducesErrors(400, 401, 403, 404, 415, 422);
@@ -38,39 +40,12 @@ public static class TasksApi
             .WithSummary("Restore an archived task to the status it had").ProducesErrors(401, 403, 404, 422);
         group.MapPost("/{taskId}/add-field", AddFields).WithName("AddTaskFields").RequireProject(ProjectPermission.WriteAssigned, resolvedBy: TaskProject)
             .WithSummary("Merge the body's keys into the task's customFields (null removes a key)")
-            .DocumentsBody<Dictionary<string, JsonElement>>().ProducesErrors(400, 401, 403, 404, 415, 422);
+            .DocumentsMapBody(InputLimits.CustomFieldsCount, InputLimits.CustomFieldNameLength).ProducesErrors(400, 401, 403, 404, 415, 422);
     }
 
     /// <summary>A task's project never changes, so the route's access check can look it up by task id.</summary>
     private static readonly ProjectResolver TaskProject =
         ProjectResolver.FromLookup<TaskQueries>("taskId", "Task", (tasks, id, ct) => tasks.ProjectIdOfAsync(id, ct));
-
-    /// <summary>
-    /// Task bodies bind as <see cref="JsonElement"/> so unknown keys can become custom fields;
-    /// the document shows <typeparamref name="T"/>, the fields the server knows, instead.
-    /// </summary>
-    private static RouteHandlerBuilder DocumentsBody<T>(this RouteHandlerBuilder builder) =>
-        builder.AddOpenApiOperationTransformer(async (operation, context, ct) =>
-        {
-            var schema = await context.GetOrCreateSchemaAsync(typeof(T), cancellationToken: ct);
-            operation.RequestBody = new OpenApiRequestBody
-            {
-                Required = true,
-                Content = new Dictionary<string, OpenApiMediaType> { ["application/json"] = new() { Schema = schema } },
-            };
-        });
-
-    /// <summary>Reads answer with stored task JSON (<see cref="TaskJson"/>); the document shows the <typeparamref name="T"/> schema it has.</summary>
-    private static RouteHandlerBuilder DocumentsResponse<T>(this RouteHandlerBuilder builder) =>
-        builder.AddOpenApiOperationTransformer(async (operation, context, ct) =>
-        {
-            var schema = await context.GetOrCreateSchemaAsync(typeof(T), cancellationToken: ct);
-            operation.Responses!["200"] = new OpenApiResponse
-            {
-                Description = "OK",
-                Content = new Dictionary<string, OpenApiMediaType> { ["application/json"] = new() { Schema = schema } },
-            };
-        });
 
     private static async Task<Results<Ok<ListEnvelope<TaskJson, TaskFilters>>, FileContentHttpResult, ApiError>> ListTasks(
         [AsParameters] TaskListQuery query, TaskListing listing, TaskListCache cache, ProjectQueries projects, Caller caller, HttpContext http, CancellationToken ct)

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Montu.Server.Data;
 using Montu.Server.Features.Auth;
 using Montu.Server.Features.Projects;
+using Montu.Server.Infrastructure;
 using Montu.Server.Infrastructure.Access;
 using Montu.Server.Infrastructure.Errors;
 
@@ -17,8 +18,6 @@ public sealed record AddedMembers(IReadOnlyList<ProjectMember> Added, ApiError? 
 /// </summary>
 public sealed class MemberChanges(Db db, MemberQueries members, ProjectQueries projects, EventLog events, UserAccessCache cache, TimeProvider time)
 {
-    public const int MaxPerRequest = 500;
-
     public async Task<AddedMembers> AddAsync(string projectId, IReadOnlyList<AddMemberRequest?> requests, bool prefix, Caller caller, CancellationToken ct)
     {
         var problems = new ValidationProblems();
@@ -163,9 +162,9 @@ public sealed class MemberChanges(Db db, MemberQueries members, ProjectQueries p
 
     private static List<Wanted> Parse(IReadOnlyList<AddMemberRequest?> requests, bool prefix, ValidationProblems problems)
     {
-        if (requests.Count is 0 or > MaxPerRequest)
+        if (requests.Count is 0 or > InputLimits.MembersPerRequest)
         {
-            problems.Add("body", $"Send 1 to {MaxPerRequest} members", ErrorCodes.OutOfRange);
+            problems.Add("body", $"Send 1 to {InputLimits.MembersPerRequest} members", ErrorCodes.OutOfRange);
             return [];
         }
 
@@ -177,6 +176,12 @@ public sealed class MemberChanges(Db db, MemberQueries members, ProjectQueries p
             {
                 problems.Add(prefix ? $"[{i}]" : "body", "A member object is required", ErrorCodes.RequiredField);
                 continue;
+            }
+
+            problems.MaxLength($"{at}userId", request.UserId, InputLimits.OpaqueValueLength);
+            if (request.Permissions?.Count > InputLimits.PermissionsCount || request.Permissions?.Any(p => p?.Length > InputLimits.WordLength) == true)
+            {
+                problems.Add($"{at}permissions", $"At most {InputLimits.PermissionsCount} permissions of at most {InputLimits.WordLength} characters", ErrorCodes.OutOfRange);
             }
 
             if ((request.UserId is null) == (request.Email is null))

@@ -1,3 +1,7 @@
+using System.ComponentModel.DataAnnotations;
+using Montu.Server.Infrastructure;
+using Montu.Server.Infrastructure.OpenApi;
+
 namespace Montu.Server.Features.Users;
 
 /// <summary>A user's membership in a project, as <c>/projects/{id}/users</c> returns it.</summary>
@@ -18,17 +22,22 @@ public sealed record ProjectMember(
 /// </summary>
 public sealed record AddMemberRequest
 {
+    [MaxLength(InputLimits.OpaqueValueLength)]
     public string? UserId { get; init; }
 
+    [MaxLength(InputLimits.EmailLength)]
     public string? Email { get; init; }
 
+    [MaxLength(InputLimits.WordLength)]
     public string? Role { get; init; }
 
+    [MaxLength(InputLimits.PermissionsCount), ItemMaxLength(InputLimits.WordLength)]
     public List<string>? Permissions { get; init; }
 }
 
 /// <summary>Body of <c>PATCH /projects/{id}/users/{userId}</c>.</summary>
 public sealed record UpdateMemberRequest
 {
+    [MaxLength(InputLimits.WordLength)]
     public string? Role { get; init; }
 }

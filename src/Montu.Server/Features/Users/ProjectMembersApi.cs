@@ -3,8 +3,10 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Montu.Server.Features.Projects;
+using Montu.Server.Infrastructure;
 using Montu.Server.Infrastructure.Access;
 using Montu.Server.Infrastructure.Errors;
+using Montu.Server.Infrastructure.OpenApi;
 using Montu.Server.Infrastructure.WireFormat;
 
 namespace Montu.Server.Features.Users;
@@ -18,7 +20,9 @@ public static class ProjectMembersApi
         group.MapGet("/", ListMembers).WithName("ListProjectMembers").RequireProject(ProjectPermission.Read)
             .WithSummary("List a project's members and their roles").ProducesErrors(400, 401, 404);
         group.MapPost("/", AddMembers).WithName("AddProjectMembers").RequireProject(ProjectPermission.ManageMembers)
-            .WithSummary("Add one member ({userId or email, role}) or a list of them").Accepts<AddMemberRequest[]>("application/json")
+            .WithSummary("Add one member ({userId or email, role}) or a list of them")
+            .DocumentsOneOrListBody<AddMemberRequest>(InputLimits.MembersPerRequest)
+            .AnswersOneOrList<ProjectMember>(StatusCodes.Status201Created, InputLimits.MembersPerRequest)
             .ProducesErrors(400, 401, 403, 404, 409, 415);
         group.MapPatch("/{userId}", UpdateMember).WithName("UpdateProjectMember").RequireProject(ProjectPermission.ManageMembers)
             .WithSummary("Change a member's role").ProducesErrors(400, 401, 403, 404, 415);

@@ -1,9 +1,14 @@
+using System.ComponentModel.DataAnnotations;
 using System.Text.Json.Serialization;
+using Montu.Server.Infrastructure;
 
 namespace Montu.Server.Features.Users;
 
-/// <summary>The v2.0 profile block: free text describing the person, not their access.</summary>
-public sealed record UserProfile(string? Department, string? Role, string? AvatarUrl)
+/// <summary>The v2.0 profile block: free text describing the person, not their access. Each field may be left out of a request.</summary>
+public sealed record UserProfile(
+    [property: MaxLength(InputLimits.UserTextLength)] string? Department = null,
+    [property: MaxLength(InputLimits.UserTextLength)] string? Role = null,
+    [property: MaxLength(InputLimits.UrlLength)] string? AvatarUrl = null)
 {
     public static readonly UserProfile Empty = new(null, null, null);
 }
@@ -23,10 +28,13 @@ public sealed record User(
 /// <summary>Body of <c>POST /users</c>. Without a password the user can only sign in through an external issuer.</summary>
 public sealed record CreateUserRequest
 {
+    [MaxLength(InputLimits.EmailLength)]
     public string? Email { get; init; }
 
+    [MaxLength(InputLimits.UserTextLength)]
     public string? DisplayName { get; init; }
 
+    [Length(InputLimits.PasswordMinLength, InputLimits.PasswordMaxLength)]
     public string? Password { get; init; }
 
     public bool? IsAdmin { get; init; }
@@ -41,10 +49,12 @@ public sealed record CreateUserRequest
 /// </summary>
 public sealed record UpdateUserRequest
 {
+    [MaxLength(InputLimits.UserTextLength)]
     public string? DisplayName { get; init; }
 
     public UserProfile? Profile { get; init; }
 
+    [MaxLength(InputLimits.EmailLength)]
     public string? Email { get; init; }
 
     public bool? IsAdmin { get; init; }
@@ -55,12 +65,14 @@ public sealed record UpdateUserRequest
 /// <summary>Body of <c>POST /users/{id}/password</c>; changing one's own password needs the current one.</summary>
 public sealed record ChangePasswordRequest
 {
+    [MaxLength(InputLimits.PasswordMaxLength)]
     public string? CurrentPassword { get; init; }
 
+    [Length(InputLimits.PasswordMinLength, InputLimits.PasswordMaxLength)]
     public string? NewPassword { get; init; }
 }
 
-/// <summary>The filters a user list was computed with.</summary>
+/// <summary>The filters a user list was computed with; filters not given are left out, so none of its keys is required.</summary>
 public sealed record UserFilters(
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Search,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] bool? IncludeDisabled);
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Search = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] bool? IncludeDisabled = null);

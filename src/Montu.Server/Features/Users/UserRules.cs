@@ -1,4 +1,5 @@
 using System.Net.Mail;
+using Montu.Server.Infrastructure;
 using Montu.Server.Infrastructure.Errors;
 
 namespace Montu.Server.Features.Users;
@@ -6,9 +7,9 @@ namespace Montu.Server.Features.Users;
 /// <summary>What makes user fields valid. Error messages never repeat a password.</summary>
 public static class UserRules
 {
-    public const int MinPasswordLength = 10;
-    public const int MaxPasswordLength = 256;
-    private const int MaxText = 200;
+    private const int MinPasswordLength = InputLimits.PasswordMinLength;
+    private const int MaxPasswordLength = InputLimits.PasswordMaxLength;
+    private const int MaxText = InputLimits.UserTextLength;
 
     /// <summary>The form emails are compared in: unique per server, case-insensitive.</summary>
     public static string EmailKey(string email) => email.Trim().ToLowerInvariant();
@@ -20,8 +21,11 @@ public static class UserRules
         {
             problems.Required(field);
         }
-        else if (trimmed.Length > 254 || trimmed.Any(char.IsWhiteSpace)
-            || !MailAddress.TryCreate(trimmed, out var address) || address.Address != trimmed)
+        else if (trimmed.Length > InputLimits.EmailLength)
+        {
+            problems.Add(field, $"Must be at most {InputLimits.EmailLength} characters", ErrorCodes.OutOfRange);
+        }
+        else if (trimmed.Any(char.IsWhiteSpace) || !MailAddress.TryCreate(trimmed, out var address) || address.Address != trimmed)
         {
             problems.Add(field, "Must be an email address such as jane@studio.com", ErrorCodes.InvalidFormat);
         }
@@ -60,8 +64,11 @@ public static class UserRules
 
         CheckText(profile.Department, "profile.department", problems);
         CheckText(profile.Role, "profile.role", problems);
-        if (profile.AvatarUrl is { Length: > 0 } url
-            && (url.Length > 2048 || !Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("https" or "http")))
+        if (profile.AvatarUrl?.Length > InputLimits.UrlLength)
+        {
+            problems.Add("profile.avatarUrl", $"At most {InputLimits.UrlLength} characters", ErrorCodes.OutOfRange);
+        }
+        else if (profile.AvatarUrl is { Length: > 0 } url && (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("https" or "http")))
         {
             problems.Add("profile.avatarUrl", "Must be an http or https URL", ErrorCodes.InvalidFormat);
         }
@@ -75,9 +82,13 @@ public static class UserRules
 
     private static void CheckText(string? value, string field, ValidationProblems problems)
     {
-        if (value is not null && (value.Length > MaxText || value.Any(char.IsControl)))
+        if (value?.Length > MaxText)
         {
-            problems.Add(field, $"At most {MaxText} characters, without control characters");
+            problems.Add(field, $"At most {MaxText} characters", ErrorCodes.OutOfRange);
+        }
+        else if (value is not null && value.Any(char.IsControl))
+        {
+            problems.Add(field, "Control characters are not allowed");
         }
     }
 }

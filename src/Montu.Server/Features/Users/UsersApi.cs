@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
+using Montu.Server.Infrastructure;
 using Montu.Server.Infrastructure.Access;
 using Montu.Server.Infrastructure.Errors;
 using Montu.Server.Infrastructure.WireFormat;
@@ -126,6 +127,8 @@ public static class UsersApi
         {
             problems.Required("currentPassword");
         }
+
+        problems.MaxLength("currentPassword", body.CurrentPassword, InputLimits.PasswordMaxLength);
 
         UserRules.CheckPassword(body.NewPassword, "newPassword", problems);
         if (problems.Any)

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http.Features;
 
 namespace Montu.Server.Infrastructure.Errors;
 
@@ -56,13 +57,19 @@ public static class ErrorHandling
         return bad.StatusCode switch
         {
             415 => ErrorWriter.WriteAsync(context, 415, ErrorCodes.UnsupportedMediaType, UnsupportedMediaType),
-            413 => ErrorWriter.WriteAsync(context, 413, ErrorCodes.PayloadTooLarge, "The request body is too large"),
+            413 => ErrorWriter.WriteAsync(context, 413, ErrorCodes.PayloadTooLarge, PayloadTooLarge(context)),
             _ when bad.Message.Contains("no body was provided", StringComparison.Ordinal) =>
                 ErrorWriter.WriteAsync(context, 400, ErrorCodes.Validation, "A JSON request body is required",
                     [new FieldError("body", "A JSON request body is required", ErrorCodes.RequiredField)]),
             _ => ErrorWriter.WriteAsync(context, bad.StatusCode, ErrorCodes.ForStatus(bad.StatusCode), "The request could not be read"),
         };
     }
+
+    /// <summary>The route's limit: a body that fails while being bound leaves only the bare 413 status behind.</summary>
+    private static string PayloadTooLarge(HttpContext context) =>
+        context.Features.Get<IHttpMaxRequestBodySizeFeature>()?.MaxRequestBodySize is { } limit
+            ? $"The request body is larger than the {limit / 1024} KiB this route accepts"
+            : "The request body is too large";
 
     private static Task WriteBareStatusAsync(HttpContext context)
     {
@@ -71,6 +78,7 @@ public static class ErrorHandling
         {
             404 => $"No resource at {Quote.Of(context.Request.Path.Value)}",
             405 => $"{Quote.Name(context.Request.Method)} is not allowed on {Quote.Of(context.Request.Path.Value)}",
+            413 => PayloadTooLarge(context),
             415 => UnsupportedMediaType,
             _ => "The request failed",
         };

@@ -15,5 +15,14 @@ public sealed class ValidationProblems
 
     public void Required(string field) => Add(field, $"Field '{field}' is required", ErrorCodes.RequiredField);
 
+    /// <summary>Reports <paramref name="value"/> when it is longer than <paramref name="maxLength"/> (see <see cref="InputLimits"/>).</summary>
+    public void MaxLength(string field, string? value, int maxLength)
+    {
+        if (value?.Length > maxLength)
+        {
+            Add(field, $"Field '{field}' must be at most {maxLength} characters", ErrorCodes.OutOfRange);
+        }
+    }
+
     public ApiError ToError() => ApiError.Validation(_errors);
 }

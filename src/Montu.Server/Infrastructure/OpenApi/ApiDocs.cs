@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Microsoft.OpenApi;
 using Montu.Server.Infrastructure.WireFormat;
 
@@ -19,14 +20,28 @@ public static class ApiDocs
         Every error answers with `{"error": {code, message, details, requestId, timestamp}}` and every
         response carries `X-Request-Id`. The health check is the one exception: it answers 503 with its own
         body so that a load balancer can read it.
+
+        Sizes are limited: request bodies to 1 MiB (4 MiB on the bulk routes), query values to 1024 characters,
+        and each field as its schema says (`maxLength`, `maxItems`, `maxProperties`); a value past its limit
+        is a 400 naming the field and the limit.
         """;
+
+    private static readonly Dictionary<string, string> TagDescriptions = new(StringComparer.Ordinal)
+    {
+        ["Authentication"] = "Signing in and out, refreshing tokens, the signed-in user, and the keys that verify tokens",
+        ["Users"] = "Accounts on this server: server admins manage them, everyone manages their own profile and password",
+        ["Projects"] = "Shows: storage layout, path templates, the vocabularies their tasks use, and statistics",
+        ["Project members"] = "Who works on a show and in which role",
+        ["Tasks"] = "Shot and asset tasks: assignment, status, schedule, file paths and custom fields",
+        ["System"] = "Health checks for load balancers and figures for administrators",
+    };
 
     public static IServiceCollection AddMontuOpenApi(this IServiceCollection services) => services.AddOpenApi(options =>
     {
         options.AddBearerSecurity();
         options.AddDocumentTransformer((document, _, _) =>
         {
-            document.Info = new OpenApiInfo { Title = "Montu API", Version = BuildInfo.Version, Description = Description };
+            Describe(document);
             return Task.CompletedTask;
         });
         options.AddSchemaTransformer((schema, context, _) =>
@@ -38,22 +53,26 @@ public static class ApiDocs
 
             return Task.CompletedTask;
         });
-        options.AddOperationTransformer((operation, _, _) =>
-        {
-            // Query names bind case-insensitively; document them as clients write them, not as C# names them.
-            foreach (var parameter in operation.Parameters?.OfType<OpenApiParameter>().Where(p => p.In == ParameterLocation.Query) ?? [])
-            {
-                parameter.Name = parameter.Name?.ToLowerInvariant();
-            }
-
-            return Task.CompletedTask;
-        });
+        options.AddSchemaTransformer(SchemaLimits.ApplyAsync);
+        options.AddOperationTransformer(OpenApiParameters.DescribeAsync);
+        options.AddOperationTransformer(OpenApiResponses.AddSharedAsync);
+        options.AddDocumentTransformer(UnusedSchemas.RemoveAsync);
     });
 
     public static void MapApiDocs(this WebApplication app)
     {
-        app.MapGet("/", () => TypedResults.Redirect("/docs")).WithName("Home").WithTags("System").AllowAnonymous()
-            .WithSummary("Redirects to the API documentation at /docs").Produces(StatusCodes.Status302Found);
+        // A browser pointed at the server lands on the documentation; like /docs itself this is a
+        // page, not an API operation (the web app will take / over).
+        app.Use((context, next) =>
+        {
+            if (context.Request.Path == "/" && HttpMethods.IsGet(context.Request.Method))
+            {
+                context.Response.Redirect("/docs");
+                return Task.CompletedTask;
+            }
+
+            return next(context);
+        });
         app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
         app.UseSwaggerUI(options =>
         {
@@ -67,5 +86,32 @@ public static class ApiDocs
             options.DocumentTitle = "Montu API";
             options.SpecUrl = DocumentUrl;
         });
+    }
+
+    private static void Describe(OpenApiDocument document)
+    {
+        document.Info = new OpenApiInfo
+        {
+            Title = "Montu API",
+            Version = BuildInfo.Version,
+            Description = Description,
+            License = new OpenApiLicense { Name = "MIT", Identifier = "MIT" },
+        };
+        // Relative: the server answers wherever the document was fetched, and behind a proxy that ends
+        // TLS only the client knows the scheme and host it used.
+        document.Servers =
+        [
+            new OpenApiServer
+            {
+                Url = "/",
+                Description = "This server, at the address the document was fetched from (production, staging or a local test alike)",
+                // Internal: a studio's own network and tools, not the public internet.
+                Extensions = new Dictionary<string, IOpenApiExtension> { ["x-internal"] = new JsonNodeExtension(JsonValue.Create(true)) },
+            },
+        ];
+        foreach (var tag in document.Tags ?? new HashSet<OpenApiTag>())
+        {
+            tag.Description = TagDescriptions.GetValueOrDefault(tag.Name ?? "");
+        }
     }
 }

@@ -14,7 +14,7 @@ public sealed record PageRequest(int Page, int PageSize, string? Cursor)
     public int? Number => Cursor is null ? Page : null;
 
     public static PageRequest Parse(string? page, string? pageSize, string? cursor, ValidationProblems problems) => new(
-        QueryValues.Int(page, "page", 1, 1_000_000, problems) ?? 1,
+        QueryValues.Int(page, "page", 1, InputLimits.MaxPage, problems) ?? 1,
         QueryValues.Int(pageSize, "page_size", 1, MaxSize, problems) ?? DefaultSize,
         QueryValues.Text(cursor));
 

@@ -1,0 +1,52 @@
+using Microsoft.AspNetCore.OpenApi;
+using Microsoft.OpenApi;
+using Montu.Server.Infrastructure.WireFormat;
+
+namespace Montu.Server.Infrastructure.OpenApi;
+
+/// <summary>
+/// Query and path parameters as clients write them: lowercase query names, the page numbers as
+/// the whole numbers they are, and every value's limit.
+/// </summary>
+public static class OpenApiParameters
+{
+    /// <summary>Route values name a resource: a longer or differently spelled one is not found.</summary>
+    private static readonly Dictionary<string, (int MaxLength, string? Pattern)> RouteValues = new(StringComparer.Ordinal)
+    {
+        ["projectId"] = (InputLimits.ProjectIdLength, InputLimits.ProjectIdPattern),
+        ["taskId"] = (InputLimits.TaskIdLength, InputLimits.TaskIdPattern),
+        ["userId"] = (InputLimits.OpaqueValueLength, null),
+    };
+
+    public static Task DescribeAsync(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken _)
+    {
+        foreach (var parameter in operation.Parameters?.OfType<OpenApiParameter>() ?? [])
+        {
+            if (parameter.In == ParameterLocation.Query)
+            {
+                // Query names bind case-insensitively; document them as clients write them, not as C# names them.
+                parameter.Name = parameter.Name?.ToLowerInvariant();
+                parameter.Schema = parameter.Name switch
+                {
+                    "page" => Whole(1, InputLimits.MaxPage),
+                    "page_size" => Whole(1, PageRequest.MaxSize),
+                    _ => new OpenApiSchema { Type = JsonSchemaType.String, MaxLength = InputLimits.QueryValueLength },
+                };
+            }
+            else if (parameter.In == ParameterLocation.Path && RouteValues.TryGetValue(parameter.Name ?? "", out var limit))
+            {
+                parameter.Schema = new OpenApiSchema { Type = JsonSchemaType.String, MaxLength = limit.MaxLength, Pattern = limit.Pattern };
+            }
+        }
+
+        return Task.CompletedTask;
+    }
+
+    private static OpenApiSchema Whole(int minimum, int maximum) => new()
+    {
+        Type = JsonSchemaType.Integer,
+        Format = "int32",
+        Minimum = minimum.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        Maximum = maximum.ToString(System.Globalization.CultureInfo.InvariantCulture),
+    };
+}

@@ -1,0 +1,191 @@
+using System.Net;
+using System.Text;
+using System.Text.Json;
+
+namespace Montu.Server.Tests.Infrastructure;
+
+/// <summary>
+/// Drives every operation of the OpenAPI document against the real server (on Kestrel, so body
+/// limits apply) and checks each answer against the document: a declared status and a body that
+/// matches its schema. An operation the document lists but no request here reached fails the test.
+/// </summary>
+public sealed class OpenApiContractTests(KestrelTestApp app) : IClassFixture<KestrelTestApp>
+{
+    private static readonly HttpMethod Get = HttpMethod.Get, Post = HttpMethod.Post, Patch = HttpMethod.Patch, Put = HttpMethod.Put, Delete = HttpMethod.Delete;
+
+    private static readonly string[] Versions = ["v001", "v002"];
+
+    private DocumentedResponses _document = null!;
+
+    [Fact]
+    public async Task Every_operation_answers_as_the_document_says()
+    {
+        _document = await DocumentedResponses.FetchAsync(app.Client);
+
+        await SystemRoutes();
+        await Authentication();
+        var (projectId, member) = await Projects();
+        await Members(projectId, member);
+        await Tasks(projectId, member);
+        await Users(member);
+        await EveryProtectedOperationAnswers401();
+
+        var unanswered = _document.Operations.Where(o => !_document.Answered.TryGetValue(o, out var statuses) || !statuses.Any(s => s is >= 200 and < 300));
+        Assert.Empty(unanswered);
+    }
+
+    private async Task SystemRoutes()
+    {
+        var anonymous = app.Anonymous();
+        await Call(anonymous, Get, "/health", "/health", HttpStatusCode.OK);
+        await Call(anonymous, Get, "/api/v1/health", "/api/v1/health", HttpStatusCode.OK);
+        await Call(anonymous, Get, "/.well-known/jwks.json", "/.well-known/jwks.json", HttpStatusCode.OK);
+        await Call(anonymous, Get, "/health", $"/health?probe={new string('p', 1025)}", HttpStatusCode.BadRequest);
+        await Call(app.Client, Get, "/api/v1/stats", "/api/v1/stats", HttpStatusCode.OK);
+        await Call((await app.CreateUser()).Client, Get, "/api/v1/stats", "/api/v1/stats", HttpStatusCode.Forbidden);
+    }
+
+    private async Task Authentication()
+    {
+        const string login = "/api/v1/auth/login", refresh = "/api/v1/auth/refresh";
+        var anonymous = app.Anonymous();
+        var tokens = await Call(anonymous, Post, login, login, HttpStatusCode.OK, new { email = TestApp.AdminEmail, password = TestApp.AdminPassword });
+        await Call(anonymous, Post, login, login, HttpStatusCode.BadRequest, new { email = TestApp.AdminEmail });
+        await Call(anonymous, Post, login, login, HttpStatusCode.Unauthorized, new { email = TestApp.AdminEmail, password = "not the password" });
+        await Call(anonymous, Post, login, login, HttpStatusCode.NotFound, new { email = TestApp.AdminEmail, password = TestApp.AdminPassword, projectId = "NOPE" });
+        var refreshed = await Call(anonymous, Post, refresh, refresh, HttpStatusCode.OK, new { refreshToken = tokens.Str("refreshToken") });
+        await Call(anonymous, Post, refresh, refresh, HttpStatusCode.Unauthorized, new { refreshToken = "mrt_unknown" });
+        await Call(anonymous, Post, refresh, refresh, HttpStatusCode.BadRequest, new { });
+        await Call(app.Client, Get, "/api/v1/auth/me", "/api/v1/auth/me", HttpStatusCode.OK);
+        await Call(app.WithToken(refreshed.Str("accessToken")), Post, "/api/v1/auth/logout", "/api/v1/auth/logout", HttpStatusCode.NoContent);
+    }
+
+    private async Task<(string ProjectId, TestUser Member)> Projects()
+    {
+        const string list = "/api/v1/projects", one = "/api/v1/projects/{projectId}";
+        var admin = app.Client;
+        var projectId = Builders.NewProjectId();
+        await Call(admin, Post, list, list, HttpStatusCode.Created, Builders.Project(projectId));
+        await Call(admin, Post, list, list, HttpStatusCode.Conflict, Builders.Project(projectId));
+        await Call(admin, Post, list, list, HttpStatusCode.BadRequest, new { id = "x" });
+        await Call(admin, Post, list, list, HttpStatusCode.UnsupportedMediaType, "id=x", "text/plain");
+        await Call(admin, Post, list, list, HttpStatusCode.RequestEntityTooLarge, new string(' ', 1024 * 1024 + 1));
+        await Call(admin, Get, list, list, HttpStatusCode.OK);
+        await Call(admin, Get, list, $"{list}?search=Project&status=active&include_archived=true&page_size=1", HttpStatusCode.OK);
+        await Call(admin, Get, list, $"{list}?page_size=0", HttpStatusCode.BadRequest);
+        await Call(admin, Get, one, $"{list}/{projectId}", HttpStatusCode.OK);
+        await Call(admin, Get, one, $"{list}/NOPE", HttpStatusCode.NotFound);
+        await Call(admin, Patch, one, $"{list}/{projectId}", HttpStatusCode.OK, new { description = "Season 2" });
+        await Call(admin, Put, one, $"{list}/{projectId}", HttpStatusCode.OK, new { name = "Renamed" });
+        await Call(admin, Patch, one, $"{list}/{projectId}", HttpStatusCode.BadRequest, new { name = "" });
+        await Call(admin, Get, "/api/v1/projects/{projectId}/stats", $"{list}/{projectId}/stats", HttpStatusCode.OK);
+
+        var archived = await app.Client.CreateProject();
+        await Call(admin, Post, "/api/v1/projects/{projectId}/restore", $"{list}/{archived}/restore", HttpStatusCode.UnprocessableEntity);
+        await Call(admin, Delete, one, $"{list}/{archived}", HttpStatusCode.OK);
+        await Call(admin, Post, "/api/v1/projects/{projectId}/restore", $"{list}/{archived}/restore", HttpStatusCode.OK);
+
+        var member = await app.CreateUser();
+        return (projectId, member);
+    }
+
+    private async Task Members(string projectId, TestUser member)
+    {
+        const string list = "/api/v1/projects/{projectId}/users", one = "/api/v1/projects/{projectId}/users/{userId}";
+        var url = $"/api/v1/projects/{projectId}/users";
+        var admin = app.Client;
+        var (second, third) = (await app.CreateUser(), await app.CreateUser());
+        await Call(admin, Post, list, url, HttpStatusCode.Created, new { userId = member.Id, role = "artist" });
+        await Call(admin, Post, list, url, HttpStatusCode.Created, new object[] { new { userId = second.Id, role = "viewer" }, new { email = third.Email, role = "client" } });
+        await Call(admin, Post, list, url, HttpStatusCode.Conflict, new { userId = member.Id, role = "artist" });
+        await Call(admin, Post, list, url, HttpStatusCode.BadRequest, new { userId = third.Id, role = "captain" });
+        await Call(admin, Get, list, url, HttpStatusCode.OK);
+        await Call(admin, Patch, one, $"{url}/{second.Id}", HttpStatusCode.OK, new { role = "supervisor" });
+        await Call(admin, Delete, one, $"{url}/{third.Id}", HttpStatusCode.NoContent);
+        await Call(admin, Delete, one, $"{url}/{third.Id}", HttpStatusCode.NotFound);
+    }
+
+    private async Task Tasks(string projectId, TestUser member)
+    {
+        const string list = "/api/v1/tasks", one = "/api/v1/tasks/{taskId}";
+        var admin = app.Client;
+        var shot = TaskBuilders.NamedTask(projectId, $"shot_{projectId}", ("frameRange", new { start = 1001, end = 1100 }), ("artist", "someone_else"));
+        var shotId = (await Call(admin, Post, list, list, HttpStatusCode.Created, shot)).Str("id");
+        var assetId = (await Call(admin, Post, list, list, HttpStatusCode.Created, TaskBuilders.AssetTask(projectId, $"asset_{projectId}"))).Str("id");
+        await Call(admin, Post, list, list, HttpStatusCode.Conflict, shot);
+        await Call(admin, Post, list, list, HttpStatusCode.BadRequest, TaskBuilders.NamedTask(projectId, "bad", ("frameRange", new { start = 9, end = 1 })));
+        await Call(admin, Get, list, $"{list}?project_id={projectId}", HttpStatusCode.OK);
+        await Call(admin, Get, list, $"{list}?project_id={projectId}&status=not_started&sort=deadline&order=desc&page_size=1", HttpStatusCode.OK);
+        await Call(admin, Get, list, $"{list}?sort=color", HttpStatusCode.BadRequest);
+        await Call(admin, Get, one, $"{list}/{shotId}", HttpStatusCode.OK);
+        Assert.Equal(JsonValueKind.Null, (await Call(admin, Get, one, $"{list}/{assetId}", HttpStatusCode.OK)).GetProperty("frameRange").ValueKind);
+        await Call(admin, Get, one, $"{list}/nope", HttpStatusCode.NotFound);
+        await Call(admin, Patch, one, $"{list}/{shotId}", HttpStatusCode.OK, new { status = "in_progress", versions = Versions, reviewer = "kim" });
+        await Call(admin, Put, one, $"{list}/{shotId}", HttpStatusCode.OK, new { description = "Rain" });
+        await Call(admin, Patch, one, $"{list}/{shotId}", HttpStatusCode.BadRequest, new { status = "painted" });
+        await Call(admin, Patch, one, $"{list}/{shotId}", HttpStatusCode.UnsupportedMediaType, "status=x", "text/plain");
+        await Call(member.Client, Patch, one, $"{list}/{shotId}", HttpStatusCode.Forbidden, new { status = "in_progress" });
+        await Call(admin, Post, "/api/v1/tasks/{taskId}/add-field", $"{list}/{shotId}/add-field", HttpStatusCode.OK, new { shotgunId = 42 });
+        await Call(admin, Patch, "/api/v1/tasks/bulk-update", $"{list}/bulk-update", HttpStatusCode.OK,
+            new object[] { new { taskId = shotId, updates = new { priority = "high" } }, new { taskId = "nope", updates = new { priority = "high" } } });
+        await Call(admin, Patch, "/api/v1/tasks/bulk-update", $"{list}/bulk-update", HttpStatusCode.BadRequest, new object[] { new { updates = new { } } });
+        await Call(admin, Post, "/api/v1/tasks/bulk", $"{list}/bulk", HttpStatusCode.OK, new { taskIds = new[] { shotId, assetId }, operation = "assign", data = new { artist = "kim" } });
+        await Call(admin, Post, "/api/v1/tasks/bulk", $"{list}/bulk", HttpStatusCode.BadRequest, new { taskIds = new[] { shotId }, operation = "paint" });
+        await Call(admin, Post, "/api/v1/tasks/{taskId}/restore", $"{list}/{assetId}/restore", HttpStatusCode.UnprocessableEntity);
+        await Call(admin, Delete, one, $"{list}/{assetId}", HttpStatusCode.OK);
+        await Call(admin, Post, "/api/v1/tasks/{taskId}/restore", $"{list}/{assetId}/restore", HttpStatusCode.OK);
+    }
+
+    private async Task Users(TestUser member)
+    {
+        const string list = "/api/v1/users", one = "/api/v1/users/{userId}", password = "/api/v1/users/{userId}/password";
+        var admin = app.Client;
+        var email = Builders.NewEmail();
+        var userId = (await Call(admin, Post, list, list, HttpStatusCode.Created, new { email, displayName = "Kim", password = Builders.NewPassword() })).Str("id");
+        await Call(admin, Post, list, list, HttpStatusCode.Conflict, new { email, displayName = "Kim again" });
+        await Call(admin, Post, list, list, HttpStatusCode.BadRequest, new { email = "not an email", displayName = "Kim" });
+        await Call(admin, Get, list, list, HttpStatusCode.OK);
+        await Call(admin, Get, list, $"{list}?search=kim&include_disabled=true", HttpStatusCode.OK);
+        await Call(member.Client, Get, list, list, HttpStatusCode.Forbidden);
+        await Call(admin, Get, one, $"{list}/{userId}", HttpStatusCode.OK);
+        await Call(admin, Get, one, $"{list}/user_nope", HttpStatusCode.NotFound);
+        await Call(admin, Patch, one, $"{list}/{userId}", HttpStatusCode.OK, new { displayName = "Kim Lee", profile = new { department = "Lighting" } });
+        await Call(admin, Patch, one, $"{list}/{userId}", HttpStatusCode.BadRequest, new { displayName = "" });
+        await Call(member.Client, Patch, one, $"{list}/{member.Id}", HttpStatusCode.Forbidden, new { isAdmin = true });
+        await Call(admin, Post, password, $"{list}/{userId}/password", HttpStatusCode.NoContent, new { newPassword = Builders.NewPassword() });
+        await Call(admin, Post, password, $"{list}/{userId}/password", HttpStatusCode.BadRequest, new { newPassword = "short" });
+        await Call(admin, Delete, one, $"{list}/{userId}", HttpStatusCode.OK);
+    }
+
+    /// <summary>Every operation that needs a token answers 401, in the envelope, without one.</summary>
+    private async Task EveryProtectedOperationAnswers401()
+    {
+        var anonymous = app.Anonymous();
+        foreach (var operation in _document.Operations)
+        {
+            var (method, template) = (operation.Split(' ')[0], operation.Split(' ')[1]);
+            if (_document.IsPublic(operation))
+            {
+                continue;
+            }
+
+            var url = template.Replace("{projectId}", "P0000", StringComparison.Ordinal)
+                .Replace("{taskId}", "t", StringComparison.Ordinal).Replace("{userId}", "u", StringComparison.Ordinal);
+            await Call(anonymous, new HttpMethod(method), template, url, HttpStatusCode.Unauthorized, method is "GET" or "DELETE" ? null : new { });
+        }
+    }
+
+    private async Task<JsonElement> Call(HttpClient client, HttpMethod method, string template, string url, HttpStatusCode expected, object? body = null, string contentType = "application/json")
+    {
+        using var request = new HttpRequestMessage(method, url);
+        if (body is not null)
+        {
+            request.Content = new StringContent(body as string ?? JsonSerializer.Serialize(body), Encoding.UTF8, contentType);
+            request.Headers.ExpectContinue = true;
+        }
+
+        using var response = await client.SendAsync(request);
+        Assert.True(response.StatusCode == expected, $"{method} {url}: expected {(int)expected}, got {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+        return await _document.Check(response, template);
+    }
+}

@@ -1,0 +1,14 @@
+namespace Montu.Server.Tests;
+
+/// <summary>
+/// The server on a real Kestrel listener on a free loopback port: for behaviour that lives in
+/// the HTTP server itself, such as request-body limits, which the in-memory test server does
+/// not apply.
+/// </summary>
+public sealed class KestrelTestApp : TestApp
+{
+    public KestrelTestApp()
+    {
+        UseKestrel(0);
+    }
+}
