@@ -8,13 +8,15 @@ public enum PartKind
     Project,
     Member,
     Task,
+    Assignee,
     User,
     Session,
 }
 
 /// <summary>
 /// A piece of state a request may change: a project's row, a membership (its user id, or null when
-/// an event names only the project), a task (null: some task of the project), a user, a user's sessions.
+/// an event names only the project), a task (null: some task of the project), who a task is
+/// assigned to, a user, a user's sessions.
 /// </summary>
 public readonly record struct Part(PartKind Kind, string? ProjectId, string? Id)
 {
@@ -23,6 +25,7 @@ public readonly record struct Part(PartKind Kind, string? ProjectId, string? Id)
         PartKind.Project => $"project {ProjectId}",
         PartKind.Member => $"members of {ProjectId}",
         PartKind.Task => Id is null ? $"tasks of {ProjectId}" : $"task {Id}",
+        PartKind.Assignee => $"assignee of task {Id}",
         PartKind.User => $"user {Id}",
         _ => $"sessions of {Id}",
     };
@@ -48,6 +51,8 @@ public sealed class ChangeWatch
         UNION ALL
         SELECT 'task', project_id, id, status || '|' || COALESCE(artist, '') || '|' || COALESCE(CAST(LENGTH(CAST(doc AS TEXT)) AS TEXT), '-') || '|' || CAST(updated_at AS TEXT)
         FROM tasks WHERE project_id = @project
+        UNION ALL
+        SELECT 'assignee', project_id, id, COALESCE(artist, '') FROM tasks WHERE project_id = @project
         UNION ALL
         SELECT 'user', NULL, id, email || '|' || display_name || '|' || COALESCE(password_hash, '') || '|' || CAST(is_admin AS TEXT) || '|' ||
                CAST(disabled AS TEXT) || '|' || COALESCE(CAST(tokens_not_before AS TEXT), '') || '|' || COALESCE(department, '') || '|' ||
@@ -110,6 +115,7 @@ public sealed class ChangeWatch
             "project" => PartKind.Project,
             "member" => PartKind.Member,
             "task" => PartKind.Task,
+            "assignee" => PartKind.Assignee,
             _ => PartKind.User,
         }, ProjectId, Id);
     }

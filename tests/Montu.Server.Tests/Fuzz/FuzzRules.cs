@@ -122,7 +122,10 @@ public static class FuzzRules
         }
     }
 
-    /// <summary>What each role may change: the access rules of the project roles, coarsely, and one's own account.</summary>
+    /// <summary>
+    /// What each role may change: the access rules of the project roles, coarsely (artists change
+    /// their own task but never whom it is assigned to), and one's own account.
+    /// </summary>
     private static bool MayChange(FuzzRole role, Part part, ApiOperation operation, FuzzWorld world, FuzzCast cast)
     {
         if (role == FuzzRole.ServerAdmin)
@@ -146,13 +149,13 @@ public static class FuzzRules
             return (role, part.Kind) switch
             {
                 (FuzzRole.ProjectAdmin, _) => true,
-                (FuzzRole.Supervisor, PartKind.Member or PartKind.Task) => true,
+                (FuzzRole.Supervisor, PartKind.Member or PartKind.Task or PartKind.Assignee) => true,
                 (FuzzRole.Artist, PartKind.Task) => part.Id is null || part.Id == world.AssignedTaskId,
                 _ => false,
             };
         }
 
-        return part.ProjectId == cast.OtherProjectId && role == FuzzRole.Outsider && part.Kind is PartKind.Member or PartKind.Task;
+        return part.ProjectId == cast.OtherProjectId && role == FuzzRole.Outsider && part.Kind is not PartKind.Project;
     }
 
     /// <summary>
