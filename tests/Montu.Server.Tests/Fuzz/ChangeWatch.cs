@@ -1,0 +1,135 @@
+using Dapper;
+using Montu.Server.Data;
+
+namespace Montu.Server.Tests.Fuzz;
+
+public enum PartKind
+{
+    Project,
+    Member,
+    Task,
+    Assignee,
+    User,
+    Session,
+}
+
+/// <summary>
+/// A piece of state a request may change: a project's row, a membership (its user id, or null when
+/// an event names only the project), a task (null: some task of the project), who a task is
+/// assigned to, a user, a user's sessions.
+/// </summary>
+public readonly record struct Part(PartKind Kind, string? ProjectId, string? Id)
+{
+    public override string ToString() => Kind switch
+    {
+        PartKind.Project => $"project {ProjectId}",
+        PartKind.Member => $"members of {ProjectId}",
+        PartKind.Task => Id is null ? $"tasks of {ProjectId}" : $"task {Id}",
+        PartKind.Assignee => $"assignee of task {Id}",
+        PartKind.User => $"user {Id}",
+        _ => $"sessions of {Id}",
+    };
+}
+
+/// <summary>One part changed, seen in its row or in an event (<see cref="Source"/> names which).</summary>
+public sealed record Change(Part Part, string Source);
+
+/// <summary>
+/// What each request changed: the events appended to the log since the last look, and the rows
+/// of the world's project (its row, members and tasks) and of every user that differ from the
+/// last look. Requests run one at a time, so a difference is the doing of the request between.
+/// </summary>
+public sealed class ChangeWatch
+{
+    // One round trip; large values (task documents) are compared by length beside the timestamp.
+    private const string RowsSql = """
+        SELECT 'project' AS Kind, id AS ProjectId, id AS Id,
+               name || '|' || description || '|' || status || '|' || CAST(templates AS TEXT) || '|' || CAST(task_types AS TEXT) || '|' || CAST(updated_at AS TEXT) AS State
+        FROM projects WHERE id = @project
+        UNION ALL
+        SELECT 'member', project_id, user_id, role || '|' || CAST(updated_at AS TEXT) FROM project_members WHERE project_id = @project
+        UNION ALL
+        SELECT 'task', project_id, id, status || '|' || COALESCE(artist, '') || '|' || COALESCE(CAST(LENGTH(CAST(doc AS TEXT)) AS TEXT), '-') || '|' || CAST(updated_at AS TEXT)
+        FROM tasks WHERE project_id = @project
+        UNION ALL
+        SELECT 'assignee', project_id, id, COALESCE(artist, '') FROM tasks WHERE project_id = @project
+        UNION ALL
+        SELECT 'user', NULL, id, email || '|' || display_name || '|' || COALESCE(password_hash, '') || '|' || CAST(is_admin AS TEXT) || '|' ||
+               CAST(disabled AS TEXT) || '|' || COALESCE(CAST(tokens_not_before AS TEXT), '') || '|' || COALESCE(department, '') || '|' ||
+               COALESCE(profile_role, '') || '|' || COALESCE(avatar_url, '') || '|' || CAST(updated_at AS TEXT)
+        FROM users
+        UNION ALL
+        SELECT 'events', NULL, NULL, CAST(COALESCE(MAX(seq), 0) AS TEXT) FROM events
+        """;
+
+    private static readonly HashSet<string> SessionEvents = ["user_signed_in", "session_refreshed", "session_revoked", "user_signed_out"];
+
+    private readonly Db _db;
+    private readonly string _projectId;
+    private Dictionary<Part, string> _rows = [];
+    private long _lastSeq;
+
+    private ChangeWatch(Db db, string projectId)
+    {
+        _db = db;
+        _projectId = projectId;
+    }
+
+    public static async Task<ChangeWatch> StartAsync(Db db, string projectId)
+    {
+        var watch = new ChangeWatch(db, projectId);
+        await watch.NextAsync();
+        return watch;
+    }
+
+    /// <summary>What changed since the last call.</summary>
+    public async Task<IReadOnlyList<Change>> NextAsync()
+    {
+        await using var connection = await _db.OpenAsync(CancellationToken.None);
+        var rows = (await connection.QueryAsync<Row>(RowsSql, new { project = _projectId })).ToList();
+        var seq = long.Parse(rows.Single(r => r.Kind == "events").State);
+        var now = rows.Where(r => r.Kind != "events").ToDictionary(r => r.Part, r => r.State);
+
+        var changes = now.Where(r => _rows.GetValueOrDefault(r.Key) != r.Value)
+            .Select(r => r.Key)
+            .Concat(_rows.Keys.Where(part => !now.ContainsKey(part)))
+            .Select(part => new Change(part, "row"))
+            .ToList();
+        if (seq != _lastSeq && _rows.Count > 0)
+        {
+            var events = await connection.QueryAsync<EventRow>(
+                "SELECT seq AS Seq, type AS Type, project_id AS ProjectId, entity_type AS EntityType, entity_id AS EntityId FROM events WHERE seq > @after ORDER BY seq",
+                new { after = _lastSeq });
+            changes.AddRange(events.Select(e => new Change(e.Part, $"event {e.Type}")));
+        }
+
+        _rows = now;
+        _lastSeq = seq;
+        return changes;
+    }
+
+    private sealed record Row(string Kind, string? ProjectId, string? Id, string State)
+    {
+        public Part Part => new(Kind switch
+        {
+            "project" => PartKind.Project,
+            "member" => PartKind.Member,
+            "task" => PartKind.Task,
+            "assignee" => PartKind.Assignee,
+            _ => PartKind.User,
+        }, ProjectId, Id);
+    }
+
+    private sealed record EventRow(long Seq, string Type, string? ProjectId, string EntityType, string EntityId)
+    {
+        public Part Part => EntityType switch
+        {
+            "project" when Type.StartsWith("project_member", StringComparison.Ordinal) => new(PartKind.Member, ProjectId, null),
+            "project" => new(PartKind.Project, ProjectId, EntityId),
+            "task" => new(PartKind.Task, ProjectId, EntityId),
+            "tasks" => new(PartKind.Task, ProjectId, null),
+            _ when SessionEvents.Contains(Type) => new(PartKind.Session, null, EntityId),
+            _ => new(PartKind.User, null, EntityId),
+        };
+    }
+}

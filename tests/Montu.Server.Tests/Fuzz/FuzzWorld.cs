@@ -1,0 +1,56 @@
+using System.Net;
+
+namespace Montu.Server.Tests.Fuzz;
+
+/// <summary>
+/// A fresh project for one operation's cases, so that what one operation changes (a member
+/// removed, the project archived) never decides what the next one reaches. It holds the cast's
+/// members in their roles, a task assigned to the artist, one assigned to nobody, an archived
+/// one, a member to change or remove (the victim) and a user to add (the newcomer).
+/// </summary>
+public sealed class FuzzWorld
+{
+    private FuzzWorld(string projectId, string victimId, string newcomerId)
+    {
+        ProjectId = projectId;
+        VictimId = victimId;
+        NewcomerId = newcomerId;
+    }
+
+    public string ProjectId { get; }
+
+    public string VictimId { get; }
+
+    public string NewcomerId { get; }
+
+    public string AssignedTaskId => $"{ProjectId.ToLowerInvariant()}_assigned";
+
+    public string OtherTaskId => $"{ProjectId.ToLowerInvariant()}_other";
+
+    public string ArchivedTaskId => $"{ProjectId.ToLowerInvariant()}_archived";
+
+    public static async Task<FuzzWorld> CreateAsync(HttpClient admin, FuzzCast cast)
+    {
+        var projectId = await admin.CreateProject(Builders.NewProjectId("FZ"));
+        var world = new FuzzWorld(projectId, await CreateUserAsync(admin), await CreateUserAsync(admin));
+        var members = FuzzCast.ProjectRoles
+            .Select(r => new { userId = cast.UserId(r.Key), role = r.Value })
+            .Append(new { userId = (string?)world.VictimId, role = "artist" })
+            .ToList();
+        await (await admin.PostJson($"/api/v1/projects/{projectId}/users", members)).Expect(HttpStatusCode.Created);
+
+        await admin.CreateTask(TaskBuilders.NamedTask(projectId, world.AssignedTaskId, ("artist", cast.UserId(FuzzRole.Artist))));
+        await admin.CreateTask(TaskBuilders.NamedTask(projectId, world.OtherTaskId));
+        await admin.CreateTask(TaskBuilders.NamedTask(projectId, world.ArchivedTaskId));
+        await (await admin.DeleteAsync($"/api/v1/tasks/{world.ArchivedTaskId}")).Expect(HttpStatusCode.OK);
+        return world;
+    }
+
+    /// <summary>A user without a password: cheap to create, and never signed in.</summary>
+    private static async Task<string> CreateUserAsync(HttpClient admin)
+    {
+        var email = Builders.NewEmail();
+        var created = await (await admin.PostJson("/api/v1/users", new { email, displayName = "Fuzz target" })).Expect(HttpStatusCode.Created);
+        return created.Str("id");
+    }
+}
