@@ -30,7 +30,7 @@ public sealed class TaskBulkWriter(Db db, TaskQueries tasks, ProjectQueries proj
             {
                 problems.Required($"[{i}].taskId");
             }
-            else if (items[i]!.Updates is { } updates && JsonText.FindLoneSurrogate(updates, $"[{i}].updates") is { } notText)
+            else if (items[i]!.Updates is { } updates && JsonText.FindUnstorable(updates, $"[{i}].updates") is { } notText)
             {
                 problems.Add(notText);
             }

@@ -70,7 +70,7 @@ public sealed class TaskInput
             return input;
         }
 
-        if (JsonText.FindLoneSurrogate(body, "") is { } notText)
+        if (JsonText.FindUnstorable(body, "") is { } notText)
         {
             problems.Add(notText);
             return input;

@@ -73,19 +73,18 @@ public sealed class BodyFieldResolver(string name) : ProjectResolver
         {
             using var document = await JsonDocument.ParseAsync(request.Body, default, context.RequestAborted);
             var root = document.RootElement;
+            // Looking a key up reads every key before it, so any text that is not storable answers first.
+            if (JsonText.FindUnstorable(root, "") is { } notText)
+            {
+                return new ProjectResolution(null, ApiError.Validation(notText.Message, notText));
+            }
+
             if (root.ValueKind == JsonValueKind.Object
                 && (root.TryGetProperty(name, out var value) || root.TryGetProperty(_snakeCase, out value))
-                && value.ValueKind == JsonValueKind.String)
+                && value.ValueKind == JsonValueKind.String
+                && value.GetString() is { Length: > 0 } projectId)
             {
-                if (JsonText.FindLoneSurrogate(value, name) is { } notText)
-                {
-                    return new ProjectResolution(null, ApiError.Validation(notText.Message, notText));
-                }
-
-                if (value.GetString() is { Length: > 0 } projectId)
-                {
-                    return new ProjectResolution(projectId, null);
-                }
+                return new ProjectResolution(projectId, null);
             }
 
             return new ProjectResolution(null, ApiError.Validation(

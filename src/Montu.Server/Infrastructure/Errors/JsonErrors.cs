@@ -29,10 +29,16 @@ public static class JsonErrors
             return new FieldError(field, $"Unknown field '{field}'", ErrorCodes.UnknownField);
         }
 
-        // The reader refuses to turn a lone surrogate escape into a string; the serializer reports it as a conversion failure.
-        if (exception.InnerException is InvalidOperationException inner && inner.Message.Contains("surrogate", StringComparison.OrdinalIgnoreCase))
+        // The reader refuses to turn a lone surrogate or bytes that are not UTF-8 into a string; the
+        // serializer reports it as a conversion failure.
+        if (exception.InnerException is InvalidOperationException inner && JsonText.IsNotUnicode(inner))
         {
-            return new FieldError(field, $"Field '{field}' {JsonText.LoneSurrogate}", ErrorCodes.InvalidFormat);
+            return new FieldError(field, $"Field '{field}' {JsonText.NotUnicode}", ErrorCodes.InvalidFormat);
+        }
+
+        if (text.StartsWith(JsonText.HoldsNul, StringComparison.Ordinal))
+        {
+            return new FieldError(field, $"Field '{field}' {JsonText.HoldsNul}", ErrorCodes.InvalidFormat);
         }
 
         if (text.Contains("could not be converted", StringComparison.Ordinal))

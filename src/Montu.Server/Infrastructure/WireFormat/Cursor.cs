@@ -9,6 +9,7 @@ namespace Montu.Server.Infrastructure.WireFormat;
 /// </summary>
 public static class Cursor
 {
+
     public static string Encode<T>(T position) => Base64Url.EncodeToString(JsonSerializer.SerializeToUtf8Bytes(position, StorageJson.Options));
 
     public static bool TryDecode<T>(string cursor, out T? position)
@@ -16,7 +17,14 @@ public static class Cursor
         position = default;
         try
         {
-            position = JsonSerializer.Deserialize<T>(Base64Url.DecodeFromChars(cursor), StorageJson.Options);
+            // A cursor is client input: a crafted one may hold text the database cannot take.
+            using var json = JsonDocument.Parse(Base64Url.DecodeFromChars(cursor));
+            if (JsonText.FindUnstorable(json.RootElement, "") is not null)
+            {
+                return false;
+            }
+
+            position = json.RootElement.Deserialize<T>(StorageJson.Options);
             return position is not null;
         }
         catch (Exception e) when (e is FormatException or JsonException)

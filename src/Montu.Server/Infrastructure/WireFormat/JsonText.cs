@@ -4,33 +4,38 @@ using Montu.Server.Infrastructure.Errors;
 namespace Montu.Server.Infrastructure.WireFormat;
 
 /// <summary>
-/// JSON may escape half of a UTF-16 surrogate pair (<c>"\ud800"</c>): the document parses, but the
-/// string is not text, and reading it throws. Bodies bound as <see cref="JsonElement"/> are
-/// checked here before any handler reads them; typed bodies report it through <see cref="JsonErrors"/>.
+/// Text the server can store. JSON may carry strings that parse but are not text (half of a
+/// UTF-16 surrogate pair, <c>"\ud800"</c>, or bytes that are not UTF-8), and reading them throws;
+/// and PostgreSQL refuses the character U+0000 in text and JSON, which SQLite would keep, so the
+/// two engines would disagree. Bodies bound as <see cref="JsonElement"/> are checked here before
+/// any handler reads them; typed bodies as they bind (<see cref="WireJson"/>), and query values
+/// with their length (<see cref="QueryLengths"/>).
 /// </summary>
 public static class JsonText
 {
-    public const string LoneSurrogate =
-        "holds a lone UTF-16 surrogate (an escape from \\ud800 to \\udfff without its pair); send valid Unicode text";
+    public const string NotUnicode =
+        "is not valid Unicode text (a lone UTF-16 surrogate such as \\ud800, or bytes that are not UTF-8); send valid Unicode text";
 
-    /// <summary>The first string or key under <paramref name="element"/> that is not text, as a field error, or null.</summary>
+    public const string HoldsNul = "contains the character U+0000, which cannot be stored; remove it";
+
+    /// <summary>The first string or key under <paramref name="element"/> that cannot be stored, as a field error, or null.</summary>
     /// <param name="element">A body, or a value within one.</param>
     /// <param name="field">The element's own field path (<c>""</c> for the body).</param>
-    public static FieldError? FindLoneSurrogate(JsonElement element, string field)
+    public static FieldError? FindUnstorable(JsonElement element, string field)
     {
         switch (element.ValueKind)
         {
-            case JsonValueKind.String when !IsText(element):
-                return Invalid(field);
+            case JsonValueKind.String:
+                return Problem(element.GetString, field, key: false);
             case JsonValueKind.Object:
                 foreach (var property in element.EnumerateObject())
                 {
-                    if (!TryName(property, out var name))
+                    if (Problem(() => property.Name, field, key: true) is { } key)
                     {
-                        return Invalid(field, key: true);
+                        return key;
                     }
 
-                    if (FindLoneSurrogate(property.Value, field.Length == 0 ? Quote.Name(name) : $"{field}.{Quote.Name(name)}") is { } error)
+                    if (FindUnstorable(property.Value, field.Length == 0 ? Quote.Name(property.Name) : $"{field}.{Quote.Name(property.Name)}") is { } error)
                     {
                         return error;
                     }
@@ -41,7 +46,7 @@ public static class JsonText
                 var index = 0;
                 foreach (var item in element.EnumerateArray())
                 {
-                    if (FindLoneSurrogate(item, $"{field}[{index++}]") is { } error)
+                    if (FindUnstorable(item, $"{field}[{index++}]") is { } error)
                     {
                         return error;
                     }
@@ -53,36 +58,45 @@ public static class JsonText
         }
     }
 
-    private static FieldError Invalid(string field, bool key = false)
+    /// <summary>Whether a property of this type holds text <see cref="Storable"/> checks: a string, or strings in a list or map.</summary>
+    public static bool CarriesText(Type type) =>
+        type == typeof(string) || typeof(IEnumerable<string?>).IsAssignableFrom(type) || typeof(IEnumerable<KeyValuePair<string, string?>>).IsAssignableFrom(type);
+
+    /// <summary>The value a typed body binds, unchanged, or a <see cref="JsonException"/> when its text holds U+0000.</summary>
+    public static object? Storable(object? value)
+    {
+        var texts = value switch
+        {
+            string text => [text],
+            IEnumerable<KeyValuePair<string, string?>> map => map.SelectMany(pair => new[] { pair.Key, pair.Value }),
+            IEnumerable<string?> list => list,
+            _ => [],
+        };
+        return texts.Any(text => text?.Contains('\0', StringComparison.Ordinal) == true) ? throw new JsonException(HoldsNul) : value;
+    }
+
+    /// <summary>Whether a reader's failure to produce a string was because the JSON held no text (rather than, say, a number).</summary>
+    public static bool IsNotUnicode(InvalidOperationException failure) => failure.Message.Contains("UTF-", StringComparison.Ordinal);
+
+    /// <summary>The problem with the string <paramref name="read"/> returns, or null when it is storable text.</summary>
+    private static FieldError? Problem(Func<string?> read, string field, bool key)
+    {
+        string? text;
+        try
+        {
+            text = read();
+        }
+        catch (InvalidOperationException failure) when (IsNotUnicode(failure))
+        {
+            return Invalid(field, key, NotUnicode);
+        }
+
+        return text?.Contains('\0', StringComparison.Ordinal) == true ? Invalid(field, key, HoldsNul) : null;
+    }
+
+    private static FieldError Invalid(string field, bool key, string problem)
     {
         var name = field.Length == 0 ? "body" : field;
-        return new FieldError(name, key ? $"A key in '{name}' {LoneSurrogate}" : $"Field '{name}' {LoneSurrogate}", ErrorCodes.InvalidFormat);
-    }
-
-    private static bool IsText(JsonElement element)
-    {
-        try
-        {
-            _ = element.GetString();
-            return true;
-        }
-        catch (InvalidOperationException)
-        {
-            return false;
-        }
-    }
-
-    private static bool TryName(JsonProperty property, out string name)
-    {
-        try
-        {
-            name = property.Name;
-            return true;
-        }
-        catch (InvalidOperationException)
-        {
-            name = "";
-            return false;
-        }
+        return new FieldError(name, key ? $"A key in '{name}' {problem}" : $"Field '{name}' {problem}", ErrorCodes.InvalidFormat);
     }
 }

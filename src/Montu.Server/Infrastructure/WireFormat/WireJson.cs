@@ -26,7 +26,7 @@ public static class WireJson
         options.Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
         options.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
         options.NumberHandling = JsonNumberHandling.Strict;
-        options.TypeInfoResolver = new DefaultJsonTypeInfoResolver { Modifiers = { AcceptSnakeCaseNames } };
+        options.TypeInfoResolver = new DefaultJsonTypeInfoResolver { Modifiers = { AcceptSnakeCaseNames, RefuseUnstorableText } };
         options.Converters.Add(new UtcDateTimeConverter());
     }
 
@@ -53,6 +53,28 @@ public static class WireJson
         options.PropertyNamingPolicy = naming;
         options.MakeReadOnly(populateMissingResolver: true);
         return options;
+    }
+
+    /// <summary>
+    /// Checks every text a request sets on a schema property (strings, lists of them, maps of
+    /// them) for U+0000, which PostgreSQL cannot store (see <see cref="JsonText"/>). Done on the
+    /// setter rather than with a string converter, which would hide the properties' types from the
+    /// API description.
+    /// </summary>
+    private static void RefuseUnstorableText(JsonTypeInfo info)
+    {
+        if (info.Kind != JsonTypeInfoKind.Object || info.Type.Namespace?.StartsWith("Montu.", StringComparison.Ordinal) != true)
+        {
+            return;
+        }
+
+        foreach (var property in info.Properties)
+        {
+            if (property.Set is { } set && JsonText.CarriesText(property.PropertyType))
+            {
+                property.Set = (target, value) => set(target, JsonText.Storable(value));
+            }
+        }
     }
 
     /// <summary>
