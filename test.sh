@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test: builds once, then runs the whole suite on SQLite and on a throwaway
-# PostgreSQL cluster, and prints "N passed, N failed" (summed over both engines) last.
+# PostgreSQL cluster, collecting line and branch coverage of src/, and prints what was skipped
+# and why, the coverage merged over both engines, and "N passed, N failed" (summed) last.
 #
 # Environment:
 #   CI=true                   PostgreSQL is required; without it the script fails.
@@ -15,7 +16,7 @@ RESULTS_DIR="$PWD/TestResults"
 # shellcheck source=scripts/throwaway-postgres.sh
 source scripts/throwaway-postgres.sh
 
-declare -A PASSED FAILED SKIPPED STATE
+declare -A PASSED FAILED SKIPPED STATE WHY_SKIPPED
 
 # Sets MONTU_TEST_POSTGRES to the server to test on; fails when there is none.
 provide_postgres() {
@@ -42,7 +43,8 @@ run_suite() {
   shift
   rm -rf "$dir"
   log "Running the tests on $engine"
-  "$@" dotnet test Montu.slnx --no-build --logger trx --results-directory "$dir" || status=$?
+  "$@" dotnet test Montu.slnx --no-build --logger trx --results-directory "$dir" \
+    --collect "XPlat Code Coverage" --settings tests/coverage.runsettings || status=$?
 
   local passed=0 failed=0 skipped=0 files=0
   for trx in "$dir"/*.trx; do
@@ -54,12 +56,32 @@ run_suite() {
     skipped=$((skipped + $(trx_counter "$trx" total) - $(trx_counter "$trx" executed)))
   done
 
+  WHY_SKIPPED[$engine]=$(skip_reasons "$dir")
   STATE[$engine]=ran
   if ((files == 0 || (status != 0 && failed == 0))); then
     STATE[$engine]="CRASHED (dotnet test exit code $status, $files result file(s))"
     failed=$((failed + 1))
   fi
   PASSED[$engine]=$passed FAILED[$engine]=$failed SKIPPED[$engine]=$skipped
+}
+
+# "4 × PostgreSQL only: ..." per distinct reason of the tests a run skipped (from its TRX files).
+skip_reasons() {
+  local trx
+  for trx in "$1"/*.trx; do
+    [[ -f $trx ]] || continue
+    awk '/outcome="NotExecuted"/ { skipped = 1 } skipped && /<Message>/ { sub(/.*<Message>/, ""); sub(/<\/Message>.*/, ""); print; skipped = 0 }' "$trx"
+  done | sort | uniq -c | awk '{ count = $1; $1 = ""; printf "%s%s ×%s", (NR > 1 ? "; " : ""), count, $0 }'
+}
+
+# Line and branch coverage of src/, merged over every run's cobertura file by ReportGenerator.
+coverage() {
+  local reports=("$RESULTS_DIR"/*/*/coverage.cobertura.xml) summary="$RESULTS_DIR/coverage/Summary.txt"
+  [[ -f ${reports[0]} ]] || { echo "no coverage collected"; return; }
+  dotnet tool restore >/dev/null
+  dotnet reportgenerator "-reports:$(IFS=';'; echo "${reports[*]}")" "-targetdir:$RESULTS_DIR/coverage" \
+    -reporttypes:TextSummary -verbosity:Warning >/dev/null
+  echo "$(grep -m1 'Line coverage:' "$summary" | awk '{print $3}') of lines, $(grep -m1 'Branch coverage:' "$summary" | awk '{print $3}') of branches"
 }
 
 counts() {
@@ -96,10 +118,14 @@ main() {
   echo
   for engine in "${engines[@]}"; do
     printf '%-11s %s' "$engine:" "$(counts "${PASSED[$engine]}" "${FAILED[$engine]}" "${SKIPPED[$engine]}")"
+    [[ -n ${WHY_SKIPPED[$engine]} ]] && printf ' (%s)' "${WHY_SKIPPED[$engine]}"
     [[ ${STATE[$engine]} == ran ]] && echo || echo "  -- ${STATE[$engine]}"
     passed=$((passed + PASSED[$engine])) failed=$((failed + FAILED[$engine])) skipped=$((skipped + SKIPPED[$engine]))
   done
   [[ -n $postgres_skipped ]] && echo "postgresql: SKIPPED (PostgreSQL not available)"
+  local names
+  names=$(printf '%s and ' "${engines[@]}")
+  echo "coverage of src/ over ${names% and }: $(coverage)"
   counts "$passed" "$failed" "$skipped"
   ((failed == 0))
 }
