@@ -3,7 +3,7 @@ using System.Text;
 
 namespace Montu.Bench;
 
-/// <summary>The Markdown report: every measurement, the interleaved comparisons, peak memory, and the goals of issue 4.</summary>
+/// <summary>The Markdown report: every measurement, the interleaved comparisons, peak memory, and the goals of the benchmark (bench/README.md).</summary>
 public static class Report
 {
     public static string Render(BenchOptions options, IReadOnlyList<EngineResults> engines)

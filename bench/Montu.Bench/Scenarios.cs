@@ -13,7 +13,7 @@ namespace Montu.Bench;
 public sealed record Scenario(string Name, string Method, string PathAndQuery, string CapturePath, string LuaScript, bool IsList,
     bool Contrast = false, int WarmupSeconds = 2, string? P99ComparedWith = null);
 
-/// <summary>Builds the scenarios of issue 4 against a seeded show, resolving cursors and ids through the API.</summary>
+/// <summary>Builds the benchmark's scenarios against a seeded show, resolving cursors and ids through the API.</summary>
 public static class Scenarios
 {
     public static async Task<IReadOnlyList<Scenario>> PrepareAsync(HttpClient api, string token, string projectId)

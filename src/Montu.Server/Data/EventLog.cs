@@ -9,7 +9,7 @@ namespace Montu.Server.Data;
 public sealed record NewEvent(string Type, string? ProjectId, string EntityType, string EntityId, object Payload, string? UserId);
 
 /// <summary>
-/// The outbox (DESIGN.md §5): every change appends exactly one row here in the transaction
+/// The outbox: every change appends exactly one row here in the transaction
 /// that makes the change. Real-time fan-out, audit and notifications read from it.
 /// </summary>
 public sealed class EventLog(Db db, EventLogHead head, TimeProvider time)

@@ -3,7 +3,7 @@ using System.Security.Cryptography;
 namespace Montu.Server.Infrastructure;
 
 /// <summary>
-/// Server-generated identifiers and secrets (CONTRACT.md §Identifiers): a prefix and 130 random
+/// Server-generated identifiers and secrets (docs/api.md §Identifiers): a prefix and 130 random
 /// bits in lowercase base32, so ids are unguessable and safe in URLs and file names. Registered
 /// as a singleton so tests can swap the random source.
 /// </summary>

@@ -25,7 +25,7 @@ public sealed record RefreshRequest
 }
 
 /// <summary>
-/// The answer to login and refresh (CONTRACT.md §Authentication and access). <c>role</c> adds
+/// The answer to login and refresh. <c>role</c> adds
 /// the member's project role to the spec's coarse <c>permissions</c>.
 /// </summary>
 public sealed record TokenResponse(

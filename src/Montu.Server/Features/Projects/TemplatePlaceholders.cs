@@ -1,6 +1,6 @@
 namespace Montu.Server.Features.Projects;
 
-/// <summary>The placeholders a path template or file-name pattern may use (CONTRACT.md §Paths).</summary>
+/// <summary>The placeholders a path template or file-name pattern may use (docs/api.md §Paths).</summary>
 public static class TemplatePlaceholders
 {
     public static readonly IReadOnlySet<string> Known = new HashSet<string>(StringComparer.Ordinal)

@@ -13,7 +13,7 @@ public sealed record FrameRange(
     [property: Range(-InputLimits.MaxFrame, InputLimits.MaxFrame)] int End);
 
 /// <summary>
-/// A task as the API returns it (CONTRACT.md §Tasks). <c>customFields</c> and <c>versions</c>
+/// A task as the API returns it. <c>customFields</c> and <c>versions</c>
 /// hold user data and are returned exactly as stored.
 /// </summary>
 public sealed record TaskItem

@@ -35,7 +35,7 @@ public static partial class TaskRules
     }
 
     /// <summary>
-    /// The folder-safe form of a name (CONTRACT.md §Paths): lowercased, spaces to <c>_</c>,
+    /// The folder-safe form of a name (docs/api.md §Paths): lowercased, spaces to <c>_</c>,
     /// characters outside <c>[a-z0-9._-]</c> dropped.
     /// </summary>
     public static string? Clean(string? name)

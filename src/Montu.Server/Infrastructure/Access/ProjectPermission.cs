@@ -25,7 +25,7 @@ public enum ProjectPermission
     Admin,
 }
 
-/// <summary>The project roles of CONTRACT.md §Authentication and access and what each may do.</summary>
+/// <summary>The project roles of docs/api.md §Authentication and access and what each may do.</summary>
 public static class ProjectRoles
 {
     public const string Admin = "admin";

@@ -1,6 +1,6 @@
 namespace Montu.Server.Infrastructure.Errors;
 
-/// <summary>The error codes of CONTRACT.md §Errors, and the field-level codes used in <c>details</c>.</summary>
+/// <summary>The error codes of docs/api.md §Errors, and the field-level codes used in <c>details</c>.</summary>
 public static class ErrorCodes
 {
     public const string Validation = "VALIDATION_ERROR";

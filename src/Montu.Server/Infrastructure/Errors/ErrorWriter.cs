@@ -2,7 +2,7 @@ using Montu.Server.Infrastructure.WireFormat;
 
 namespace Montu.Server.Infrastructure.Errors;
 
-/// <summary>The one place that writes the error envelope (CONTRACT.md §Errors).</summary>
+/// <summary>The one place that writes the error envelope (docs/api.md §Errors).</summary>
 public static class ErrorWriter
 {
     /// <summary>A body with ten thousand bad keys gets the first problems, not a list longer than the body.</summary>

@@ -6,7 +6,7 @@ namespace Montu.Server.Infrastructure.Errors;
 /// <summary>Describes a System.Text.Json failure as a field error a client can act on.</summary>
 public static class JsonErrors
 {
-    /// <summary>Fields the server owns (CONTRACT.md §Updates): writing one is a clear error, not an unknown field.</summary>
+    /// <summary>Fields the server owns (docs/api.md §Updates): writing one is a clear error, not an unknown field.</summary>
     public static readonly IReadOnlySet<string> ServerOwned = new HashSet<string>(StringComparer.Ordinal)
     {
         "id", "createdAt", "created_at", "updatedAt", "updated_at", "createdBy", "created_by",

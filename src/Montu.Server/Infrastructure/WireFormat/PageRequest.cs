@@ -2,7 +2,7 @@ using Montu.Server.Infrastructure.Errors;
 
 namespace Montu.Server.Infrastructure.WireFormat;
 
-/// <summary><c>page</c>, <c>page_size</c> and <c>cursor</c> of a list request (CONTRACT.md §Wire format).</summary>
+/// <summary><c>page</c>, <c>page_size</c> and <c>cursor</c> of a list request (docs/api.md §Lists).</summary>
 public sealed record PageRequest(int Page, int PageSize, string? Cursor)
 {
     public const int DefaultSize = 50;

@@ -6,7 +6,7 @@ using System.Text.Json.Serialization.Metadata;
 namespace Montu.Server.Infrastructure.WireFormat;
 
 /// <summary>
-/// The JSON settings of the wire (CONTRACT.md §Wire format). Schema keys are camelCase out and
+/// The JSON settings of the wire (docs/api.md §Wire format). Schema keys are camelCase out and
 /// camelCase or snake_case in; dictionary keys are user data and pass through untouched.
 /// </summary>
 public static class WireJson
