@@ -12,16 +12,24 @@ public static class QueryLengths
 {
     public static void UseQueryLengthLimit(this WebApplication app) => app.Use((context, next) =>
     {
-        var problems = new ValidationProblems();
+        // Every request passes here: nothing is allocated unless a value is refused.
+        ValidationProblems? problems = null;
         foreach (var (name, values) in context.Request.Query)
         {
-            problems.MaxLength(name, values.MaxBy(v => v?.Length ?? 0), InputLimits.QueryValueLength);
-            if (values.Any(v => v?.Contains('\0', StringComparison.Ordinal) == true))
+            foreach (var value in values)
             {
-                problems.Add(Quote.Name(name), $"Parameter {Quote.Of(name)} {JsonText.HoldsNul}", ErrorCodes.InvalidFormat);
+                if (value is not null && (value.Length > InputLimits.QueryValueLength || value.Contains('\0', StringComparison.Ordinal)))
+                {
+                    problems ??= new ValidationProblems();
+                    problems.MaxLength(name, value, InputLimits.QueryValueLength);
+                    if (value.Contains('\0', StringComparison.Ordinal))
+                    {
+                        problems.Add(Quote.Name(name), $"Parameter {Quote.Of(name)} {JsonText.HoldsNul}", ErrorCodes.InvalidFormat);
+                    }
+                }
             }
         }
 
-        return problems.Any ? problems.ToError().ExecuteAsync(context) : next(context);
+        return problems is { Any: true } ? problems.ToError().ExecuteAsync(context) : next(context);
     });
 }

@@ -24,12 +24,23 @@ public static class QueryParameters
             var known = new HashSet<string>([.. declared, .. Everywhere], StringComparer.OrdinalIgnoreCase);
             return invocation =>
             {
-                var upgrade = invocation.HttpContext.WebSockets.IsWebSocketRequest;
-                var unknown = invocation.HttpContext.Request.Query.Keys
-                    .Where(name => !known.Contains(name) && !(upgrade && name == BearerEvents.QueryToken)).ToList();
-                return unknown.Count == 0 ? next(invocation) : ValueTask.FromResult<object?>(Refuse(unknown, declared));
+                var request = invocation.HttpContext.Request;
+                // Every request passes here: the common case, no query or only known names, allocates nothing.
+                foreach (var name in request.Query.Keys)
+                {
+                    if (IsUnknown(name, known, invocation.HttpContext))
+                    {
+                        var unknown = request.Query.Keys.Where(key => IsUnknown(key, known, invocation.HttpContext)).ToList();
+                        return ValueTask.FromResult<object?>(Refuse(unknown, declared));
+                    }
+                }
+
+                return next(invocation);
             };
         });
+
+    private static bool IsUnknown(string name, HashSet<string> known, HttpContext context) =>
+        !known.Contains(name) && !(name == BearerEvents.QueryToken && context.WebSockets.IsWebSocketRequest);
 
     private static ApiError Refuse(IReadOnlyList<string> unknown, IReadOnlyList<string> declared) => ApiError.Validation(unknown
         .Select(name => new FieldError(Quote.Name(name), $"Unknown query parameter {Quote.Of(name)}{Spelling.Hint(Spelling.Nearest(name, declared))}", ErrorCodes.UnknownField))
