@@ -10,6 +10,7 @@ using Montu.Server.Infrastructure;
 using Montu.Server.Infrastructure.Access;
 using Montu.Server.Infrastructure.Errors;
 using Montu.Server.Infrastructure.OpenApi;
+using Montu.Server.Infrastructure.Storage;
 using Montu.Server.Infrastructure.WireFormat;
 
 // appsettings.json is read from the application's folder, wherever the server is started from.
@@ -38,6 +39,7 @@ builder.Services.Configure<LegacyShapeOptions>(builder.Configuration.GetSection(
 builder.Services.ConfigureHttpJsonOptions(o => WireJson.Configure(o.SerializerOptions));
 builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
 builder.Services.AddSystemMonitoring();
+builder.Services.AddMontuStorage(builder.Configuration);
 builder.Services.AddMontuOpenApi();
 builder.Services.AddMontuCors(builder.Configuration);
 builder.AddMontuAuth();

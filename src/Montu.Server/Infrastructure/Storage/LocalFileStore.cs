@@ -1,0 +1,137 @@
+using System.Runtime.CompilerServices;
+
+namespace Montu.Server.Infrastructure.Storage;
+
+/// <summary>
+/// Objects as files under one directory (by default <c>$MONTU_DATA_DIR/media</c>). A write goes to
+/// a hidden temporary file beside its key and is renamed into place once complete, so a crash
+/// never leaves a partial file under a real key.
+/// </summary>
+public sealed class LocalFileStore(string root) : IFileStore
+{
+    private const string PartialSuffix = ".partial";
+    private readonly string _root = Path.GetFullPath(root);
+
+    public bool CanPresign => false;
+
+    public async Task<long> WriteAsync(string key, Stream content, CancellationToken ct)
+    {
+        var path = PathOf(key);
+        if (File.Exists(path))
+        {
+            throw new IOException($"An object already exists at '{key}'");
+        }
+
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        var partial = path + "." + Guid.NewGuid().ToString("N") + PartialSuffix;
+        try
+        {
+            await using (var file = new FileStream(partial, FileMode.CreateNew, FileAccess.Write, FileShare.None, 81920, FileOptions.Asynchronous))
+            {
+                await content.CopyToAsync(file, ct);
+                await file.FlushAsync(ct);
+                file.Flush(flushToDisk: true);
+            }
+
+            File.Move(partial, path, overwrite: false);
+            return new FileInfo(path).Length;
+        }
+        catch
+        {
+            File.Delete(partial);
+            throw;
+        }
+    }
+
+    public Task<StoredFile?> FindAsync(string key, CancellationToken ct)
+    {
+        var file = new FileInfo(PathOf(key));
+        return Task.FromResult(file.Exists ? new StoredFile(key, file.Length, file.LastWriteTimeUtc) : null);
+    }
+
+    public Task<Stream?> OpenReadAsync(string key, long offset, long? length, CancellationToken ct)
+    {
+        var path = PathOf(key);
+        if (!File.Exists(path))
+        {
+            return Task.FromResult<Stream?>(null);
+        }
+
+        var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete, 81920, FileOptions.Asynchronous | FileOptions.SequentialScan);
+        file.Seek(offset, SeekOrigin.Begin);
+        return Task.FromResult<Stream?>(length is { } count ? new BoundedStream(file, count) : file);
+    }
+
+    public Task MoveAsync(string fromKey, string toKey, CancellationToken ct)
+    {
+        var target = PathOf(toKey);
+        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+        File.Move(PathOf(fromKey), target, overwrite: false);
+        return Task.CompletedTask;
+    }
+
+    public Task DeleteAsync(string key, CancellationToken ct)
+    {
+        File.Delete(PathOf(key));
+        return Task.CompletedTask;
+    }
+
+    public async IAsyncEnumerable<StoredFile> ListAsync(string prefix, [EnumeratorCancellation] CancellationToken ct)
+    {
+        if (!Directory.Exists(_root))
+        {
+            yield break;
+        }
+
+        foreach (var path in Directory.EnumerateFiles(_root, "*", SearchOption.AllDirectories))
+        {
+            ct.ThrowIfCancellationRequested();
+            var key = Path.GetRelativePath(_root, path).Replace(Path.DirectorySeparatorChar, '/');
+            if (key.StartsWith(prefix, StringComparison.Ordinal) && !key.EndsWith(PartialSuffix, StringComparison.Ordinal))
+            {
+                var file = new FileInfo(path);
+                yield return new StoredFile(key, file.Length, file.LastWriteTimeUtc);
+            }
+        }
+
+        await Task.CompletedTask;
+    }
+
+    public Uri PresignedUrl(string key, TimeSpan lifetime, string? downloadFileName) =>
+        throw new NotSupportedException("A local directory has no presigned URLs; the server streams the file itself");
+
+    /// <summary>Sweeps writes a crash interrupted: partial files older than <paramref name="olderThan"/>.</summary>
+    public int DeletePartialWrites(TimeSpan olderThan, DateTimeOffset now)
+    {
+        if (!Directory.Exists(_root))
+        {
+            return 0;
+        }
+
+        var deleted = 0;
+        foreach (var path in Directory.EnumerateFiles(_root, "*" + PartialSuffix, SearchOption.AllDirectories))
+        {
+            if (now - File.GetLastWriteTimeUtc(path) > olderThan)
+            {
+                File.Delete(path);
+                deleted++;
+            }
+        }
+
+        return deleted;
+    }
+
+    /// <summary>The file of a key; refuses keys that would leave the root, though the server never makes one.</summary>
+    private string PathOf(string key)
+    {
+        if (key.Length == 0 || key.StartsWith('/') || key.Split('/').Any(part => part is "" or "." or ".."))
+        {
+            throw new ArgumentException($"'{key}' is not a storage key", nameof(key));
+        }
+
+        var path = Path.GetFullPath(Path.Combine(_root, key.Replace('/', Path.DirectorySeparatorChar)));
+        return path.StartsWith(_root + Path.DirectorySeparatorChar, StringComparison.Ordinal)
+            ? path
+            : throw new ArgumentException($"'{key}' is not a storage key", nameof(key));
+    }
+}
