@@ -2,6 +2,7 @@ using Dapper;
 using Montu.Server.Data;
 using Montu.Server.Features.Auth;
 using Montu.Server.Features.Demo;
+using Montu.Server.Features.Media;
 using Montu.Server.Features.Monitoring;
 using Montu.Server.Features.Projects;
 using Montu.Server.Features.Tasks;
@@ -40,6 +41,7 @@ builder.Services.ConfigureHttpJsonOptions(o => WireJson.Configure(o.SerializerOp
 builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
 builder.Services.AddSystemMonitoring();
 builder.Services.AddMontuStorage(builder.Configuration);
+builder.Services.AddMontuMedia(builder.Configuration);
 builder.Services.AddMontuOpenApi();
 builder.Services.AddMontuCors(builder.Configuration);
 builder.AddMontuAuth();
@@ -47,6 +49,7 @@ builder.AddMontuAuth();
 var app = builder.Build();
 await app.Services.GetRequiredService<Migrator>().MigrateAsync(app.Lifetime.ApplicationStopping);
 await app.Services.GetRequiredService<TaskQueries>().FillMissingDocumentsAsync(app.Lifetime.ApplicationStopping);
+await app.Services.GetRequiredService<UploadSweep>().RunAsync(app.Lifetime.ApplicationStopping);
 await app.SeedDemoIfRequestedAsync();
 
 // After demo seeding: in demo mode the demo admin is the first admin.
@@ -70,6 +73,7 @@ api.MapUsersApi();
 api.MapProjectsApi();
 api.MapProjectMembersApi();
 api.MapTasksApi();
+api.MapMediaApi();
 api.MapSystemApi(app);
 app.MapJwks();
 app.MapApiDocs();

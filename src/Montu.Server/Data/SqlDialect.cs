@@ -27,6 +27,11 @@ public sealed class SqlDialect(DbEngine engine)
     public string EqualsOneValue(string column, string parameter) =>
         engine == DbEngine.Postgres ? $"({column} >= @{parameter} AND {column} <= @{parameter})" : $"{column} = @{parameter}";
 
+    /// <summary>Whether the JSON array in <paramref name="column"/> holds the string <c>@parameter</c>.</summary>
+    public string JsonArrayHas(string column, string parameter) => engine == DbEngine.Postgres
+        ? $"{column} @> jsonb_build_array(CAST(@{parameter} AS text))"
+        : $"EXISTS (SELECT 1 FROM json_each({column}) WHERE json_each.value = @{parameter})";
+
     /// <summary><c>expression NOT IN (list)</c>, see <see cref="In"/>.</summary>
     public string NotIn(string expression, string parameter) =>
         engine == DbEngine.Postgres ? $"NOT ({expression} = ANY(@{parameter}))" : $"{expression} NOT IN @{parameter}";

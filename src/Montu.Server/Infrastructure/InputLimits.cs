@@ -90,4 +90,15 @@ public static class InputLimits
 
     /// <summary>Request body of a bulk route: up to <see cref="BulkItems"/> items.</summary>
     public const long BulkBodyBytes = 4 * 1024 * 1024;
+
+    /// <summary>An uploaded file's name, once reduced to its last path segment.</summary>
+    public const int FileNameLength = 200;
+
+    /// <summary>Tags on one media version, and the length of each.</summary>
+    public const int TagsCount = 50;
+
+    public const int TagLength = 64;
+
+    /// <summary>The JSON-free parts of a media upload (task, project, version, description, tags) together.</summary>
+    public const long UploadFieldsBytes = 64 * 1024;
 }

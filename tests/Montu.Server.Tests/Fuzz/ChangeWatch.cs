@@ -11,6 +11,7 @@ public enum PartKind
     Assignee,
     User,
     Session,
+    Media,
 }
 
 /// <summary>
@@ -27,6 +28,7 @@ public readonly record struct Part(PartKind Kind, string? ProjectId, string? Id)
         PartKind.Task => Id is null ? $"tasks of {ProjectId}" : $"task {Id}",
         PartKind.Assignee => $"assignee of task {Id}",
         PartKind.User => $"user {Id}",
+        PartKind.Media => $"media {Id}",
         _ => $"sessions of {Id}",
     };
 }
@@ -36,7 +38,7 @@ public sealed record Change(Part Part, string Source);
 
 /// <summary>
 /// What each request changed: the events appended to the log since the last look, and the rows
-/// of the world's project (its row, members and tasks) and of every user that differ from the
+/// of the world's project (its row, members, tasks and media) and of every user that differ from the
 /// last look. Requests run one at a time, so a difference is the doing of the request between.
 /// </summary>
 public sealed class ChangeWatch
@@ -53,6 +55,9 @@ public sealed class ChangeWatch
         FROM tasks WHERE project_id = @project
         UNION ALL
         SELECT 'assignee', project_id, id, COALESCE(artist, '') FROM tasks WHERE project_id = @project
+        UNION ALL
+        SELECT 'media', project_id, id, description || '|' || CAST(tags AS TEXT) || '|' || approval_status || '|' || CAST(revision AS TEXT)
+        FROM media WHERE project_id = @project
         UNION ALL
         SELECT 'user', NULL, id, email || '|' || display_name || '|' || COALESCE(password_hash, '') || '|' || CAST(is_admin AS TEXT) || '|' ||
                CAST(disabled AS TEXT) || '|' || COALESCE(CAST(tokens_not_before AS TEXT), '') || '|' || COALESCE(department, '') || '|' ||
@@ -116,6 +121,7 @@ public sealed class ChangeWatch
             "member" => PartKind.Member,
             "task" => PartKind.Task,
             "assignee" => PartKind.Assignee,
+            "media" => PartKind.Media,
             _ => PartKind.User,
         }, ProjectId, Id);
     }
@@ -128,6 +134,7 @@ public sealed class ChangeWatch
             "project" => new(PartKind.Project, ProjectId, EntityId),
             "task" => new(PartKind.Task, ProjectId, EntityId),
             "tasks" => new(PartKind.Task, ProjectId, null),
+            "media" => new(PartKind.Media, ProjectId, EntityId),
             _ when SessionEvents.Contains(Type) => new(PartKind.Session, null, EntityId),
             _ => new(PartKind.User, null, EntityId),
         };

@@ -140,6 +140,13 @@ public sealed class FuzzCampaign : TestApp
     private async Task PrepareAsync(Run run)
     {
         var world = run.World;
+        if (run.Operation.Id == "DeleteMedia")
+        {
+            await world.UploadMediaAsync(Client);
+            await run.Watch.NextAsync();
+            return;
+        }
+
         var prepared = run.Operation.Id switch
         {
             "RestoreProject" => await Client.DeleteAsync($"/api/v1/projects/{world.ProjectId}"),

@@ -29,6 +29,13 @@ public sealed class FuzzWorld
 
     public string ArchivedTaskId => $"{ProjectId.ToLowerInvariant()}_archived";
 
+    /// <summary>A media version of the assigned task, uploaded by the server admin; replaced when an operation deletes it.</summary>
+    public string MediaId { get; set; } = "";
+
+    /// <summary>Uploads a new version of the assigned task as the server admin and makes it the world's media.</summary>
+    public async Task UploadMediaAsync(HttpClient admin) =>
+        MediaId = (await admin.UploadPng(AssignedTaskId)).Str("id");
+
     public static async Task<FuzzWorld> CreateAsync(HttpClient admin, FuzzCast cast)
     {
         var projectId = await admin.CreateProject(Builders.NewProjectId("FZ"));
@@ -43,6 +50,7 @@ public sealed class FuzzWorld
         await admin.CreateTask(TaskBuilders.NamedTask(projectId, world.OtherTaskId));
         await admin.CreateTask(TaskBuilders.NamedTask(projectId, world.ArchivedTaskId));
         await (await admin.DeleteAsync($"/api/v1/tasks/{world.ArchivedTaskId}")).Expect(HttpStatusCode.OK);
+        await world.UploadMediaAsync(admin);
         return world;
     }
 

@@ -29,6 +29,11 @@ public sealed class ValidRequest(ApiOperation operation, FuzzWorld world, FuzzCa
 
     public FuzzRequest ToRequest(string mutation = "valid request", string query = "")
     {
+        if (operation.Id == "UploadMedia")
+        {
+            return ValidRequests.MediaUpload(operation, world, mutation, query);
+        }
+
         var body = NewBody();
         return new FuzzRequest(operation.Method, Path(), query, body is null ? null : new RawJson().Serialize(body),
             body is null ? null : "application/json", mutation);
@@ -54,6 +59,7 @@ public static class ValidRequests
         ("RestoreTask", "taskId") => world.ArchivedTaskId,
         (_, "taskId") => world.AssignedTaskId,
         (_, "userId") => world.VictimId,
+        (_, "mediaId") => world.MediaId,
         _ => throw new InvalidOperationException($"{operation}: add a value for path parameter '{parameter}' to ValidRequests.PathValue"),
     };
 
@@ -63,6 +69,7 @@ public static class ValidRequests
         "projectId" => [cast.OtherProjectId, world.ProjectId.ToLowerInvariant(), "NO_SUCH_PROJECT"],
         "taskId" => [world.OtherTaskId, world.ArchivedTaskId, cast.OtherProjectTaskId, world.AssignedTaskId.ToUpperInvariant(), "no_such_task"],
         "userId" => [cast.UserId(role) ?? "user_nobody", world.VictimId, world.NewcomerId, "user_nobody"],
+        "mediaId" => [world.MediaId.ToUpperInvariant(), "media_nothing"],
         _ => ["nothing_here"],
     };
 
@@ -104,6 +111,19 @@ public static class ValidRequests
         (_, "include_archived" or "include_disabled") => "true",
         _ => "fuzz",
     };
+
+    /// <summary>
+    /// The upload's valid request: a multipart form with a small text file on the assigned task.
+    /// Its mutations, built for JSON bodies, reach the handler as bodies of the wrong type.
+    /// </summary>
+    public static FuzzRequest MediaUpload(ApiOperation operation, FuzzWorld world, string mutation, string query)
+    {
+        const string boundary = "fuzz-boundary";
+        var body = $"--{boundary}\r\nContent-Disposition: form-data; name=\"task_id\"\r\n\r\n{world.AssignedTaskId}\r\n" +
+            $"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"fuzz.txt\"\r\nContent-Type: text/plain\r\n\r\nfuzz\r\n" +
+            $"--{boundary}--\r\n";
+        return new FuzzRequest(operation.Method, operation.Path, query, System.Text.Encoding.UTF8.GetBytes(body), $"multipart/form-data; boundary={boundary}", mutation);
+    }
 
     public static JsonNode? Body(ApiOperation operation, FuzzWorld world, FuzzCast cast)
     {

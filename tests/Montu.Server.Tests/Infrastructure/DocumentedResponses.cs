@@ -68,6 +68,14 @@ public sealed class DocumentedResponses
             return default;
         }
 
+        if (!content.TryGetProperty("application/json", out _))
+        {
+            // A file: the document names the binary type it may be, or any (application/octet-stream).
+            var type = response.Content.Headers.ContentType?.MediaType;
+            Assert.True(content.EnumerateObject().Any(c => c.Name == type || c.Name == "application/octet-stream"), $"{key} {status} sent {type}, which the document does not name");
+            return default;
+        }
+
         var body = JsonDocument.Parse(text).RootElement.Clone();
         var pointer = JsonPointer.Create("paths", template, method, "responses", status.ToString(System.Globalization.CultureInfo.InvariantCulture),
             "content", "application/json", "schema");

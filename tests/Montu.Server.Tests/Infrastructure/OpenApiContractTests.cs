@@ -27,6 +27,7 @@ public sealed class OpenApiContractTests(KestrelTestApp app) : IClassFixture<Kes
         var (projectId, member) = await Projects();
         await Members(projectId, member);
         await Tasks(projectId, member);
+        await Media(projectId, member);
         await Users(member);
         await EveryProtectedOperationAnswers401();
 
@@ -155,6 +156,52 @@ public sealed class OpenApiContractTests(KestrelTestApp app) : IClassFixture<Kes
         await Call(admin, Post, password, $"{list}/{userId}/password", HttpStatusCode.NoContent, new { newPassword = Builders.NewPassword() });
         await Call(admin, Post, password, $"{list}/{userId}/password", HttpStatusCode.BadRequest, new { newPassword = "short" });
         await Call(admin, Delete, one, $"{list}/{userId}", HttpStatusCode.OK);
+    }
+
+    private async Task Media(string projectId, TestUser member)
+    {
+        const string list = "/api/v1/media", one = "/api/v1/media/{mediaId}", download = "/api/v1/media/{mediaId}/download";
+        var admin = app.Client;
+        var task = (await admin.CreateTask(TaskBuilders.ShotTask(projectId, episode: "media"))).Str("id");
+        var id = (await Send(admin, list, list, HttpStatusCode.Created, Upload(("task_id", task)))).Str("id");
+        await Send(admin, list, list, HttpStatusCode.Conflict, Upload(("task_id", task), ("version", "1")));
+        await Send(admin, list, list, HttpStatusCode.BadRequest, Upload());
+        await Send(admin, list, list, HttpStatusCode.NotFound, Upload(("task_id", "no_such_task")));
+        await Send(admin, list, list, HttpStatusCode.UnsupportedMediaType, new HttpRequestMessage(Post, list) { Content = MediaBuilders.Form("tool.exe", [1], [("task_id", task)]) });
+        await Call(admin, Get, list, $"{list}?project_id={projectId}&media_type=image&tags=wip&sort=version&order=desc", HttpStatusCode.OK);
+        await Call(admin, Get, list, $"{list}?sort=size", HttpStatusCode.BadRequest);
+        await Call(admin, Get, one, $"{list}/{id}", HttpStatusCode.OK);
+        await Call(admin, Get, one, $"{list}/media_nope", HttpStatusCode.NotFound);
+        await Call(admin, Patch, one, $"{list}/{id}", HttpStatusCode.OK, new { description = "Graded" });
+        await Call(admin, Put, one, $"{list}/{id}", HttpStatusCode.OK, new { tags = Versions });
+        await Call(admin, Patch, one, $"{list}/{id}", HttpStatusCode.BadRequest, new { fileName = "x.png" });
+        await Call(member.Client, Patch, one, $"{list}/{id}", HttpStatusCode.Forbidden, new { description = "mine" });
+        await Call(admin, Get, download, $"{list}/{id}/download", HttpStatusCode.OK);
+        await Send(admin, download, $"{list}/{id}/download", HttpStatusCode.PartialContent, Ranged($"{list}/{id}/download", "bytes=0-3"));
+        await Send(admin, download, $"{list}/{id}/download", HttpStatusCode.RequestedRangeNotSatisfiable, Ranged($"{list}/{id}/download", "bytes=9999-"));
+        await Call(admin, Get, "/api/v1/tasks/{taskId}/media", $"/api/v1/tasks/{task}/media", HttpStatusCode.OK);
+        await Call(admin, Delete, one, $"{list}/{id}", HttpStatusCode.NoContent);
+        await Call(admin, Delete, one, $"{list}/{id}", HttpStatusCode.NotFound);
+
+        HttpRequestMessage Upload(params (string Name, string Value)[] fields) =>
+            new(Post, list) { Content = MediaBuilders.Form("beauty.png", MediaBuilders.Png, [.. fields, ("tags", "wip")]) };
+
+        static HttpRequestMessage Ranged(string url, string range)
+        {
+            var request = new HttpRequestMessage(Get, url);
+            request.Headers.TryAddWithoutValidation("Range", range);
+            return request;
+        }
+    }
+
+    private async Task<JsonElement> Send(HttpClient client, string template, string url, HttpStatusCode expected, HttpRequestMessage request)
+    {
+        using (request)
+        {
+            using var response = await client.SendAsync(request);
+            Assert.True(response.StatusCode == expected, $"{request.Method} {url}: expected {(int)expected}, got {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+            return await _document.Check(response, template);
+        }
     }
 
     /// <summary>Every operation that needs a token answers 401, in the envelope, without one.</summary>

@@ -18,6 +18,8 @@ public sealed class ApiError(int status, string message, IReadOnlyList<FieldErro
 
     public static ApiError Validation(string message, params FieldError[] details) => new(400, message, details);
 
+    public static ApiError Validation(FieldError detail) => new(400, detail.Message, [detail]);
+
     public static ApiError Validation(IReadOnlyList<FieldError> details) =>
         new(400, details.Count == 1 ? details[0].Message : "The request has invalid fields", details);
 

@@ -12,6 +12,7 @@ public static class ErrorCodes
     public const string PreconditionFailed = "PRECONDITION_FAILED";
     public const string PayloadTooLarge = "PAYLOAD_TOO_LARGE";
     public const string UnsupportedMediaType = "UNSUPPORTED_MEDIA_TYPE";
+    public const string RangeNotSatisfiable = "RANGE_NOT_SATISFIABLE";
     public const string BusinessRule = "BUSINESS_RULE_VIOLATION";
     public const string PreconditionRequired = "PRECONDITION_REQUIRED";
     public const string RateLimited = "RATE_LIMITED";
@@ -39,6 +40,7 @@ public static class ErrorCodes
         412 => PreconditionFailed,
         413 => PayloadTooLarge,
         415 => UnsupportedMediaType,
+        416 => RangeNotSatisfiable,
         422 => BusinessRule,
         428 => PreconditionRequired,
         429 => RateLimited,

@@ -33,6 +33,7 @@ public static class ApiDocs
         ["Projects"] = "Shows: storage layout, path templates, the vocabularies their tasks use, and statistics",
         ["Project members"] = "Who works on a show and in which role",
         ["Tasks"] = "Shot and asset tasks: assignment, status, schedule, file paths and custom fields",
+        ["Media"] = "Media versions submitted for review: uploads, downloads, descriptions and tags",
         ["System"] = "Health checks for load balancers and figures for administrators",
     };
 

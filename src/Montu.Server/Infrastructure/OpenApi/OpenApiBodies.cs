@@ -16,6 +16,19 @@ public static class OpenApiBodies
         builder.AddOpenApiOperationTransformer(async (operation, context, ct) =>
             operation.RequestBody = Body(await ComponentAsync<T>(context, ct)));
 
+    /// <summary>
+    /// The body is a <c>multipart/form-data</c> form with the fields of <typeparamref name="T"/>,
+    /// read part by part by the handler, which also answers a body of another type (routing would
+    /// answer it with a message about JSON).
+    /// </summary>
+    public static RouteHandlerBuilder DocumentsFormBody<T>(this RouteHandlerBuilder builder) =>
+        builder.AddOpenApiOperationTransformer(async (operation, context, ct) =>
+            operation.RequestBody = new OpenApiRequestBody
+            {
+                Required = true,
+                Content = new Dictionary<string, OpenApiMediaType> { ["multipart/form-data"] = new() { Schema = await ComponentAsync<T>(context, ct) } },
+            });
+
     /// <summary>The body is a list of at most <paramref name="maxItems"/> <typeparamref name="T"/>.</summary>
     public static RouteHandlerBuilder DocumentsListBody<T>(this RouteHandlerBuilder builder, int maxItems) =>
         builder.AddOpenApiOperationTransformer(async (operation, context, ct) =>

@@ -16,6 +16,7 @@ public static class OpenApiParameters
         ["projectId"] = (InputLimits.ProjectIdLength, InputLimits.ProjectIdPattern),
         ["taskId"] = (InputLimits.TaskIdLength, InputLimits.TaskIdPattern),
         ["userId"] = (InputLimits.OpaqueValueLength, null),
+        ["mediaId"] = (InputLimits.OpaqueValueLength, null),
     };
 
     public static Task DescribeAsync(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken _)

@@ -102,11 +102,13 @@ public sealed class AccessMatrixTests(TestApp app) : IClassFixture<TestApp>
         var projectId = await app.Client.CreateProject();
         var member = await app.CreateUser(projectId, "artist");
         var task = await app.Client.CreateTask(TaskBuilders.NamedTask(projectId, $"{projectId}_matrix"));
+        var media = await app.Client.UploadPng(task.Str("id"));
         return new Dictionary<string, string>
         {
             ["projectId"] = projectId,
             ["userId"] = member.Id,
             ["taskId"] = task.Str("id"),
+            ["mediaId"] = media.Str("id"),
             ["documentName"] = "v1",
         };
     }

@@ -1,5 +1,4 @@
 using System.Net;
-using Dapper;
 
 namespace Montu.Server.Tests.Features.Projects;
 
@@ -72,15 +71,11 @@ public sealed class ProjectStatsTests(TestApp app) : IClassFixture<TestApp>
         Assert.Equal(1, stats.GetProperty("totalTasks").GetInt64());
     }
 
-    /// <summary>The media API does not exist yet; its rows are what stats count.</summary>
     private async Task InsertMediaAsync(string projectId, params (string Name, long Bytes)[] files)
     {
-        await using var connection = await app.Db.OpenAsync(CancellationToken.None);
         foreach (var (name, bytes) in files)
         {
-            await connection.ExecuteAsync(
-                "INSERT INTO media (id, project_id, file_name, media_type, size_bytes, created_at) VALUES (@id, @projectId, @name, 'image', @bytes, @at)",
-                new { id = $"media_{projectId}_{name}", projectId, name = name + ".exr", bytes, at = DateTime.UtcNow });
+            await MediaBuilders.InsertRowAsync(app.Db, projectId, name + ".exr", bytes);
         }
     }
 }

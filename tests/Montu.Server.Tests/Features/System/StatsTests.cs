@@ -83,10 +83,7 @@ public sealed class StatsTests(TestApp app) : IClassFixture<TestApp>
 
         for (var i = 0; i < media; i++)
         {
-            await connection.ExecuteAsync("""
-                INSERT INTO media (id, project_id, file_name, media_type, size_bytes, created_at)
-                VALUES (@id, @projectId, 'review.mov', 'video', 1024, @now)
-                """, new { id = $"media_{projectId}_{i}", projectId, now });
+            await MediaBuilders.InsertRowAsync(app.Db, projectId, $"review_{i}.mov", 1024);
         }
     }
 }

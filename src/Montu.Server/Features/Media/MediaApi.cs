@@ -1,0 +1,124 @@
+using System.ComponentModel;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Montu.Server.Features.Tasks;
+using Montu.Server.Infrastructure;
+using Montu.Server.Infrastructure.Access;
+using Montu.Server.Infrastructure.Errors;
+using Montu.Server.Infrastructure.OpenApi;
+using Montu.Server.Infrastructure.Storage;
+using Montu.Server.Infrastructure.WireFormat;
+
+namespace Montu.Server.Features.Media;
+
+public static class MediaApi
+{
+    public static IServiceCollection AddMontuMedia(this IServiceCollection services, IConfiguration configuration) => services
+        .AddSingleton(MediaOptions.From(configuration))
+        .AddSingleton<MediaQueries>()
+        .AddSingleton<MediaUploads>()
+        .AddSingleton<MediaChanges>()
+        .AddSingleton<UploadSweep>();
+
+    public static void MapMediaApi(this RouteGroupBuilder api)
+    {
+        var options = ((IEndpointRouteBuilder)api).ServiceProvider.GetRequiredService<MediaOptions>();
+        var group = api.MapGroup("/media").WithTags("Media");
+        group.MapGet("/", ListMedia).WithName("ListMedia").RequireSignedIn()
+            .WithSummary("List media versions of the projects you can read: filters, sort, page or cursor").ProducesErrors(400, 401, 404);
+        group.MapPost("/", UploadMedia).WithName("UploadMedia").RequireSignedIn()
+            .WithSummary("Upload a media version (multipart/form-data): the file, and task_id or project_id, version, description, tags")
+            .DocumentsFormBody<MediaUploadForm>().WithBodyLimit(options.MaxFileSize + InputLimits.UploadFieldsBytes + 64 * 1024)
+            .ProducesErrors(400, 401, 403, 404, 409, 413, 415, 422);
+        group.MapGet("/{mediaId}", GetMedia).WithName("GetMedia").RequireProject(ProjectPermission.Read, resolvedBy: MediaProject)
+            .WithSummary("Get a media version").ProducesErrors(401, 404);
+        group.MapPatch("/{mediaId}", UpdateMedia).WithName("UpdateMedia").RequireProject(ProjectPermission.WriteAssigned, resolvedBy: MediaProject)
+            .WithSummary("Change a media version's description and tags (its author, or write on the project)").ProducesErrors(400, 401, 403, 404, 415);
+        group.MapPut("/{mediaId}", UpdateMedia).WithName("ReplaceMedia").RequireProject(ProjectPermission.WriteAssigned, resolvedBy: MediaProject)
+            .WithSummary("Change a media version's description and tags (as PATCH; kept for v2.0 clients)").ProducesErrors(400, 401, 403, 404, 415);
+        group.MapDelete("/{mediaId}", DeleteMedia).WithName("DeleteMedia").RequireProject(ProjectPermission.WriteAssigned, resolvedBy: MediaProject)
+            .WithSummary("Delete a media version and its files (its author, or write on the project)").ProducesErrors(401, 403, 404);
+        group.MapGet("/{mediaId}/download", DownloadMedia).WithName("DownloadMedia").RequireProject(ProjectPermission.Read, resolvedBy: MediaProject)
+            .WithSummary("The original file: ETag, If-None-Match (304), one byte Range (206, 416 past the end)")
+            .Produces<Stream>(StatusCodes.Status200OK, "application/octet-stream").Produces<Stream>(StatusCodes.Status206PartialContent, "application/octet-stream")
+            .Produces(StatusCodes.Status304NotModified).ProducesErrors(401, 404, 416);
+        api.MapGet("/tasks/{taskId}/media", ListTaskMedia).WithName("ListTaskMedia").WithTags("Media")
+            .RequireProject(ProjectPermission.Read, resolvedBy: TaskProject)
+            .WithSummary("A task's media versions, newest first").ProducesErrors(401, 404);
+    }
+
+    private static readonly ProjectResolver MediaProject =
+        ProjectResolver.FromLookup<MediaQueries>("mediaId", "Media", (media, id, ct) => media.ProjectIdOfAsync(id, ct));
+
+    private static readonly ProjectResolver TaskProject =
+        ProjectResolver.FromLookup<TaskQueries>("taskId", "Task", (tasks, id, ct) => tasks.ProjectIdOfAsync(id, ct));
+
+    public sealed record ListQuery(
+        [property: FromQuery(Name = "page"), Description("Page number, from 1; ignored when cursor is given")] string? Page,
+        [property: FromQuery(Name = "page_size"), Description("Items per page, 1 to 100 (default 50)")] string? PageSize,
+        [property: FromQuery(Name = "cursor"), Description("Opaque cursor from a previous page's nextCursor, valid with the same sort and order")] string? Cursor,
+        [property: FromQuery(Name = "project_id"), Description("Project id")] string? ProjectId,
+        [property: FromQuery(Name = "task_id"), Description("Task id")] string? TaskId,
+        [property: FromQuery(Name = "media_type"), Description("image, video, audio, document or other")] string? MediaType,
+        [property: FromQuery(Name = "file_type"), Description("File extension, with or without the dot: exr or .exr")] string? FileType,
+        [property: FromQuery(Name = "author"), Description("The uploader's user id")] string? Author,
+        [property: FromQuery(Name = "approval_status"), Description("pending, approved, rejected or needs_revision")] string? ApprovalStatus,
+        [property: FromQuery(Name = "tags"), Description("Comma-separated tags; media having all of them")] string? Tags,
+        [property: FromQuery(Name = "version"), Description("Version, such as v003 or 3")] string? Version,
+        [property: FromQuery(Name = "search"), Description("Substring of the file name, description or tags; case-insensitive")] string? Search,
+        [property: FromQuery(Name = "created_since"), Description("Uploaded at or after this ISO 8601 time")] string? CreatedSince,
+        [property: FromQuery(Name = "sort"), Description("created_at (default), version or file_name")] string? Sort,
+        [property: FromQuery(Name = "order"), Description("asc (default) or desc")] string? Order);
+
+    private static async Task<Results<Ok<ListEnvelope<MediaItem, MediaFilters>>, ApiError>> ListMedia(
+        [AsParameters] ListQuery query, MediaQueries media, Caller caller, CancellationToken ct)
+    {
+        var problems = new ValidationProblems();
+        var page = PageRequest.Parse(query.Page, query.PageSize, query.Cursor, problems);
+        var filters = MediaListing.Filters(query, problems);
+        var sort = MediaSort.Parse(query.Sort, query.Order, problems);
+        var after = sort.ReadCursor(page.Cursor, problems);
+        if (problems.Any)
+        {
+            return problems.ToError();
+        }
+
+        if (filters.ProjectId is { } projectId && ProjectAccess.Check(caller, projectId, ProjectPermission.Read) is { } hidden)
+        {
+            return hidden;
+        }
+
+        var (rows, total, hasMore) = await media.ListAsync(filters, ProjectAccess.Readable(caller), sort, page, after, ct);
+        var next = hasMore ? sort.CursorAfter(rows[^1]) : null;
+        return TypedResults.Ok(new ListEnvelope<MediaItem, MediaFilters>(
+            rows.Select(r => r.ToItem()).ToList(), total, page.Number, page.PageSize, PageRequest.TotalPages(total, page.PageSize), next, filters)
+        { LegacyItemsKey = "media" });
+    }
+
+    private static async Task<Results<Created<MediaItem>, ApiError>> UploadMedia(HttpRequest request, MediaUploads uploads, Caller caller, CancellationToken ct)
+    {
+        var outcome = await uploads.UploadAsync(request, caller, ct);
+        return outcome.Error is { } error ? error : TypedResults.Created($"/api/v1/media/{outcome.Media!.Id}", outcome.Media);
+    }
+
+    private static async Task<Results<Ok<MediaItem>, ApiError>> GetMedia(string mediaId, MediaQueries media, CancellationToken ct) =>
+        await media.FindAsync(mediaId, ct) is { } row ? TypedResults.Ok(row.ToItem()) : MediaChanges.NotFound(mediaId);
+
+    private static async Task<Results<Ok<MediaItem>, ApiError>> UpdateMedia(
+        string mediaId, UpdateMediaRequest body, MediaChanges changes, Caller caller, CancellationToken ct)
+    {
+        var outcome = await changes.UpdateAsync(mediaId, body, caller, ct);
+        return outcome.Error is { } error ? error : TypedResults.Ok(outcome.Media!);
+    }
+
+    private static async Task<Results<NoContent, ApiError>> DeleteMedia(string mediaId, MediaChanges changes, Caller caller, CancellationToken ct) =>
+        await changes.DeleteAsync(mediaId, caller, ct) is { } error ? error : TypedResults.NoContent();
+
+    private static async Task<IResult> DownloadMedia(string mediaId, MediaQueries media, IFileStore store, CancellationToken ct) =>
+        await media.FindAsync(mediaId, ct) is { } row
+            ? new StoredFileResult(store, row.StorageKey, row.SizeBytes, row.ContentType, row.Checksum.Replace("sha256:", "", StringComparison.Ordinal), row.FileName)
+            : MediaChanges.NotFound(mediaId);
+
+    private static async Task<Ok<IReadOnlyList<MediaItem>>> ListTaskMedia(string taskId, MediaQueries media, CancellationToken ct) =>
+        TypedResults.Ok<IReadOnlyList<MediaItem>>((await media.ForTaskAsync(taskId, ct)).Select(r => r.ToItem()).ToList());
+}

@@ -1,0 +1,52 @@
+using Montu.Server.Infrastructure.Storage;
+
+namespace Montu.Server.Features.Media;
+
+/// <summary>
+/// At start-up, finishes or removes what a crash left under the upload keys: bytes whose row was
+/// committed move to their key (the move that the crash interrupted), bytes without a row are
+/// deleted. Only objects untouched for <see cref="Settled"/> are handled, so an upload another
+/// instance is finishing at this moment is left to it.
+/// </summary>
+public sealed class UploadSweep(IFileStore store, MediaQueries media, TimeProvider time, ILogger<UploadSweep> logger)
+{
+    public static readonly TimeSpan Settled = TimeSpan.FromMinutes(10);
+
+    public async Task RunAsync(CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        var leftovers = new List<StoredFile>();
+        await foreach (var file in store.ListAsync(MediaRules.UploadPrefix, ct))
+        {
+            if (now - file.LastModified >= Settled)
+            {
+                leftovers.Add(file);
+            }
+        }
+
+        if (store is LocalFileStore local)
+        {
+            local.DeletePartialWrites(Settled, now);
+        }
+
+        if (leftovers.Count == 0)
+        {
+            return;
+        }
+
+        var rows = (await media.FindManyAsync(leftovers.Select(f => f.Key[MediaRules.UploadPrefix.Length..]).ToList(), ct)).ToDictionary(r => r.Id, StringComparer.Ordinal);
+        foreach (var file in leftovers)
+        {
+            if (rows.TryGetValue(file.Key[MediaRules.UploadPrefix.Length..], out var row) && await store.FindAsync(row.StorageKey, ct) is null)
+            {
+                await store.MoveAsync(file.Key, row.StorageKey, ct);
+                logger.LogWarning("Finished storing media {MediaId}: its upload was committed but not moved into place", row.Id);
+            }
+            else
+            {
+                await store.DeleteAsync(file.Key, ct);
+                logger.LogInformation("Deleted an upload left unfinished: {Key}", file.Key);
+            }
+        }
+    }
+}
