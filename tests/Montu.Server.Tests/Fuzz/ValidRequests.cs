@@ -179,6 +179,9 @@ public static class ValidRequests
         ("BulkOperateTasks", "taskIds") => new JsonArray(world.AssignedTaskId),
         ("BulkOperateTasks", "operation") => "update_status",
         ("BulkOperateTasks", "data") => new JsonObject { ["status"] = "in_progress" },
+        ("UpdateMedia" or "ReplaceMedia", "description") => "Fuzzed",
+        ("ApproveMedia", "approvalStatus") => "needs_revision",
+        ("ApproveMedia", "reviewNotes") => "Fuzzed",
         _ => null,
     };
 

@@ -180,6 +180,11 @@ public sealed class OpenApiContractTests(KestrelTestApp app) : IClassFixture<Kes
         await Send(admin, download, $"{list}/{id}/download", HttpStatusCode.PartialContent, Ranged($"{list}/{id}/download", "bytes=0-3"));
         await Send(admin, download, $"{list}/{id}/download", HttpStatusCode.RequestedRangeNotSatisfiable, Ranged($"{list}/{id}/download", "bytes=9999-"));
         await Call(admin, Get, "/api/v1/tasks/{taskId}/media", $"/api/v1/tasks/{task}/media", HttpStatusCode.OK);
+        const string approve = "/api/v1/media/{mediaId}/approve";
+        await Call(admin, Post, approve, $"{list}/{id}/approve", HttpStatusCode.OK, new { approvalStatus = "approved", reviewNotes = "Final" });
+        await Call(admin, Post, approve, $"{list}/{id}/approve", HttpStatusCode.BadRequest, new { approvalStatus = "lovely" });
+        await Call(member.Client, Post, approve, $"{list}/{id}/approve", HttpStatusCode.Forbidden, new { approvalStatus = "approved" });
+        await Call(admin, Post, approve, $"{list}/media_nope/approve", HttpStatusCode.NotFound, new { approvalStatus = "approved" });
         await Call(admin, Delete, one, $"{list}/{id}", HttpStatusCode.NoContent);
         await Call(admin, Delete, one, $"{list}/{id}", HttpStatusCode.NotFound);
 

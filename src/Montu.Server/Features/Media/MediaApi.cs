@@ -18,6 +18,7 @@ public static class MediaApi
         .AddSingleton<MediaQueries>()
         .AddSingleton<MediaUploads>()
         .AddSingleton<MediaChanges>()
+        .AddSingleton<MediaApprovals>()
         .AddSingleton<UploadSweep>();
 
     public static void MapMediaApi(this RouteGroupBuilder api)
@@ -42,6 +43,9 @@ public static class MediaApi
             .WithSummary("The original file: ETag, If-None-Match (304), one byte Range (206, 416 past the end)")
             .Produces<Stream>(StatusCodes.Status200OK, "application/octet-stream").Produces<Stream>(StatusCodes.Status206PartialContent, "application/octet-stream")
             .Produces(StatusCodes.Status304NotModified).ProducesErrors(401, 404, 416);
+        group.MapPost("/{mediaId}/approve", ApproveMedia).WithName("ApproveMedia").RequireProject(ProjectPermission.Approve, resolvedBy: MediaProject)
+            .WithSummary("Review a media version (admins, producers, production managers, supervisors, directors); moves its task's status")
+            .ProducesErrors(400, 401, 403, 404, 415, 422);
         api.MapGet("/tasks/{taskId}/media", ListTaskMedia).WithName("ListTaskMedia").WithTags("Media")
             .RequireProject(ProjectPermission.Read, resolvedBy: TaskProject)
             .WithSummary("A task's media versions, newest first").ProducesErrors(401, 404);
@@ -113,6 +117,13 @@ public static class MediaApi
 
     private static async Task<Results<NoContent, ApiError>> DeleteMedia(string mediaId, MediaChanges changes, Caller caller, CancellationToken ct) =>
         await changes.DeleteAsync(mediaId, caller, ct) is { } error ? error : TypedResults.NoContent();
+
+    private static async Task<Results<Ok<MediaItem>, ApiError>> ApproveMedia(
+        string mediaId, ApproveMediaRequest body, MediaApprovals approvals, Caller caller, CancellationToken ct)
+    {
+        var outcome = await approvals.ApproveAsync(mediaId, body, caller, ct);
+        return outcome.Error is { } error ? error : TypedResults.Ok(outcome.Media!);
+    }
 
     private static async Task<IResult> DownloadMedia(string mediaId, MediaQueries media, IFileStore store, CancellationToken ct) =>
         await media.FindAsync(mediaId, ct) is { } row

@@ -78,6 +78,13 @@ public sealed class MediaQueries(Db db)
         WHERE id = @Id
         """.Replace("{0}", db.Dialect.Json("Tags"), StringComparison.Ordinal), row);
 
+    /// <summary>Writes a review: the approval status, who gave it, the notes and when.</summary>
+    public SqlStatement Review(MediaRow row) => new("""
+        UPDATE media SET approval_status = @ApprovalStatus, reviewed_by = @ReviewedBy, review_notes = @ReviewNotes, reviewed_at = @ReviewedAt,
+                         revision = @Revision, updated_at = @UpdatedAt
+        WHERE id = @Id
+        """, row);
+
     public Task DeleteAsync(DbTransaction tx, string id, CancellationToken ct) =>
         tx.Connection!.ExecuteAsync(new CommandDefinition("DELETE FROM media WHERE id = @id", new { id }, tx, cancellationToken: ct));
 

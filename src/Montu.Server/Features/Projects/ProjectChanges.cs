@@ -27,6 +27,7 @@ public static class ProjectChanges
             request.Milestones ?? ProjectRules.DefaultMilestones,
             request.PriorityLevels ?? ProjectRules.DefaultPriorityLevels,
             request.TaskStatuses ?? ProjectRules.DefaultTaskStatuses,
+            request.ApprovalStatusMap ?? [],
             now,
             now);
         if (request.TaskTypes is null)
@@ -63,6 +64,7 @@ public static class ProjectChanges
             Milestones = change.Milestones ?? current.Milestones,
             PriorityLevels = change.PriorityLevels ?? current.PriorityLevels,
             TaskStatuses = change.TaskStatuses ?? current.TaskStatuses,
+            ApprovalStatusMap = MergePatch(current.ApprovalStatusMap, change.ApprovalStatusMap),
             UpdatedAt = now,
         };
         CheckConfiguration(updated, problems, checkDrives: true);
@@ -93,6 +95,7 @@ public static class ProjectChanges
         ProjectRules.CheckVocabulary(project.Milestones, "milestones", problems);
         ProjectRules.CheckVocabulary(project.PriorityLevels, "priorityLevels", problems);
         ProjectRules.CheckVocabulary(project.TaskStatuses, "taskStatuses", problems);
+        ProjectRules.CheckApprovalStatusMap(project, problems);
     }
 
     /// <summary>RFC 7396 on a flat map: a key set to null is removed, others are set.</summary>

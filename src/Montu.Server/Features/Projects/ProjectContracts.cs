@@ -85,6 +85,8 @@ public sealed record Project(
     IReadOnlyList<string> Milestones,
     IReadOnlyList<string> PriorityLevels,
     IReadOnlyList<string> TaskStatuses,
+    [property: Description("The task status approving a media version sets, by approval status; left out, approved sets approved and rejected or needs_revision set needs_revision")]
+    IReadOnlyDictionary<string, string> ApprovalStatusMap,
     DateTime CreatedAt,
     DateTime UpdatedAt);
 
@@ -121,12 +123,15 @@ public sealed record CreateProjectRequest
 
     [MaxLength(InputLimits.VocabularyCount), ItemMaxLength(InputLimits.VocabularyValueLength)]
     public List<string>? TaskStatuses { get; init; }
+
+    [Description("approved, rejected, needs_revision or pending → one of taskStatuses"), MapLimits(4, InputLimits.WordLength, MaxValueLength = InputLimits.VocabularyValueLength)]
+    public Dictionary<string, string>? ApprovalStatusMap { get; init; }
 }
 
 /// <summary>
 /// Body of <c>PATCH</c>/<c>PUT /projects/{id}</c>: only the fields sent change. <c>driveMapping</c>
-/// and <c>pathSegments</c> merge key by key; <c>templates</c> and <c>filenamePatterns</c> merge
-/// as a JSON merge patch (a key set to null is removed); lists are replaced.
+/// and <c>pathSegments</c> merge key by key; <c>templates</c>, <c>filenamePatterns</c> and
+/// <c>approvalStatusMap</c> merge as a JSON merge patch (a key set to null is removed); lists are replaced.
 /// </summary>
 public sealed record UpdateProjectRequest
 {
@@ -160,6 +165,9 @@ public sealed record UpdateProjectRequest
 
     [MaxLength(InputLimits.VocabularyCount), ItemMaxLength(InputLimits.VocabularyValueLength)]
     public List<string>? TaskStatuses { get; init; }
+
+    [Description("Merged like templates: a key set to null is removed"), MapLimits(4, InputLimits.WordLength, MaxValueLength = InputLimits.VocabularyValueLength)]
+    public Dictionary<string, string?>? ApprovalStatusMap { get; init; }
 }
 
 /// <summary>The filters a project list was computed with. Filters not given are left out, so none of its keys is required.</summary>

@@ -11,7 +11,7 @@ public sealed class ProjectQueries(Db db)
 {
     private const string Columns = """
         id, name, description, status, drive_mapping, path_segments, templates, filename_patterns,
-        task_types, milestones, priority_levels, task_statuses, created_at, updated_at
+        task_types, milestones, priority_levels, task_statuses, approval_status_map, created_at, updated_at
         """;
 
     public async Task<Project?> FindAsync(DbConnection connection, string id, CancellationToken ct, DbTransaction? transaction = null)
@@ -81,7 +81,7 @@ public sealed class ProjectQueries(Db db)
             INSERT INTO projects ({Columns})
             VALUES (@Id, @Name, @Description, @Status, {Json("DriveMapping")}, {Json("PathSegments")}, {Json("Templates")},
                     {Json("FilenamePatterns")}, {Json("TaskTypes")}, {Json("Milestones")}, {Json("PriorityLevels")},
-                    {Json("TaskStatuses")}, @CreatedAt, @UpdatedAt)
+                    {Json("TaskStatuses")}, {Json("ApprovalStatusMap")}, @CreatedAt, @UpdatedAt)
             """, ProjectRow.From(project), transaction, cancellationToken: ct));
 
     public Task UpdateAsync(DbTransaction transaction, Project project, CancellationToken ct) =>
@@ -89,7 +89,8 @@ public sealed class ProjectQueries(Db db)
             UPDATE projects SET name = @Name, description = @Description, status = @Status,
                 drive_mapping = {Json("DriveMapping")}, path_segments = {Json("PathSegments")}, templates = {Json("Templates")},
                 filename_patterns = {Json("FilenamePatterns")}, task_types = {Json("TaskTypes")}, milestones = {Json("Milestones")},
-                priority_levels = {Json("PriorityLevels")}, task_statuses = {Json("TaskStatuses")}, updated_at = @UpdatedAt
+                priority_levels = {Json("PriorityLevels")}, task_statuses = {Json("TaskStatuses")},
+                approval_status_map = {Json("ApprovalStatusMap")}, updated_at = @UpdatedAt
             WHERE id = @Id
             """, ProjectRow.From(project), transaction, cancellationToken: ct));
 
@@ -158,6 +159,8 @@ public sealed class ProjectQueries(Db db)
 
         public string TaskStatuses { get; init; } = "";
 
+        public string ApprovalStatusMap { get; init; } = "{}";
+
         public DateTime CreatedAt { get; init; }
 
         public DateTime UpdatedAt { get; init; }
@@ -176,6 +179,7 @@ public sealed class ProjectQueries(Db db)
             Milestones = StorageJson.Write(p.Milestones),
             PriorityLevels = StorageJson.Write(p.PriorityLevels),
             TaskStatuses = StorageJson.Write(p.TaskStatuses),
+            ApprovalStatusMap = StorageJson.Write(p.ApprovalStatusMap),
             CreatedAt = p.CreatedAt,
             UpdatedAt = p.UpdatedAt,
         };
@@ -193,6 +197,7 @@ public sealed class ProjectQueries(Db db)
             StorageJson.Read<List<string>>(Milestones),
             StorageJson.Read<List<string>>(PriorityLevels),
             StorageJson.Read<List<string>>(TaskStatuses),
+            StorageJson.Read<Dictionary<string, string>>(ApprovalStatusMap),
             DateTime.SpecifyKind(CreatedAt, DateTimeKind.Utc),
             DateTime.SpecifyKind(UpdatedAt, DateTimeKind.Utc));
     }

@@ -145,6 +145,25 @@ public static partial class ProjectRules
         }
     }
 
+    /// <summary>The approval statuses of media versions, which <see cref="Project.ApprovalStatusMap"/> maps to task statuses.</summary>
+    public static readonly IReadOnlyList<string> ApprovalStatuses = ["pending", "approved", "rejected", "needs_revision"];
+
+    /// <summary>Each key an approval status, each value one of the project's task statuses.</summary>
+    public static void CheckApprovalStatusMap(Project project, ValidationProblems problems)
+    {
+        foreach (var (approval, status) in project.ApprovalStatusMap)
+        {
+            if (!ApprovalStatuses.Contains(approval))
+            {
+                problems.Add("approvalStatusMap", $"{Quote.Of(approval)} is not an approval status: {string.Join(", ", ApprovalStatuses)}");
+            }
+            else if (!project.TaskStatuses.Contains(status))
+            {
+                problems.Add($"approvalStatusMap.{approval}", $"{Quote.Of(status)} is not one of the project's taskStatuses: {string.Join(", ", project.TaskStatuses)}");
+            }
+        }
+    }
+
     /// <summary>A vocabulary (task types, milestones, ...) is a non-empty list of distinct, non-blank names.</summary>
     public static void CheckVocabulary(IReadOnlyList<string> values, string field, ValidationProblems problems)
     {

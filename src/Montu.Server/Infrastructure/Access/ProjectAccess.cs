@@ -44,6 +44,7 @@ public static class ProjectAccess
         ProjectPermission.WriteAssigned => "write on own assignments",
         ProjectPermission.Write => "write",
         ProjectPermission.ManageMembers => "manage members",
+        ProjectPermission.Approve => "approve",
         _ => "admin",
     };
 }

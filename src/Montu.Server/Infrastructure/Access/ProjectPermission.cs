@@ -23,6 +23,12 @@ public enum ProjectPermission
 
     /// <summary>Change the project's configuration, archive and restore it.</summary>
     Admin,
+
+    /// <summary>
+    /// Approve or reject media versions. Outside the ladder above: directors approve without
+    /// writing, artists write their own tasks without approving (<see cref="ProjectRoles.Grants"/>).
+    /// </summary>
+    Approve,
 }
 
 /// <summary>The project roles of docs/api.md §Authentication and access and what each may do.</summary>
@@ -35,11 +41,15 @@ public static class ProjectRoles
     public const string Artist = "artist";
     public const string Vfx = "vfx";
     public const string Crew = "crew";
+    public const string Director = "director";
     public const string Client = "client";
     public const string Viewer = "viewer";
 
     public static readonly IReadOnlyList<string> All =
-        [Admin, Producer, ProductionManager, Supervisor, Artist, Vfx, Crew, Client, Viewer];
+        [Admin, Producer, ProductionManager, Supervisor, Director, Artist, Vfx, Crew, Client, Viewer];
+
+    /// <summary>The roles that review: they set the approval status of media versions.</summary>
+    private static readonly string[] Approvers = [Admin, Producer, ProductionManager, Supervisor, Director];
 
     private static readonly string[] ReadWriteAdmin = ["read", "write", "admin"];
     private static readonly string[] ReadWrite = ["read", "write"];
@@ -47,7 +57,8 @@ public static class ProjectRoles
 
     public static bool IsKnown(string role) => Highest(role) is not null;
 
-    public static bool Grants(string role, ProjectPermission permission) => Highest(role) is { } highest && permission <= highest;
+    public static bool Grants(string role, ProjectPermission permission) =>
+        permission == ProjectPermission.Approve ? Approvers.Contains(role) : Highest(role) is { } highest && permission <= highest;
 
     /// <summary>
     /// The spec's coarse permission strings for a role. Artists get <c>write</c> because they
@@ -69,7 +80,7 @@ public static class ProjectRoles
         Admin => ProjectPermission.Admin,
         Producer or ProductionManager or Supervisor => ProjectPermission.ManageMembers,
         Artist or Vfx or Crew => ProjectPermission.WriteAssigned,
-        Client or Viewer => ProjectPermission.Annotate,
+        Director or Client or Viewer => ProjectPermission.Annotate,
         _ => null,
     };
 }
