@@ -180,6 +180,11 @@ public sealed class OpenApiContractTests(KestrelTestApp app) : IClassFixture<Kes
         await Send(admin, download, $"{list}/{id}/download", HttpStatusCode.PartialContent, Ranged($"{list}/{id}/download", "bytes=0-3"));
         await Send(admin, download, $"{list}/{id}/download", HttpStatusCode.RequestedRangeNotSatisfiable, Ranged($"{list}/{id}/download", "bytes=9999-"));
         await Call(admin, Get, "/api/v1/tasks/{taskId}/media", $"/api/v1/tasks/{task}/media", HttpStatusCode.OK);
+        const string links = "/api/v1/media/{mediaId}/links";
+        var link = await Call(member.Client, Post, links, $"{list}/{id}/links", HttpStatusCode.OK, new { purpose = "download", expiresInSeconds = 60 });
+        await Call(app.Anonymous(), Get, download, link.Str("url"), HttpStatusCode.OK);
+        await Call(app.Anonymous(), Get, download, link.Str("url") + "0", HttpStatusCode.Unauthorized);
+        await Call(admin, Post, links, $"{list}/{id}/links", HttpStatusCode.BadRequest, new { purpose = "upload" });
         const string approve = "/api/v1/media/{mediaId}/approve";
         await Call(admin, Post, approve, $"{list}/{id}/approve", HttpStatusCode.OK, new { approvalStatus = "approved", reviewNotes = "Final" });
         await Call(admin, Post, approve, $"{list}/{id}/approve", HttpStatusCode.BadRequest, new { approvalStatus = "lovely" });

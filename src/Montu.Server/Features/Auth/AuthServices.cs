@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using Montu.Server.Data;
 using Montu.Server.Features.Users;
 using Montu.Server.Infrastructure;
+using Montu.Server.Infrastructure.Access;
 
 namespace Montu.Server.Features.Auth;
 
@@ -36,6 +37,7 @@ public static class AuthServices
         services.AddSingleton<AccessTokenIssuer>();
         services.AddSingleton<Sessions>();
         services.AddSingleton<SignInThrottle>();
+        services.AddSingleton(sp => SignedLinks.Load(sp.GetRequiredService<IConfiguration>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<UserQueries>();
         services.AddSingleton<UserAccounts>();
         services.AddSingleton<UserChanges>();

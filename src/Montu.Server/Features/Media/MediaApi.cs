@@ -39,10 +39,14 @@ public static class MediaApi
             .WithSummary("Change a media version's description and tags (as PATCH; kept for v2.0 clients)").ProducesErrors(400, 401, 403, 404, 415);
         group.MapDelete("/{mediaId}", DeleteMedia).WithName("DeleteMedia").RequireProject(ProjectPermission.WriteAssigned, resolvedBy: MediaProject)
             .WithSummary("Delete a media version and its files (its author, or write on the project)").ProducesErrors(401, 403, 404);
-        group.MapGet("/{mediaId}/download", DownloadMedia).WithName("DownloadMedia").RequireProject(ProjectPermission.Read, resolvedBy: MediaProject)
-            .WithSummary("The original file: ETag, If-None-Match (304), one byte Range (206, 416 past the end)")
+        group.MapGet("/{mediaId}/download", DownloadMedia).WithName("DownloadMedia")
+            .RequireProjectOrSignedLink(ProjectPermission.Read, MediaProject, "mediaId", MediaLinks.Download)
+            .WithSummary("The original file: ETag, If-None-Match (304), one byte Range (206, 416 past the end); a signed link needs no token")
             .Produces<Stream>(StatusCodes.Status200OK, "application/octet-stream").Produces<Stream>(StatusCodes.Status206PartialContent, "application/octet-stream")
             .Produces(StatusCodes.Status304NotModified).ProducesErrors(401, 404, 416);
+        group.MapPost("/{mediaId}/links", CreateLink).WithName("CreateMediaLink").RequireProject(ProjectPermission.Read, resolvedBy: MediaProject)
+            .WithSummary("A signed URL that fetches the file without a token until it expires (at most 24 h), for <video> and <img>")
+            .ProducesErrors(400, 401, 404, 415);
         group.MapPost("/{mediaId}/approve", ApproveMedia).WithName("ApproveMedia").RequireProject(ProjectPermission.Approve, resolvedBy: MediaProject)
             .WithSummary("Review a media version (admins, producers, production managers, supervisors, directors); moves its task's status")
             .ProducesErrors(400, 401, 403, 404, 415, 422);
@@ -117,6 +121,25 @@ public static class MediaApi
 
     private static async Task<Results<NoContent, ApiError>> DeleteMedia(string mediaId, MediaChanges changes, Caller caller, CancellationToken ct) =>
         await changes.DeleteAsync(mediaId, caller, ct) is { } error ? error : TypedResults.NoContent();
+
+    private static async Task<Results<Ok<MediaLink>, ApiError>> CreateLink(
+        string mediaId, CreateMediaLinkRequest body, MediaQueries media, SignedLinks links, CancellationToken ct)
+    {
+        var problems = new ValidationProblems();
+        var (purpose, lifetime) = MediaLinks.Read(body, problems);
+        if (problems.Any)
+        {
+            return problems.ToError();
+        }
+
+        if (await media.FindAsync(mediaId, ct) is null)
+        {
+            return MediaChanges.NotFound(mediaId);
+        }
+
+        var (query, expiresAt) = links.Sign(mediaId, purpose, lifetime);
+        return TypedResults.Ok(new MediaLink($"/api/v1/media/{mediaId}/{purpose}{query}", expiresAt.UtcDateTime));
+    }
 
     private static async Task<Results<Ok<MediaItem>, ApiError>> ApproveMedia(
         string mediaId, ApproveMediaRequest body, MediaApprovals approvals, Caller caller, CancellationToken ct)

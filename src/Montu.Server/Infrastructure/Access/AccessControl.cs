@@ -29,6 +29,17 @@ public static class AccessControl
             return;
         }
 
+        if (rule is SignedLinkRule link)
+        {
+            if (SignedLinks.IsPresented(context))
+            {
+                await (LinkAdmits(context, link) ? next(context) : LinkRefusedAsync(context));
+                return;
+            }
+
+            rule = link.Inner;
+        }
+
         if (context.Features.Get<Caller>() is not { } caller)
         {
             await UnauthorizedAsync(context);
@@ -57,6 +68,13 @@ public static class AccessControl
         var resolution = await rule.Resolver.ResolveAsync(context);
         return resolution.Failure ?? ProjectAccess.Check(caller, resolution.ProjectId!, rule.Permission, resolution.NotFoundMessage);
     }
+
+    private static bool LinkAdmits(HttpContext context, SignedLinkRule link) =>
+        context.Request.RouteValues[link.RouteValue] is string { Length: > 0 } id
+        && context.RequestServices.GetRequiredService<SignedLinks>().Verify(context, id, link.Purpose);
+
+    private static Task LinkRefusedAsync(HttpContext context) =>
+        ApiError.Unauthorized("The link is not valid or has expired; ask for a new one").ExecuteAsync(context);
 
     /// <summary>RFC 6750: a 401 names the scheme, and says <c>invalid_token</c> when a token was sent.</summary>
     public static Task UnauthorizedAsync(HttpContext context)

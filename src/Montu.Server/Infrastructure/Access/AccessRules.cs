@@ -30,6 +30,13 @@ public sealed record SelfOrServerAdminRule(string RouteValue) : AccessRule;
 public sealed record ProjectRule(ProjectPermission Permission, ProjectResolver Resolver) : AccessRule;
 
 /// <summary>
+/// A signed link (<see cref="SignedLinks"/>) for <see cref="Purpose"/> on the resource named by the
+/// route value <see cref="RouteValue"/> lets the request through without a token; without a link,
+/// <see cref="Inner"/> decides.
+/// </summary>
+public sealed record SignedLinkRule(ProjectRule Inner, string RouteValue, string Purpose) : AccessRule;
+
+/// <summary>
 /// The declarations every endpoint makes, one each (docs/decisions/0005-authentication.md).
 /// <see cref="AccessControl"/> enforces them before the handler binds or validates anything,
 /// so the order is always 401 → 404 → 403 → 400. An endpoint that declares nothing is treated
@@ -56,6 +63,12 @@ public static class Access
     public static TBuilder RequireProject<TBuilder>(this TBuilder builder, ProjectPermission permission, ProjectResolver resolvedBy)
         where TBuilder : IEndpointConventionBuilder =>
         builder.WithMetadata(new ProjectRule(permission, resolvedBy));
+
+    /// <summary>A permission in the project <paramref name="resolvedBy"/> finds, or a signed link for <paramref name="purpose"/> on the resource <paramref name="routeValue"/> names.</summary>
+    public static TBuilder RequireProjectOrSignedLink<TBuilder>(
+        this TBuilder builder, ProjectPermission permission, ProjectResolver resolvedBy, string routeValue, string purpose)
+        where TBuilder : IEndpointConventionBuilder =>
+        builder.WithMetadata(new SignedLinkRule(new ProjectRule(permission, resolvedBy), routeValue, purpose));
 
     /// <summary>The rule an endpoint declares, or null when it declares none.</summary>
     public static AccessRule? Declared(Endpoint endpoint) => Declared(endpoint.Metadata);

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
+using Montu.Server.Infrastructure.Access;
 using Montu.Server.Infrastructure.WireFormat;
 
 namespace Montu.Server.Infrastructure.OpenApi;
@@ -40,8 +41,23 @@ public static class OpenApiParameters
             }
         }
 
+        if (context.Description.ActionDescriptor.EndpointMetadata.OfType<SignedLinkRule>().Any())
+        {
+            operation.Parameters ??= [];
+            operation.Parameters.Add(LinkParameter(SignedLinks.ExpiresParameter, "With signature: the link's expiry, in seconds since 1970 (from POST .../links)"));
+            operation.Parameters.Add(LinkParameter(SignedLinks.SignatureParameter, "With expires: the link's signature; a valid pair needs no token, an expired or altered one is 401"));
+        }
+
         return Task.CompletedTask;
     }
+
+    private static OpenApiParameter LinkParameter(string name, string description) => new()
+    {
+        Name = name,
+        In = ParameterLocation.Query,
+        Description = description,
+        Schema = new OpenApiSchema { Type = JsonSchemaType.String, MaxLength = 128 },
+    };
 
     private static OpenApiSchema Whole(int minimum, int maximum) => new()
     {

@@ -1,6 +1,7 @@
 using System.Reflection;
 using Microsoft.AspNetCore.Http.Metadata;
 using Montu.Server.Features.Auth;
+using Montu.Server.Infrastructure.Access;
 using Montu.Server.Infrastructure.Errors;
 
 namespace Montu.Server.Infrastructure.WireFormat;
@@ -10,7 +11,7 @@ namespace Montu.Server.Infrastructure.WireFormat;
 /// so <c>?pgae=2</c> or <c>?projectid=SWA</c> is an error rather than a silently unfiltered list.
 /// A route's parameters are those its handler binds from the query, by the names they bind
 /// (case-insensitively, as the framework binds them). A WebSocket upgrade may also carry its
-/// access token as <c>token</c>.
+/// access token as <c>token</c>, and a route that takes signed links their expiry and signature.
 /// </summary>
 public static class QueryParameters
 {
@@ -40,7 +41,11 @@ public static class QueryParameters
         });
 
     private static bool IsUnknown(string name, HashSet<string> known, HttpContext context) =>
-        !known.Contains(name) && !(name == BearerEvents.QueryToken && context.WebSockets.IsWebSocketRequest);
+        !known.Contains(name) && !(name == BearerEvents.QueryToken && context.WebSockets.IsWebSocketRequest) && !IsLinkParameter(name, context);
+
+    /// <summary>A route that takes signed links reads their two parameters.</summary>
+    private static bool IsLinkParameter(string name, HttpContext context) =>
+        name is SignedLinks.ExpiresParameter or SignedLinks.SignatureParameter && context.GetEndpoint()?.Metadata.GetMetadata<SignedLinkRule>() is not null;
 
     private static ApiError Refuse(IReadOnlyList<string> unknown, IReadOnlyList<string> declared) => ApiError.Validation(unknown
         .Select(name => new FieldError(Quote.Name(name), $"Unknown query parameter {Quote.Of(name)}{Spelling.Hint(Spelling.Nearest(name, declared))}", ErrorCodes.UnknownField))
