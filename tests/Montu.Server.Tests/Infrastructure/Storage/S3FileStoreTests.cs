@@ -7,7 +7,7 @@ using Montu.Server.Infrastructure.Storage;
 
 namespace Montu.Server.Tests.Infrastructure.Storage;
 
-/// <summary>The storage contract on a bucket of the S3 test server, with what only S3 does: presigned URLs.</summary>
+/// <summary>The storage contract on a bucket of the S3 test server, with what only S3 has: a key prefix, presigned URLs, copies in parts.</summary>
 public sealed class S3FileStoreTests(S3TestApp app) : FileStoreContractTests<S3TestApp>(app), IClassFixture<S3TestApp>
 {
     [StorageFact]
