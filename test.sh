@@ -2,11 +2,15 @@
 # Runs every test: builds once, then runs the whole suite on SQLite and on a throwaway
 # PostgreSQL cluster, collecting line and branch coverage of src/, and prints what was skipped
 # and why, the coverage merged over both engines, and "N passed, N failed" (summed) last.
+# Both runs share one throwaway S3-protocol server (s3rver), on which the storage tests run
+# once more, as on the local directory.
 #
 # Environment:
-#   CI=true                   PostgreSQL is required; without it the script fails.
+#   CI=true                   PostgreSQL and the S3 server are required; without them the script fails.
 #   MONTU_TEST_POSTGRES=...   use this existing server instead of starting a cluster.
 #   MONTU_TEST_NO_POSTGRES=1  act as if PostgreSQL were not installed (to try the skip path).
+#   MONTU_TEST_S3=http://...  use this existing S3-compatible server (credentials S3RVER/S3RVER).
+#   MONTU_TEST_NO_S3=1        act as if node and npm were not installed: the S3 tests show as skipped.
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")"
@@ -15,6 +19,8 @@ export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_SKIP_FIRST_TIME_EXPE
 RESULTS_DIR="$PWD/TestResults"
 # shellcheck source=scripts/throwaway-postgres.sh
 source scripts/throwaway-postgres.sh
+# shellcheck source=scripts/throwaway-s3.sh
+source scripts/throwaway-s3.sh
 
 declare -A PASSED FAILED SKIPPED STATE WHY_SKIPPED
 
@@ -27,6 +33,17 @@ provide_postgres() {
   [[ -z ${MONTU_TEST_NO_POSTGRES:-} ]] || return 1
   start_throwaway_postgres || return 1
   MONTU_TEST_POSTGRES=$PG_CONNECTION
+}
+
+# Sets MONTU_TEST_S3 to the S3 server to test on; fails when there is none.
+provide_s3() {
+  if [[ -n ${MONTU_TEST_S3:-} ]]; then
+    log "Using the S3 server given in MONTU_TEST_S3"
+    return 0
+  fi
+  [[ -z ${MONTU_TEST_NO_S3:-} ]] || return 1
+  start_throwaway_s3 || return 1
+  MONTU_TEST_S3=$S3_URL
 }
 
 # Reads one attribute of the TRX <Counters> element (0 when absent).
@@ -91,7 +108,7 @@ counts() {
 }
 
 main() {
-  trap stop_cluster EXIT
+  trap 'stop_cluster; stop_s3' EXIT
   trap 'exit 130' INT
   trap 'exit 143' TERM
 
@@ -104,6 +121,18 @@ main() {
   else
     postgres_skipped=yes
     warn "PostgreSQL not available: the PostgreSQL run was SKIPPED"
+  fi
+
+  local s3_skipped=""
+  if provide_s3; then
+    export MONTU_TEST_S3
+  elif [[ ${CI:-} == true ]]; then
+    echo "ERROR: no S3 test server, and CI requires the storage tests on S3 (install nodejs and npm for s3rver, or set MONTU_TEST_S3)." >&2
+    exit 1
+  else
+    s3_skipped=yes
+    unset MONTU_TEST_S3
+    warn "No S3 test server (s3rver needs node and npm): the storage tests on S3 are SKIPPED"
   fi
 
   log "Building"
@@ -123,6 +152,7 @@ main() {
     passed=$((passed + PASSED[$engine])) failed=$((failed + FAILED[$engine])) skipped=$((skipped + SKIPPED[$engine]))
   done
   [[ -n $postgres_skipped ]] && echo "postgresql: SKIPPED (PostgreSQL not available)"
+  [[ -n $s3_skipped ]] && echo "s3:         SKIPPED (no S3 test server: its storage tests are counted as skipped above)"
   local names
   names=$(printf '%s and ' "${engines[@]}")
   echo "coverage of src/ over ${names% and }: $(coverage)"

@@ -43,7 +43,7 @@ public static class MediaApi
             .RequireProjectOrSignedLink(ProjectPermission.Read, MediaProject, "mediaId", MediaLinks.Download)
             .WithSummary("The original file: ETag, If-None-Match (304), one byte Range (206, 416 past the end); a signed link needs no token")
             .Produces<Stream>(StatusCodes.Status200OK, "application/octet-stream").Produces<Stream>(StatusCodes.Status206PartialContent, "application/octet-stream")
-            .Produces(StatusCodes.Status304NotModified).ProducesErrors(401, 404, 416);
+            .Produces(StatusCodes.Status302Found).Produces(StatusCodes.Status304NotModified).ProducesErrors(401, 404, 416);
         group.MapPost("/{mediaId}/links", CreateLink).WithName("CreateMediaLink").RequireProject(ProjectPermission.Read, resolvedBy: MediaProject)
             .WithSummary("A signed URL that fetches the file without a token until it expires (at most 24 h), for <video> and <img>")
             .ProducesErrors(400, 401, 404, 415);
@@ -148,10 +148,20 @@ public static class MediaApi
         return outcome.Error is { } error ? error : TypedResults.Ok(outcome.Media!);
     }
 
-    private static async Task<IResult> DownloadMedia(string mediaId, MediaQueries media, IFileStore store, CancellationToken ct) =>
-        await media.FindAsync(mediaId, ct) is { } row
-            ? new StoredFileResult(store, row.StorageKey, row.SizeBytes, row.ContentType, row.Checksum.Replace("sha256:", "", StringComparison.Ordinal), row.FileName)
-            : MediaChanges.NotFound(mediaId);
+    /// <summary>With <c>S3_REDIRECT</c>, the bytes come straight from the bucket through a short-lived presigned URL.</summary>
+    private static async Task<IResult> DownloadMedia(string mediaId, MediaQueries media, IFileStore store, StorageSettings storage, CancellationToken ct)
+    {
+        if (await media.FindAsync(mediaId, ct) is not { } row)
+        {
+            return MediaChanges.NotFound(mediaId);
+        }
+
+        return storage.RedirectDownloads && store.CanPresign
+            ? TypedResults.Redirect(store.PresignedUrl(row.StorageKey, PresignedLifetime, row.FileName, row.ContentType).ToString())
+            : new StoredFileResult(store, row.StorageKey, row.SizeBytes, row.ContentType, row.Checksum.Replace("sha256:", "", StringComparison.Ordinal), row.FileName);
+    }
+
+    private static readonly TimeSpan PresignedLifetime = TimeSpan.FromMinutes(15);
 
     private static async Task<Ok<IReadOnlyList<MediaItem>>> ListTaskMedia(string taskId, MediaQueries media, CancellationToken ct) =>
         TypedResults.Ok<IReadOnlyList<MediaItem>>((await media.ForTaskAsync(taskId, ct)).Select(r => r.ToItem()).ToList());

@@ -36,8 +36,12 @@ public interface IFileStore
     /// <summary>The objects whose key starts with <paramref name="prefix"/>, in no particular order.</summary>
     IAsyncEnumerable<StoredFile> ListAsync(string prefix, CancellationToken ct);
 
-    /// <summary>A URL that fetches the object without credentials until it expires; only when <see cref="CanPresign"/>.</summary>
-    Uri PresignedUrl(string key, TimeSpan lifetime, string? downloadFileName);
+    /// <summary>
+    /// A URL that fetches the object without credentials until it expires; only when <see cref="CanPresign"/>.
+    /// Its response says <c>Content-Disposition: attachment</c> with <paramref name="downloadFileName"/>
+    /// and <c>Content-Type</c> <paramref name="contentType"/> when given (objects are stored without a type).
+    /// </summary>
+    Uri PresignedUrl(string key, TimeSpan lifetime, string? downloadFileName, string? contentType = null);
 }
 
 /// <summary>An object of a <see cref="IFileStore"/>.</summary>

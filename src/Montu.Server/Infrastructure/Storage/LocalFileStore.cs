@@ -97,7 +97,7 @@ public sealed class LocalFileStore(string root) : IFileStore
         await Task.CompletedTask;
     }
 
-    public Uri PresignedUrl(string key, TimeSpan lifetime, string? downloadFileName) =>
+    public Uri PresignedUrl(string key, TimeSpan lifetime, string? downloadFileName, string? contentType = null) =>
         throw new NotSupportedException("A local directory has no presigned URLs; the server streams the file itself");
 
     /// <summary>Sweeps writes a crash interrupted: partial files older than <paramref name="olderThan"/>.</summary>
@@ -124,12 +124,7 @@ public sealed class LocalFileStore(string root) : IFileStore
     /// <summary>The file of a key; refuses keys that would leave the root, though the server never makes one.</summary>
     private string PathOf(string key)
     {
-        if (key.Length == 0 || key.StartsWith('/') || key.Split('/').Any(part => part is "" or "." or ".."))
-        {
-            throw new ArgumentException($"'{key}' is not a storage key", nameof(key));
-        }
-
-        var path = Path.GetFullPath(Path.Combine(_root, key.Replace('/', Path.DirectorySeparatorChar)));
+        var path = Path.GetFullPath(Path.Combine(_root, StorageKeys.Checked(key).Replace('/', Path.DirectorySeparatorChar)));
         return path.StartsWith(_root + Path.DirectorySeparatorChar, StringComparison.Ordinal)
             ? path
             : throw new ArgumentException($"'{key}' is not a storage key", nameof(key));

@@ -4,7 +4,7 @@ using Dapper;
 namespace Montu.Server.Tests.Features.Media;
 
 /// <summary>Reviewing a version moves its task, in the same transaction, as the project maps it.</summary>
-public sealed class MediaApprovalTests(TestApp app) : IClassFixture<TestApp>
+public abstract class MediaApprovalTests<TApp>(TApp app) where TApp : TestApp
 {
     private static readonly string[] StatusesWithoutApproved = ["not_started", "in_progress", "pending_review", "on_hold"];
 
@@ -19,7 +19,7 @@ public sealed class MediaApprovalTests(TestApp app) : IClassFixture<TestApp>
 
     private static Task<HttpResponseMessage> Review(HttpClient client, string media, object body) => client.PostJson($"/api/v1/media/{media}/approve", body);
 
-    [Theory]
+    [StorageTheory]
     [InlineData("approved", "approved")]
     [InlineData("rejected", "needs_revision")]
     [InlineData("needs_revision", "needs_revision")]
@@ -36,7 +36,7 @@ public sealed class MediaApprovalTests(TestApp app) : IClassFixture<TestApp>
         Assert.Equal(taskStatus, (await _admin.GetTask(task)).Str("status"));
     }
 
-    [Fact]
+    [StorageFact]
     public async Task A_review_writes_media_approved_after_the_tasks_own_event()
     {
         var (_, task, media) = await VersionAsync();
@@ -49,7 +49,7 @@ public sealed class MediaApprovalTests(TestApp app) : IClassFixture<TestApp>
         Assert.Equal([("task_created", task), ("media_uploaded", media), ("task_updated", task), ("media_approved", media)], events);
     }
 
-    [Fact]
+    [StorageFact]
     public async Task The_projects_approval_status_map_decides_the_task_status()
     {
         var (project, task, media) = await VersionAsync();
@@ -60,7 +60,7 @@ public sealed class MediaApprovalTests(TestApp app) : IClassFixture<TestApp>
         Assert.Equal("completed", (await _admin.GetTask(task)).Str("status"));
     }
 
-    [Fact]
+    [StorageFact]
     public async Task A_mapped_status_the_project_does_not_have_is_refused_when_saved_and_when_reviewing()
     {
         var (project, task, media) = await VersionAsync();
@@ -77,7 +77,7 @@ public sealed class MediaApprovalTests(TestApp app) : IClassFixture<TestApp>
         Assert.Equal("pending_review", (await _admin.GetTask(task)).Str("status"));
     }
 
-    [Theory]
+    [StorageTheory]
     [InlineData("director", HttpStatusCode.OK)]
     [InlineData("producer", HttpStatusCode.OK)]
     [InlineData("artist", HttpStatusCode.Forbidden)]
@@ -92,7 +92,7 @@ public sealed class MediaApprovalTests(TestApp app) : IClassFixture<TestApp>
         Assert.Equal(expected, response.StatusCode);
     }
 
-    [Fact]
+    [StorageFact]
     public async Task A_v2_reviewer_field_must_name_the_caller()
     {
         var (project, _, media) = await VersionAsync();
@@ -106,7 +106,7 @@ public sealed class MediaApprovalTests(TestApp app) : IClassFixture<TestApp>
         Assert.Equal(["approvalStatus"], bad.Fields());
     }
 
-    [Fact]
+    [StorageFact]
     public async Task Reviewing_a_reference_file_moves_no_task()
     {
         var project = await _admin.CreateProject();
@@ -117,3 +117,7 @@ public sealed class MediaApprovalTests(TestApp app) : IClassFixture<TestApp>
         Assert.Equal("rejected", reviewed.Str("approvalStatus"));
     }
 }
+
+public sealed class LocalMediaApprovalTests(TestApp app) : MediaApprovalTests<TestApp>(app), IClassFixture<TestApp>;
+
+public sealed class S3MediaApprovalTests(S3TestApp app) : MediaApprovalTests<S3TestApp>(app), IClassFixture<S3TestApp>;

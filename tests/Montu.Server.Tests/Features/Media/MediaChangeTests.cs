@@ -1,9 +1,11 @@
 using System.Net;
+using Microsoft.Extensions.DependencyInjection;
+using Montu.Server.Infrastructure.Storage;
 
 namespace Montu.Server.Tests.Features.Media;
 
 /// <summary>Who may add, change and delete media versions, and what changing one does.</summary>
-public sealed class MediaChangeTests(TestApp app) : IClassFixture<TestApp>
+public abstract class MediaChangeTests<TApp>(TApp app) where TApp : TestApp
 {
     private static readonly string[] FinalTags = ["final", "graded"];
 
@@ -18,7 +20,7 @@ public sealed class MediaChangeTests(TestApp app) : IClassFixture<TestApp>
         return (project, mine, theirs, artist);
     }
 
-    [Fact]
+    [StorageFact]
     public async Task Artists_add_versions_to_their_own_tasks_only_and_viewers_and_outsiders_none()
     {
         var (project, mine, theirs, artist) = await CrewAsync();
@@ -38,7 +40,7 @@ public sealed class MediaChangeTests(TestApp app) : IClassFixture<TestApp>
         Assert.Equal(MediaBuilders.Png, await viewer.Client.GetByteArrayAsync($"/api/v1/media/{own.Str("id")}/download"));
     }
 
-    [Fact]
+    [StorageFact]
     public async Task A_patch_changes_description_and_tags_only_and_moves_the_revision()
     {
         var (_, mine, _, _) = await CrewAsync();
@@ -57,7 +59,7 @@ public sealed class MediaChangeTests(TestApp app) : IClassFixture<TestApp>
             .GetProperty("items").EnumerateArray().Select(m => m.GetProperty("tags")[0].GetString()));
     }
 
-    [Fact]
+    [StorageFact]
     public async Task Authors_and_writers_change_or_delete_a_version_and_others_get_403()
     {
         var (project, mine, _, artist) = await CrewAsync();
@@ -74,18 +76,18 @@ public sealed class MediaChangeTests(TestApp app) : IClassFixture<TestApp>
         Assert.Equal(0, (await (await _admin.GetAsync($"/api/v1/media?task_id={mine}")).Json()).GetProperty("total").GetInt64());
     }
 
-    [Fact]
+    [StorageFact]
     public async Task A_deleted_version_is_gone_with_its_file_and_writes_its_event()
     {
         var (_, mine, _, _) = await CrewAsync();
         var media = await _admin.UploadPng(mine);
         var id = media.Str("id");
-        var file = Path.Combine(app.DataDir, "media", media.Str("storageKey"));
-        Assert.True(File.Exists(file));
+        var store = app.Services.GetRequiredService<IFileStore>();
+        Assert.NotNull(await store.FindAsync(media.Str("storageKey"), default));
 
         await (await _admin.DeleteAsync($"/api/v1/media/{id}")).Expect(HttpStatusCode.NoContent);
 
-        Assert.False(File.Exists(file));
+        Assert.Null(await store.FindAsync(media.Str("storageKey"), default));
         await (await _admin.GetAsync($"/api/v1/media/{id}")).ExpectError(HttpStatusCode.NotFound, "NOT_FOUND");
         await (await _admin.GetAsync($"/api/v1/media/{id}/download")).ExpectError(HttpStatusCode.NotFound, "NOT_FOUND");
         await (await _admin.DeleteAsync($"/api/v1/media/{id}")).ExpectError(HttpStatusCode.NotFound, "NOT_FOUND");
@@ -94,3 +96,7 @@ public sealed class MediaChangeTests(TestApp app) : IClassFixture<TestApp>
         Assert.Equal(["media_uploaded", "media_deleted"], types);
     }
 }
+
+public sealed class LocalMediaChangeTests(TestApp app) : MediaChangeTests<TestApp>(app), IClassFixture<TestApp>;
+
+public sealed class S3MediaChangeTests(S3TestApp app) : MediaChangeTests<S3TestApp>(app), IClassFixture<S3TestApp>;

@@ -3,7 +3,7 @@ using System.Text.Json;
 
 namespace Montu.Server.Tests.Features.Media;
 
-public sealed class MediaListTests(TestApp app) : IClassFixture<TestApp>
+public abstract class MediaListTests<TApp>(TApp app) where TApp : TestApp
 {
     private readonly HttpClient _client = app.Client;
 
@@ -24,7 +24,7 @@ public sealed class MediaListTests(TestApp app) : IClassFixture<TestApp>
         return (project, first, second);
     }
 
-    [Fact]
+    [StorageFact]
     public async Task Filters_narrow_the_list_and_are_reported()
     {
         var (project, first, _) = await ShowAsync();
@@ -46,7 +46,7 @@ public sealed class MediaListTests(TestApp app) : IClassFixture<TestApp>
         Assert.Equal(2, byTask.GetProperty("total").GetInt64());
     }
 
-    [Fact]
+    [StorageFact]
     public async Task Sorts_are_stable_and_a_cursor_walks_every_version_once()
     {
         var (project, _, _) = await ShowAsync();
@@ -65,7 +65,7 @@ public sealed class MediaListTests(TestApp app) : IClassFixture<TestApp>
         Assert.Equal(JsonValueKind.Null, page.GetProperty("nextCursor").ValueKind);
     }
 
-    [Fact]
+    [StorageFact]
     public async Task A_tasks_media_come_newest_version_first()
     {
         var (_, first, _) = await ShowAsync();
@@ -75,7 +75,7 @@ public sealed class MediaListTests(TestApp app) : IClassFixture<TestApp>
         Assert.Equal(["v002", "v001"], media.EnumerateArray().Select(m => m.Str("linkedVersion")));
     }
 
-    [Fact]
+    [StorageFact]
     public async Task Bad_filters_are_400_naming_them()
     {
         var error = await (await _client.GetAsync("/api/v1/media?media_type=hologram&sort=size&approval_status=maybe")).ExpectError(HttpStatusCode.BadRequest, "VALIDATION_ERROR");
@@ -83,7 +83,7 @@ public sealed class MediaListTests(TestApp app) : IClassFixture<TestApp>
         Assert.Equal(["media_type", "approval_status", "sort"], error.Fields());
     }
 
-    [Fact]
+    [StorageFact]
     public async Task The_v2_shape_lists_media_in_snake_case()
     {
         var (project, _, _) = await ShowAsync();
@@ -96,3 +96,7 @@ public sealed class MediaListTests(TestApp app) : IClassFixture<TestApp>
         Assert.Equal(4, legacy.GetProperty("total").GetInt64());
     }
 }
+
+public sealed class LocalMediaListTests(TestApp app) : MediaListTests<TestApp>(app), IClassFixture<TestApp>;
+
+public sealed class S3MediaListTests(S3TestApp app) : MediaListTests<S3TestApp>(app), IClassFixture<S3TestApp>;

@@ -1,9 +1,11 @@
 using System.Net;
 using System.Security.Cryptography;
+using Microsoft.Extensions.DependencyInjection;
+using Montu.Server.Infrastructure.Storage;
 
 namespace Montu.Server.Tests.Features.Media;
 
-public sealed class MediaUploadTests(TestApp app) : IClassFixture<TestApp>
+public abstract class MediaUploadTests<TApp>(TApp app) where TApp : TestApp
 {
     private readonly HttpClient _client = app.Client;
 
@@ -13,7 +15,7 @@ public sealed class MediaUploadTests(TestApp app) : IClassFixture<TestApp>
         return (project, (await _client.CreateTask(TaskBuilders.ShotTask(project, episode: project))).Str("id"));
     }
 
-    [Fact]
+    [StorageFact]
     public async Task An_upload_answers_201_with_the_version_and_its_bytes_download_unchanged()
     {
         var (project, task) = await ProjectAndTask();
@@ -39,7 +41,7 @@ public sealed class MediaUploadTests(TestApp app) : IClassFixture<TestApp>
         Assert.Equal(MediaBuilders.Png, await _client.GetByteArrayAsync($"/api/v1/media/{id}/download"));
     }
 
-    [Fact]
+    [StorageFact]
     public async Task Versions_count_up_per_task_and_a_taken_version_is_409()
     {
         var (_, task) = await ProjectAndTask();
@@ -56,7 +58,7 @@ public sealed class MediaUploadTests(TestApp app) : IClassFixture<TestApp>
         Assert.Equal(4, (await (await _client.GetAsync($"/api/v1/media?task_id={task}")).Json()).GetProperty("total").GetInt64());
     }
 
-    [Fact]
+    [StorageFact]
     public async Task Fields_may_follow_the_file_and_may_be_camelCase()
     {
         var (_, task) = await ProjectAndTask();
@@ -67,7 +69,7 @@ public sealed class MediaUploadTests(TestApp app) : IClassFixture<TestApp>
         Assert.Equal((task, "v003"), (media.Str("linkedTaskId"), media.Str("linkedVersion")));
     }
 
-    [Fact]
+    [StorageFact]
     public async Task A_project_level_reference_file_has_no_task_version_or_preview()
     {
         var (project, _) = await ProjectAndTask();
@@ -81,7 +83,7 @@ public sealed class MediaUploadTests(TestApp app) : IClassFixture<TestApp>
         Assert.Equal(System.Text.Json.JsonValueKind.Null, media.GetProperty("streamUrl").ValueKind);
     }
 
-    [Fact]
+    [StorageFact]
     public async Task A_file_whose_bytes_are_not_its_type_is_415_and_nothing_is_kept()
     {
         var (_, task) = await ProjectAndTask();
@@ -93,7 +95,7 @@ public sealed class MediaUploadTests(TestApp app) : IClassFixture<TestApp>
         await AssertNothingStored(task);
     }
 
-    [Theory]
+    [StorageTheory]
     [InlineData("tool.exe", "'.exe'")]
     [InlineData("README", "'(no extension)'")]
     public async Task A_type_not_accepted_is_415_naming_it(string fileName, string named)
@@ -107,7 +109,7 @@ public sealed class MediaUploadTests(TestApp app) : IClassFixture<TestApp>
         await AssertNothingStored(task);
     }
 
-    [Fact]
+    [StorageFact]
     public async Task A_path_in_the_file_name_is_cut_to_its_last_segment()
     {
         var (_, task) = await ProjectAndTask();
@@ -118,7 +120,7 @@ public sealed class MediaUploadTests(TestApp app) : IClassFixture<TestApp>
         Assert.DoesNotContain("..", media.Str("storageKey"));
     }
 
-    [Theory]
+    [StorageTheory]
     [InlineData("tsak_id", "Unknown field 'tsak_id'; did you mean 'task_id'?")]
     [InlineData("versoin", "Unknown field 'versoin'; did you mean 'version'?")]
     public async Task An_unknown_field_is_400_with_the_one_meant(string field, string message)
@@ -131,7 +133,7 @@ public sealed class MediaUploadTests(TestApp app) : IClassFixture<TestApp>
         await AssertNothingStored(task);
     }
 
-    [Fact]
+    [StorageFact]
     public async Task Without_a_file_or_a_target_or_as_json_the_upload_says_what_to_send()
     {
         var (_, task) = await ProjectAndTask();
@@ -149,7 +151,7 @@ public sealed class MediaUploadTests(TestApp app) : IClassFixture<TestApp>
         await AssertNothingStored(task);
     }
 
-    [Fact]
+    [StorageFact]
     public async Task A_missing_task_is_404_and_an_archived_one_422()
     {
         var (_, task) = await ProjectAndTask();
@@ -160,7 +162,7 @@ public sealed class MediaUploadTests(TestApp app) : IClassFixture<TestApp>
         await AssertNothingStored(task);
     }
 
-    [Fact]
+    [StorageFact]
     public async Task An_upload_writes_its_event_and_counts_in_the_project_stats()
     {
         var (project, task) = await ProjectAndTask();
@@ -180,7 +182,12 @@ public sealed class MediaUploadTests(TestApp app) : IClassFixture<TestApp>
     private async Task AssertNothingStored(string task)
     {
         Assert.Equal(0, (await (await _client.GetAsync($"/api/v1/media?task_id={task}")).Json()).GetProperty("total").GetInt64());
-        var root = Path.Combine(app.DataDir, "media", "uploads");
-        Assert.Empty(Directory.Exists(root) ? Directory.GetFiles(root, "*", SearchOption.AllDirectories) : []);
+        var store = app.Services.GetRequiredService<IFileStore>();
+        Assert.Empty(await store.ListAsync("uploads/", default).ToListAsync());
+        Assert.Empty(await store.ListAsync($"media/{task}/", default).ToListAsync());
     }
 }
+
+public sealed class LocalMediaUploadTests(TestApp app) : MediaUploadTests<TestApp>(app), IClassFixture<TestApp>;
+
+public sealed class S3MediaUploadTests(S3TestApp app) : MediaUploadTests<S3TestApp>(app), IClassFixture<S3TestApp>;
