@@ -67,17 +67,20 @@ public sealed partial class JobQueue(Db db, JobSignal signal, IdGenerator ids, T
         DbTransaction tx, string workerId, string[] kinds, int max, TimeSpan leaseFor, CancellationToken ct)
     {
         var now = Now();
+        // One kind walks the claim index in order and stops at max: 0.1 ms with 100k jobs queued on
+        // PostgreSQL. A list of kinds makes it sort every due job of those kinds first: 50 ms.
+        var ofKinds = kinds.Length == 1 ? "kind = @kind" : db.Dialect.In("kind", "kinds");
         var rows = await tx.Connection!.QueryAsync<JobRow>(new CommandDefinition($"""
             UPDATE jobs SET status = 'leased', worker_id = @workerId, lease_expires_at = @leaseExpiresAt
             WHERE id IN (
                 SELECT id FROM jobs
-                WHERE status = 'queued' AND {db.Dialect.In("kind", "kinds")} AND (not_before IS NULL OR not_before <= @now)
+                WHERE status = 'queued' AND {ofKinds} AND (not_before IS NULL OR not_before <= @now)
                 ORDER BY priority DESC, created_at, id
                 LIMIT @max
                 {db.Dialect.SkipLocked})
             RETURNING {LeasedColumns}
             """,
-            new { workerId, leaseExpiresAt = now + leaseFor, kinds, now, max }, tx, cancellationToken: ct));
+            new { workerId, leaseExpiresAt = now + leaseFor, kind = kinds[0], kinds, now, max }, tx, cancellationToken: ct));
         return [.. rows.Select(r => r.ToLeasedJob())];
     }
 

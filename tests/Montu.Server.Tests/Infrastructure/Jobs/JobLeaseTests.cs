@@ -99,7 +99,7 @@ public sealed class JobLeaseTests(JobsApp app) : IClassFixture<JobsApp>
         var ids = await app.Db.InTransactionAsync(async tx =>
         {
             var enqueued = new List<string>();
-            for (var i = 0; i < 60; i++)
+            for (var i = 0; i < 200; i++)
             {
                 enqueued.Add(await app.Queue.EnqueueAsync(tx, new NewJob(TestJobs.Shared), CancellationToken.None));
             }
