@@ -66,6 +66,7 @@ public sealed partial class JobQueue(Db db, JobSignal signal, IdGenerator ids, T
     public async Task<IReadOnlyList<LeasedJob>> ClaimAsync(
         DbTransaction tx, string workerId, string[] kinds, int max, TimeSpan leaseFor, CancellationToken ct)
     {
+        ArgumentOutOfRangeException.ThrowIfZero(kinds.Length);
         var now = Now();
         // One kind walks the claim index in order and stops at max: 0.1 ms with 100k jobs queued on
         // PostgreSQL. A list of kinds makes it sort every due job of those kinds first: 50 ms.

@@ -7,7 +7,7 @@ namespace Montu.Server.Infrastructure.Jobs;
 /// <summary>
 /// This instance's workers: they claim queued jobs of the kinds an <see cref="IJobHandler"/>
 /// runs while the kind has a free slot, run each under its handler's timeout while renewing its
-/// lease (<see cref="JobAttempt"/>), and record how it ended. They look for work when woken
+/// lease (<see cref="JobRunner"/>), and record how it ended. They look for work when woken
 /// (<see cref="JobSignal"/>) and every <see cref="JobOptions.PollSeconds"/>, which is how they hear
 /// of jobs enqueued by other instances, retries coming due and leases that ran out. On stop,
 /// running jobs may finish until the host's shutdown timeout; then they are cancelled and
@@ -18,7 +18,7 @@ public sealed partial class JobWorkers : BackgroundService
     private readonly Db _db;
     private readonly JobQueue _queue;
     private readonly JobSignal _signal;
-    private readonly TimeProvider _time;
+    private readonly JobRunner _runner;
     private readonly JobOptions _options;
     private readonly ILogger<JobWorkers> _logger;
     private readonly Dictionary<string, Slots> _kinds = new(StringComparer.Ordinal);
@@ -45,8 +45,8 @@ public sealed partial class JobWorkers : BackgroundService
         _db = db;
         _queue = queue;
         _signal = signal;
-        _time = time;
         _options = options.Value;
+        _runner = new JobRunner(db, queue, time, _options.Lease, logger);
         _logger = logger;
         WorkerId = ids.NewId("instance");
     }
@@ -136,8 +136,7 @@ public sealed partial class JobWorkers : BackgroundService
         await Task.Yield();
         try
         {
-            var attempt = new JobAttempt(_db, _queue, _time, _options.Lease, _logger);
-            await attempt.RunAsync(handler, job, _stopping.Token);
+            await _runner.RunAsync(handler, job, _stopping.Token);
         }
         catch (Exception e)
         {

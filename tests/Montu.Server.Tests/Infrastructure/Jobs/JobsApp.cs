@@ -30,7 +30,7 @@ public class JobsApp : TestApp
         _kinds = kinds;
     }
 
-    // The server-wide clock tests advance, not the request-metrics one of this folder's parent.
+    // Named in full: Montu.Server.Tests.Infrastructure has a ManualClock of its own.
     public Tests.ManualClock Clock { get; } = new();
 
     /// <summary>What this instance's handlers ran.</summary>

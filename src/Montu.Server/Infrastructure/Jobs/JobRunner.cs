@@ -4,10 +4,10 @@ using Montu.Server.Data;
 namespace Montu.Server.Infrastructure.Jobs;
 
 /// <summary>
-/// One attempt at a leased job: marks it running, runs its handler under the handler's timeout
-/// while renewing the lease every third of its length, and records how the attempt ended.
+/// Runs one attempt at a leased job: marks it running, runs its handler under the handler's
+/// timeout while renewing the lease every third of its length, and records how the attempt ended.
 /// </summary>
-internal sealed partial class JobAttempt(Db db, JobQueue queue, TimeProvider time, TimeSpan lease, ILogger logger)
+internal sealed partial class JobRunner(Db db, JobQueue queue, TimeProvider time, TimeSpan lease, ILogger logger)
 {
     private enum Ending
     {
@@ -29,19 +29,33 @@ internal sealed partial class JobAttempt(Db db, JobQueue queue, TimeProvider tim
         var (ending, error, retryable) = await RunHandlerAsync(handler, job, stopping);
         switch (ending)
         {
-            case Ending.Completed when await InTransactionAsync(tx => queue.CompleteAsync(tx, job, CancellationToken.None)):
-                LogCompleted(logger, job.Id, job.Kind);
+            case Ending.Completed:
+                if (await InTransactionAsync(tx => queue.CompleteAsync(tx, job, CancellationToken.None)))
+                {
+                    LogCompleted(logger, job.Id, job.Kind);
+                    return;
+                }
+
                 break;
-            case Ending.Failed when await InTransactionAsync(tx => queue.FailAsync(tx, job, error!, retryable, CancellationToken.None)) is { } status:
-                LogFailed(logger, job.Id, job.Kind, job.Attempts + 1, job.MaxAttempts, error!, status);
+            case Ending.Failed:
+                if (await InTransactionAsync(tx => queue.FailAsync(tx, job, error!, retryable, CancellationToken.None)) is { } status)
+                {
+                    LogFailed(logger, job.Id, job.Kind, job.Attempts + 1, job.MaxAttempts, error!, status);
+                    return;
+                }
+
                 break;
-            case Ending.HandedBack when await InTransactionAsync(tx => queue.ReleaseAsync(tx, job, CancellationToken.None)):
-                LogHandedBack(logger, job.Id, job.Kind);
-                break;
-            default:
-                LogLeaseLost(logger, job.Id, job.Kind);
+            case Ending.HandedBack:
+                if (await InTransactionAsync(tx => queue.ReleaseAsync(tx, job, CancellationToken.None)))
+                {
+                    LogHandedBack(logger, job.Id, job.Kind);
+                    return;
+                }
+
                 break;
         }
+
+        LogLeaseLost(logger, job.Id, job.Kind);
     }
 
     private async Task<(Ending, string?, bool Retryable)> RunHandlerAsync(IJobHandler handler, LeasedJob job, CancellationToken stopping)
