@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Dapper;
 using Montu.Server.Infrastructure.Jobs;
 
 namespace Montu.Server.Tests.Infrastructure.Jobs;
@@ -162,6 +163,27 @@ public sealed class JobWorkerTests(JobsApp app) : IClassFixture<JobsApp>
         app.Runs.Open(id);
         Assert.Equal("completed", (await app.WaitForAsync(id, j => j.Status == "completed")).Status);
         Assert.Equal(1, app.Runs.Count(id));
+    }
+
+    [Fact]
+    public async Task A_running_job_cancelled_elsewhere_has_its_handler_cancelled_at_the_next_renewal_and_stays_cancelled()
+    {
+        var id = await app.EnqueueAsync(new NewJob(TestJobs.Held));
+        Assert.Equal("running", (await app.WaitForAsync(id, j => j.Status == "running")).Status);
+
+        // What cancelling a job through the API will do: the row changes, the worker is not told.
+        await using (var connection = await app.Db.OpenAsync(CancellationToken.None))
+        {
+            await connection.ExecuteAsync("UPDATE jobs SET status = 'cancelled' WHERE id = @id", new { id });
+        }
+
+        Assert.Equal("cancelled", await app.Runs.EndingAsync(id));
+        await Until(() => app.Logs.Lines.Any(l => l.Text.Contains($"Job {id} ({TestJobs.Held}) is no longer this worker's", StringComparison.Ordinal)));
+        var job = (await app.JobAsync(id))!;
+        Assert.Equal("cancelled", job.Status);
+        Assert.Equal(0, job.Attempts);
+        Assert.Null(job.Error);
+        Assert.Contains(app.Logs.Lines, l => l.Text.Contains($"Job {id} ({TestJobs.Held}) is no longer this worker's", StringComparison.Ordinal));
     }
 
     private static async Task Until(Func<bool> condition)

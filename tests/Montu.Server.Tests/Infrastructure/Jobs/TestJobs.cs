@@ -66,6 +66,7 @@ public sealed class JobRuns
     private readonly ConcurrentDictionary<string, TaskCompletionSource> _gates = new();
     private readonly ConcurrentDictionary<string, int> _running = new();
     private readonly ConcurrentDictionary<string, int> _mostAtOnce = new();
+    private readonly ConcurrentDictionary<string, TaskCompletionSource<string>> _endings = new();
 
     public IReadOnlyList<LeasedJob> Started => [.. _started];
 
@@ -80,6 +81,9 @@ public sealed class JobRuns
 
     public Task UntilOpenedAsync(LeasedJob job, CancellationToken ct) => Gate(job.Id).Task.WaitAsync(ct);
 
+    /// <summary>How the handler's last run of <paramref name="jobId"/> ended: <c>returned</c>, <c>cancelled</c> or <c>threw</c>.</summary>
+    public Task<string> EndingAsync(string jobId) => Ending(jobId).Task.WaitAsync(TimeSpan.FromSeconds(10));
+
     public async Task RecordAsync(LeasedJob job, Func<Task> work)
     {
         _started.Enqueue(job);
@@ -88,12 +92,26 @@ public sealed class JobRuns
         try
         {
             await work();
+            Ending(job.Id).TrySetResult("returned");
+        }
+        catch (OperationCanceledException)
+        {
+            Ending(job.Id).TrySetResult("cancelled");
+            throw;
+        }
+        catch
+        {
+            Ending(job.Id).TrySetResult("threw");
+            throw;
         }
         finally
         {
             _running.AddOrUpdate(job.Kind, 0, (_, n) => n - 1);
         }
     }
+
+    private TaskCompletionSource<string> Ending(string jobId) =>
+        _endings.GetOrAdd(jobId, _ => new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously));
 
     private TaskCompletionSource Gate(string jobId) => _gates.GetOrAdd(jobId, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
 }
