@@ -10,6 +10,7 @@ using Montu.Server.Features.Users;
 using Montu.Server.Infrastructure;
 using Montu.Server.Infrastructure.Access;
 using Montu.Server.Infrastructure.Errors;
+using Montu.Server.Infrastructure.Jobs;
 using Montu.Server.Infrastructure.OpenApi;
 using Montu.Server.Infrastructure.Storage;
 using Montu.Server.Infrastructure.WireFormat;
@@ -41,6 +42,7 @@ builder.Services.ConfigureHttpJsonOptions(o => WireJson.Configure(o.SerializerOp
 builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
 builder.Services.AddSystemMonitoring();
 builder.Services.AddMontuStorage(builder.Configuration);
+builder.Services.AddMontuJobs(builder.Configuration);
 builder.Services.AddMontuMedia(builder.Configuration);
 builder.Services.AddMontuOpenApi();
 builder.Services.AddMontuCors(builder.Configuration);

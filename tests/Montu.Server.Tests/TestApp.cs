@@ -45,7 +45,8 @@ public class TestApp : WebApplicationFactory<Program>, IAsyncLifetime
         Settings["RateLimits:Login:PermitLimit"] = "100000";
     }
 
-    private TestApp(TestApp first)
+    /// <summary>Another server on <paramref name="first"/>'s database, with its settings (see <see cref="SecondInstance"/>).</summary>
+    protected TestApp(TestApp first)
     {
         DataDir = first.DataDir;
         _database = first._database;

@@ -49,6 +49,13 @@ public sealed class SqlDialect(DbEngine engine)
     /// </summary>
     public string? EventLogLock => engine == DbEngine.Postgres ? "SELECT pg_advisory_xact_lock(7310001)" : null;
 
+    /// <summary>
+    /// Ends a <c>SELECT</c> of rows to claim: on PostgreSQL it locks them and passes over rows
+    /// another transaction holds, so instances claiming together each get different rows. SQLite
+    /// needs nothing: its writes already run one at a time (<see cref="SqliteWriteQueue"/>).
+    /// </summary>
+    public string SkipLocked => engine == DbEngine.Postgres ? "FOR UPDATE SKIP LOCKED" : "";
+
     /// <summary>Held while migrations run, so several instances starting together migrate once.</summary>
     public string? MigrationLock => engine == DbEngine.Postgres ? "SELECT pg_advisory_lock(7310002)" : null;
 
