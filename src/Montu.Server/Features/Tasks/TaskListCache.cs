@@ -68,6 +68,13 @@ public sealed class TaskListCache(EventLogHead head, ILogger<TaskListCache> log)
         {
             try
             {
+                // A computation that finished between this request's look at the stored pages and
+                // now has stored the page already.
+                if (Stored(key, seq) is { } stored)
+                {
+                    return stored;
+                }
+
                 var computed = await compute();
                 Store(key, seq, computed);
                 log.LogDebug("Task list page computed at event {Seq}: {Key}", seq, key);
