@@ -19,10 +19,13 @@ public sealed class UploadAppends(
     IFileStore store, UploadQueries uploads, UploadTermination termination, UploadCompletion completion, IdGenerator ids,
     TimeProvider time, IHostApplicationLifetime lifetime)
 {
-    /// <summary>The upload as it was before the PATCH, and where it stands now.</summary>
-    public async Task<(UploadRow? Upload, UploadProgress Progress)> PatchAsync(string uploadId, HttpRequest request, Caller caller, CancellationToken ct)
+    /// <summary>
+    /// The upload as it was before the PATCH, and where it stands now. The client's going away
+    /// cancels nothing here: what it sent before is stored.
+    /// </summary>
+    public async Task<(UploadRow? Upload, UploadProgress Progress)> PatchAsync(string uploadId, HttpRequest request, Caller caller)
     {
-        var (upload, notFound) = await termination.FindOwnAsync(uploadId, caller, ct);
+        var (upload, notFound) = await termination.FindOwnAsync(uploadId, caller, lifetime.ApplicationStopping);
         return upload is null ? (null, notFound!) : (upload, await PatchAsync(upload, request, caller));
     }
 

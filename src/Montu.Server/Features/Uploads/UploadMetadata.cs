@@ -37,6 +37,7 @@ public sealed class UploadMetadata
     {
         var metadata = new UploadMetadata();
         var seen = new HashSet<string>(StringComparer.Ordinal);
+        var unknown = false;
         foreach (var pair in header.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
         {
             var parts = pair.Split(' ', StringSplitOptions.RemoveEmptyEntries);
@@ -44,6 +45,7 @@ public sealed class UploadMetadata
             var key = Canonical(sent);
             if (!Keys.Contains(key))
             {
+                unknown = true;
                 problems.Add(Quote.Name(sent), $"Unknown {TusProtocol.MetadataHeader} key {Quote.Of(sent)}{Spelling.Hint(Spelling.Nearest(sent, Keys))}", ErrorCodes.UnknownField);
             }
             else if (!seen.Add(key))
@@ -69,7 +71,8 @@ public sealed class UploadMetadata
             problems.Add("filename", $"{TusProtocol.MetadataHeader} must hold 'filename', the file's name, base64-encoded", ErrorCodes.RequiredField);
         }
 
-        metadata.Target.Check(problems, complete: true);
+        // A target sent but unreadable, or maybe misspelled, is reported as such, not again as missing.
+        metadata.Target.Check(problems, complete: !unknown && !seen.Contains("task_id") && !seen.Contains("project_id"));
         return metadata;
     }
 

@@ -50,7 +50,7 @@ public static class UploadsApi
                 `filetype` is accepted and not used. Everything POST /media checks is checked here, before a byte is sent.
                 A body of application/offset+octet-stream carries the first bytes (creation-with-upload).
                 """)
-            .Accepts<Stream>(TusProtocol.BytesContentType).WithBodyLimit(maxFileSize)
+            .DocumentsBytesBody(TusProtocol.BytesContentType, required: false, "The first bytes of the file, if any (creation-with-upload)").WithBodyLimit(maxFileSize)
             .ReadsHeaders(required: true, Resumable("The tus version spoken: 1.0.0; another or none is 412"), length,
                 ApiHeader.Text(TusProtocol.MetadataHeader, "key base64value pairs, comma-separated: filename is required", 32 * 1024))
             .ProducesErrors(400, 401, 403, 404, 409, 412, 413, 415, 422)
@@ -74,7 +74,7 @@ public static class UploadsApi
                 not what its extension says is 415 and the upload is removed. The PATCH that brings the last byte answers
                 Upload-Media-Id, the media version the upload became.
                 """)
-            .Accepts<Stream>(TusProtocol.BytesContentType).WithBodyLimit(maxFileSize)
+            .DocumentsBytesBody(TusProtocol.BytesContentType, required: true, "The bytes from Upload-Offset on, at most to Upload-Length").WithBodyLimit(maxFileSize)
             .ReadsHeaders(required: true, Resumable("The tus version spoken: 1.0.0; another or none is 412"), offset)
             .ProducesErrors(400, 401, 403, 404, 409, 412, 413, 415, 422)
             .AnswersHeaders(StatusCodes.Status204NoContent, offset, expires, mediaId)
@@ -134,10 +134,9 @@ public static class UploadsApi
         return TypedResults.Ok();
     }
 
-    private static async Task<Results<NoContent, ApiError>> Append(
-        string uploadId, HttpRequest request, HttpResponse response, UploadAppends appends, Caller caller, CancellationToken ct)
+    private static async Task<Results<NoContent, ApiError>> Append(string uploadId, HttpRequest request, HttpResponse response, UploadAppends appends, Caller caller)
     {
-        var (upload, progress) = await appends.PatchAsync(uploadId, request, caller, ct);
+        var (upload, progress) = await appends.PatchAsync(uploadId, request, caller);
         if (progress.Error is { } error)
         {
             return error;
