@@ -36,6 +36,13 @@ public sealed class FuzzWorld
     public async Task UploadMediaAsync(HttpClient admin) =>
         MediaId = (await admin.UploadPng(AssignedTaskId)).Str("id");
 
+    /// <summary>A resumable upload of 10 bytes to the assigned task, created by the server admin; replaced when an operation uses it up.</summary>
+    public string UploadId { get; set; } = "";
+
+    /// <summary>Creates a new upload as the server admin and makes it the world's upload.</summary>
+    public async Task StartUploadAsync(HttpClient admin) =>
+        UploadId = (await admin.StartUpload(10, ("filename", "fuzz.txt"), ("task_id", AssignedTaskId))).Split('/')[^1];
+
     public static async Task<FuzzWorld> CreateAsync(HttpClient admin, FuzzCast cast)
     {
         var projectId = await admin.CreateProject(Builders.NewProjectId("FZ"));
@@ -51,6 +58,7 @@ public sealed class FuzzWorld
         await admin.CreateTask(TaskBuilders.NamedTask(projectId, world.ArchivedTaskId));
         await (await admin.DeleteAsync($"/api/v1/tasks/{world.ArchivedTaskId}")).Expect(HttpStatusCode.OK);
         await world.UploadMediaAsync(admin);
+        await world.StartUploadAsync(admin);
         return world;
     }
 

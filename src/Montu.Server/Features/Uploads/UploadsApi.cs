@@ -40,7 +40,7 @@ public static class UploadsApi
                 ApiHeader.Fixed(TusProtocol.VersionHeader, "The tus versions spoken", TusProtocol.Version),
                 ApiHeader.Fixed(TusProtocol.ExtensionHeader, "The tus extensions spoken", TusProtocol.Extensions),
                 ApiHeader.Bytes(TusProtocol.MaxSizeHeader, "The largest file accepted (MAX_FILE_SIZE)", maxFileSize))
-            .AlwaysAnswersHeaders(Resumable("The tus version of this answer"));
+            .SpeaksTus(readsVersion: false);
         group.MapPost("/", Create).WithName("CreateUpload").RequireSignedIn()
             .WithSummary("Create a resumable upload (tus creation): Upload-Length, and Upload-Metadata holding filename, task_id or project_id, version, description, tags")
             .WithDescription("""
@@ -51,20 +51,18 @@ public static class UploadsApi
                 A body of application/offset+octet-stream carries the first bytes (creation-with-upload).
                 """)
             .DocumentsBytesBody(TusProtocol.BytesContentType, required: false, "The first bytes of the file, if any (creation-with-upload)").WithBodyLimit(maxFileSize)
-            .ReadsHeaders(required: true, Resumable("The tus version spoken: 1.0.0; another or none is 412"), length,
-                ApiHeader.Text(TusProtocol.MetadataHeader, "key base64value pairs, comma-separated: filename is required", 32 * 1024))
+            .ReadsHeaders(required: true, length, ApiHeader.Text(TusProtocol.MetadataHeader, "key base64value pairs, comma-separated: filename is required", 32 * 1024))
             .ProducesErrors(400, 401, 403, 404, 409, 412, 413, 415, 422)
             .AnswersHeaders(StatusCodes.Status201Created, ApiHeader.Text("Location", "The upload's address, for HEAD, PATCH and DELETE", 256), expires,
                 ApiHeader.Bytes(TusProtocol.OffsetHeader, "With a body: the bytes the upload holds", maxFileSize), mediaId)
-            .AlwaysAnswersHeaders(Resumable("The tus version of this answer"));
+            .SpeaksTus();
         group.MapMethods("/{uploadId}", [HttpMethods.Head], Head).WithName("GetUploadOffset").RequireSignedIn()
             .WithSummary("Where an upload stands: the bytes it holds (Upload-Offset) and its length; only its creator sees it")
-            .ReadsHeaders(required: true, Resumable("The tus version spoken: 1.0.0; another or none is 412"))
             .ProducesErrors(401, 404, 412)
             .AnswersHeaders(StatusCodes.Status200OK, offset, length, expires, mediaId,
                 ApiHeader.Text(TusProtocol.MetadataHeader, "The metadata sent at creation", 32 * 1024),
                 ApiHeader.Fixed("Cache-Control", "An upload's offset changes with every PATCH", "no-store"))
-            .AlwaysAnswersHeaders(Resumable("The tus version of this answer"));
+            .SpeaksTus();
         group.MapPatch("/{uploadId}", Append).WithName("AppendToUpload").RequireSignedIn()
             .WithSummary("Send bytes of an upload from Upload-Offset (application/offset+octet-stream); the last byte makes the media version")
             .WithDescription("""
@@ -75,18 +73,31 @@ public static class UploadsApi
                 Upload-Media-Id, the media version the upload became.
                 """)
             .DocumentsBytesBody(TusProtocol.BytesContentType, required: true, "The bytes from Upload-Offset on, at most to Upload-Length").WithBodyLimit(maxFileSize)
-            .ReadsHeaders(required: true, Resumable("The tus version spoken: 1.0.0; another or none is 412"), offset)
+            .ReadsHeaders(required: true, offset)
             .ProducesErrors(400, 401, 403, 404, 409, 412, 413, 415, 422)
             .AnswersHeaders(StatusCodes.Status204NoContent, offset, expires, mediaId)
-            .AlwaysAnswersHeaders(Resumable("The tus version of this answer"));
+            .SpeaksTus();
         group.MapDelete("/{uploadId}", Terminate).WithName("TerminateUpload").RequireSignedIn()
             .WithSummary("Stop an upload and remove its bytes (tus termination); a media version it became stays")
-            .ReadsHeaders(required: true, Resumable("The tus version spoken: 1.0.0; another or none is 412"))
             .ProducesErrors(401, 404, 412)
-            .AlwaysAnswersHeaders(Resumable("The tus version of this answer"));
+            .SpeaksTus();
     }
 
-    private static ApiHeader Resumable(string description) => ApiHeader.Fixed(TusProtocol.ResumableHeader, description, TusProtocol.Version);
+    /// <summary>
+    /// The headers of the protocol itself: every answer says its version; a request must say it
+    /// (<paramref name="readsVersion"/>), and is 412, naming the versions spoken, when it does not.
+    /// </summary>
+    private static RouteHandlerBuilder SpeaksTus(this RouteHandlerBuilder builder, bool readsVersion = true)
+    {
+        var version = ApiHeader.Fixed(TusProtocol.VersionHeader, "The tus versions spoken", TusProtocol.Version);
+        if (readsVersion)
+        {
+            builder.ReadsHeaders(required: true, ApiHeader.Fixed(TusProtocol.ResumableHeader, "The tus version spoken: 1.0.0; another or none is 412", TusProtocol.Version))
+                .AnswersHeaders(StatusCodes.Status412PreconditionFailed, version);
+        }
+
+        return builder.AlwaysAnswersHeaders(ApiHeader.Fixed(TusProtocol.ResumableHeader, "The tus version of this answer", TusProtocol.Version));
+    }
 
     private static NoContent Describe(HttpResponse response, MediaOptions options)
     {
