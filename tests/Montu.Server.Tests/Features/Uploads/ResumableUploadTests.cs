@@ -240,6 +240,10 @@ public abstract class ResumableUploadTests<TApp>(TApp app) where TApp : TestApp
         var noName = await (await _client.CreateUpload(10, Metadata(("task_id", task)))).ExpectError(HttpStatusCode.BadRequest, "VALIDATION_ERROR");
         var notBase64 = await (await _client.CreateUpload(10, $"filename a.txt,task_id {task}")).ExpectError(HttpStatusCode.BadRequest, "VALIDATION_ERROR");
         var noLength = await (await SendWithout("Upload-Length", task)).ExpectError(HttpStatusCode.BadRequest, "VALIDATION_ERROR");
+        var deferred = Tus(HttpMethod.Post, UploadsUrl);
+        deferred.Headers.Add("Upload-Defer-Length", "1");
+        deferred.Headers.Add("Upload-Metadata", Metadata(("filename", "a.txt"), ("task_id", task)));
+        var later = await (await _client.SendAsync(deferred)).ExpectError(HttpStatusCode.BadRequest, "VALIDATION_ERROR");
         var badVersion = await (await _client.CreateUpload(10, Metadata(("filename", "a.txt"), ("task_id", task), ("version", "final")))).ExpectError(HttpStatusCode.BadRequest, "VALIDATION_ERROR");
         var type = await (await _client.CreateUpload(10, Metadata(("filename", "tool.exe"), ("task_id", task)))).ExpectError(HttpStatusCode.UnsupportedMediaType, "UNSUPPORTED_MEDIA_TYPE");
         var huge = await (await _client.CreateUpload(2L * 1024 * 1024 * 1024 + 1, Metadata(("filename", "a.exr"), ("task_id", task)))).ExpectError(HttpStatusCode.RequestEntityTooLarge, "PAYLOAD_TOO_LARGE");
@@ -249,6 +253,7 @@ public abstract class ResumableUploadTests<TApp>(TApp app) where TApp : TestApp
         Assert.Equal(["filename"], noName.Fields());
         Assert.Equal(["filename", "task_id"], notBase64.Fields());
         Assert.Equal(["Upload-Length"], noLength.Fields());
+        Assert.Equal(["Upload-Defer-Length", "Upload-Length"], later.Fields());
         Assert.Equal(["version"], badVersion.Fields());
         Assert.StartsWith("Files of type '.exe' are not accepted", type.Str("message"));
         Assert.Contains("MAX_FILE_SIZE", huge.Str("message"));
