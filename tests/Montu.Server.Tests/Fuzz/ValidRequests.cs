@@ -60,6 +60,7 @@ public static class ValidRequests
         (_, "taskId") => world.AssignedTaskId,
         (_, "userId") => world.VictimId,
         (_, "mediaId") => world.MediaId,
+        (_, "frame") => "0",
         _ => throw new InvalidOperationException($"{operation}: add a value for path parameter '{parameter}' to ValidRequests.PathValue"),
     };
 
@@ -70,6 +71,7 @@ public static class ValidRequests
         "taskId" => [world.OtherTaskId, world.ArchivedTaskId, cast.OtherProjectTaskId, world.AssignedTaskId.ToUpperInvariant(), "no_such_task"],
         "userId" => [cast.UserId(role) ?? "user_nobody", world.VictimId, world.NewcomerId, "user_nobody"],
         "mediaId" => [world.MediaId.ToUpperInvariant(), "media_nothing"],
+        "frame" => ["1", "-1", "99999999999999999999", "1e3"],
         _ => ["nothing_here"],
     };
 

@@ -3,11 +3,13 @@ using System.Text;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Net.Http.Headers;
 using Montu.Server.Data;
+using Montu.Server.Features.Media.Processing;
 using Montu.Server.Features.Projects;
 using Montu.Server.Features.Tasks;
 using Montu.Server.Infrastructure;
 using Montu.Server.Infrastructure.Access;
 using Montu.Server.Infrastructure.Errors;
+using Montu.Server.Infrastructure.Jobs;
 using Montu.Server.Infrastructure.Storage;
 using Montu.Server.Infrastructure.WireFormat;
 
@@ -30,7 +32,7 @@ public sealed record UploadOutcome(MediaItem? Media, ApiError? Error)
 /// into place at the next start.
 /// </summary>
 public sealed class MediaUploads(
-    Db db, IFileStore store, MediaQueries media, TaskQueries tasks, ProjectQueries projects, EventLog events, IdGenerator ids,
+    Db db, IFileStore store, MediaQueries media, TaskQueries tasks, ProjectQueries projects, EventLog events, JobQueue jobs, IdGenerator ids,
     MediaOptions options, TimeProvider time)
 {
     private static readonly string[] FieldNames = ["file", "task_id", "project_id", "version", "description", "tags"];
@@ -223,6 +225,7 @@ public sealed class MediaUploads(
                 await media.InsertAsync(tx, row, ct);
                 var item = row.ToItem();
                 await events.AppendAsync(tx, new NewEvent("media_uploaded", row.ProjectId, "media", row.Id, new { media = item }, caller.UserId), ct);
+                await jobs.EnqueueAsync(tx, MediaProcessor.Job(row), ct);
                 return item;
             }, ct);
 

@@ -18,6 +18,7 @@ public static class OpenApiParameters
         ["taskId"] = (InputLimits.TaskIdLength, InputLimits.TaskIdPattern),
         ["userId"] = (InputLimits.OpaqueValueLength, null),
         ["mediaId"] = (InputLimits.OpaqueValueLength, null),
+        ["frame"] = (20, "^-?[0-9]{1,19}$"),
     };
 
     public static Task DescribeAsync(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken _)

@@ -105,7 +105,7 @@ public sealed class AccessMatrixTests(TestApp app) : IClassFixture<TestApp>
         var projectId = await app.Client.CreateProject();
         var member = await app.CreateUser(projectId, "artist");
         var task = await app.Client.CreateTask(TaskBuilders.NamedTask(projectId, $"{projectId}_matrix"));
-        var media = await app.Client.UploadPng(task.Str("id"));
+        var media = await app.Client.UntilProcessedAsync((await app.Client.UploadPng(task.Str("id"))).Str("id"));
         return new Dictionary<string, string>
         {
             ["projectId"] = projectId,
@@ -113,6 +113,7 @@ public sealed class AccessMatrixTests(TestApp app) : IClassFixture<TestApp>
             ["taskId"] = task.Str("id"),
             ["mediaId"] = media.Str("id"),
             ["documentName"] = "v1",
+            ["frame"] = "0",
         };
     }
 
