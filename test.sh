@@ -3,7 +3,8 @@
 # PostgreSQL cluster, collecting line and branch coverage of src/, and prints what was skipped
 # and why, the coverage merged over both engines, and "N passed, N failed" (summed) last.
 # Both runs share one throwaway S3-protocol server (s3rver), on which the storage tests run
-# once more, as on the local directory.
+# once more, as on the local directory. ffmpeg and ffprobe (media processing) are installed from
+# apt when missing.
 #
 # Environment:
 #   CI=true                   PostgreSQL and the S3 server are required; without them the script fails.
@@ -44,6 +45,12 @@ provide_s3() {
   [[ -z ${MONTU_TEST_NO_S3:-} ]] || return 1
   start_throwaway_s3 || return 1
   MONTU_TEST_S3=$S3_URL
+}
+
+# Media processing runs ffmpeg and ffprobe, and its tests make their files with them.
+provide_ffmpeg() {
+  command -v ffmpeg >/dev/null && command -v ffprobe >/dev/null && return 0
+  apt_install ffmpeg && command -v ffmpeg >/dev/null
 }
 
 # Reads one attribute of the TRX <Counters> element (0 when absent).
@@ -133,6 +140,11 @@ main() {
     s3_skipped=yes
     unset MONTU_TEST_S3
     warn "No S3 test server (s3rver needs node and npm): the storage tests on S3 are SKIPPED"
+  fi
+
+  if ! provide_ffmpeg; then
+    echo "ERROR: ffmpeg is missing and could not be installed (apt-get install ffmpeg, as root or with passwordless sudo)." >&2
+    exit 1
   fi
 
   log "Building"

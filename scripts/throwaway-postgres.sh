@@ -26,14 +26,15 @@ find_pg_bin() {
   [[ -n $initdb ]] && PG_BIN=$(dirname "$initdb")
 }
 
-install_postgres() {
+# Installs Debian packages as root, or with passwordless sudo; fails without either.
+apt_install() {
   local sudo=()
   if ! is_root; then
     if command -v sudo >/dev/null && sudo -n true 2>/dev/null; then sudo=(sudo -n); else return 1; fi
   fi
-  log "Installing PostgreSQL from apt"
+  log "Installing $* from apt"
   "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -q >&2 &&
-    "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends postgresql >&2
+    "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "$@" >&2
 }
 
 # A listening socket answers a connect; bash's /dev/tcp needs no extra tools.
@@ -81,7 +82,7 @@ stop_cluster() {
 
 # Installs PostgreSQL when missing (and possible), starts a cluster, sets PG_CONNECTION.
 start_throwaway_postgres() {
-  find_pg_bin || { install_postgres && find_pg_bin; } || return 1
+  find_pg_bin || { apt_install postgresql && find_pg_bin; } || return 1
   start_cluster || return 1
   PG_CONNECTION="Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Database=postgres"
 }

@@ -60,4 +60,20 @@ public static class MediaBuilders
                     @bytes, 'sha256:0', @name, 'ready', @now, @now)
             """, new { id = $"media_{projectId}_{name}", projectId, name, key = $"test/{projectId}/{name}", metadata = "{}", bytes, now });
     }
+
+    /// <summary>Waits for background processing as a client would, reading the media until it is no longer pending (60 s at most).</summary>
+    public static async Task<JsonElement> UntilProcessedAsync(this HttpClient client, string mediaId)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (true)
+        {
+            var media = await (await client.GetAsync($"/api/v1/media/{mediaId}")).Expect(HttpStatusCode.OK);
+            if (media.GetProperty("processing").Str("status") != "pending" || DateTime.UtcNow > deadline)
+            {
+                return media;
+            }
+
+            await Task.Delay(100);
+        }
+    }
 }

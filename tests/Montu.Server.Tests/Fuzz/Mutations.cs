@@ -29,6 +29,10 @@ public static class Mutations
                 ContentType = "application/json",
             }));
         }
+        else if (operation.Id == "UploadMedia")
+        {
+            mutations.AddRange(MultipartMutations.For(valid));
+        }
         else
         {
             mutations.AddRange(FieldMutations(valid));

@@ -31,7 +31,8 @@ public sealed class ValidRequest(ApiOperation operation, FuzzWorld world, FuzzCa
     {
         if (operation.Id == "UploadMedia")
         {
-            return ValidRequests.MediaUpload(operation, world, mutation, query);
+            return new FuzzRequest(operation.Method, Path(), query, MultipartMutations.Body(MultipartMutations.Parts(this)),
+                $"multipart/form-data; boundary={MultipartMutations.Boundary}", mutation);
         }
 
         if (operation.Path.StartsWith(UploadBuilders.UploadsUrl, StringComparison.Ordinal))
@@ -66,6 +67,7 @@ public static class ValidRequests
         (_, "userId") => world.VictimId,
         (_, "mediaId") => world.MediaId,
         (_, "uploadId") => world.UploadId,
+        (_, "frame") => "0",
         _ => throw new InvalidOperationException($"{operation}: add a value for path parameter '{parameter}' to ValidRequests.PathValue"),
     };
 
@@ -77,6 +79,7 @@ public static class ValidRequests
         "userId" => [cast.UserId(role) ?? "user_nobody", world.VictimId, world.NewcomerId, "user_nobody"],
         "mediaId" => [world.MediaId.ToUpperInvariant(), "media_nothing"],
         "uploadId" => [world.UploadId.ToUpperInvariant(), "upload_nothing"],
+        "frame" => ["1", "-1", "99999999999999999999", "1e3"],
         _ => ["nothing_here"],
     };
 
@@ -118,19 +121,6 @@ public static class ValidRequests
         (_, "include_archived" or "include_disabled") => "true",
         _ => "fuzz",
     };
-
-    /// <summary>
-    /// The upload's valid request: a multipart form with a small text file on the assigned task.
-    /// Its mutations, built for JSON bodies, reach the handler as bodies of the wrong type.
-    /// </summary>
-    public static FuzzRequest MediaUpload(ApiOperation operation, FuzzWorld world, string mutation, string query)
-    {
-        const string boundary = "fuzz-boundary";
-        var body = $"--{boundary}\r\nContent-Disposition: form-data; name=\"task_id\"\r\n\r\n{world.AssignedTaskId}\r\n" +
-            $"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"fuzz.txt\"\r\nContent-Type: text/plain\r\n\r\nfuzz\r\n" +
-            $"--{boundary}--\r\n";
-        return new FuzzRequest(operation.Method, operation.Path, query, System.Text.Encoding.UTF8.GetBytes(body), $"multipart/form-data; boundary={boundary}", mutation);
-    }
 
     /// <summary>
     /// A request of the tus protocol, whose fields are headers: a 10-byte upload of the assigned

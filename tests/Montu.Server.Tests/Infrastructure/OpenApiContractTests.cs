@@ -181,6 +181,15 @@ public sealed class OpenApiContractTests(KestrelTestApp app) : IClassFixture<Kes
         await Send(admin, download, $"{list}/{id}/download", HttpStatusCode.PartialContent, Ranged($"{list}/{id}/download", "bytes=0-3"));
         await Send(admin, download, $"{list}/{id}/download", HttpStatusCode.RequestedRangeNotSatisfiable, Ranged($"{list}/{id}/download", "bytes=9999-"));
         await Call(admin, Get, "/api/v1/tasks/{taskId}/media", $"/api/v1/tasks/{task}/media", HttpStatusCode.OK);
+        await admin.UntilProcessedAsync(id);
+        const string thumbnail = "/api/v1/media/{mediaId}/thumbnail", stream = "/api/v1/media/{mediaId}/stream", frame = "/api/v1/media/{mediaId}/frames/{frame}";
+        await Call(admin, Get, thumbnail, $"{list}/{id}/thumbnail", HttpStatusCode.OK);
+        await Call(admin, Get, thumbnail, $"{list}/media_nope/thumbnail", HttpStatusCode.NotFound);
+        await Call(admin, Get, stream, $"{list}/{id}/stream", HttpStatusCode.OK);
+        await Send(admin, stream, $"{list}/{id}/stream", HttpStatusCode.RequestedRangeNotSatisfiable, Ranged($"{list}/{id}/stream", "bytes=9999-"));
+        await Call(admin, Get, frame, $"{list}/{id}/frames/0", HttpStatusCode.OK);
+        await Call(admin, Get, frame, $"{list}/{id}/frames/1", HttpStatusCode.NotFound);
+        await Call(admin, Get, frame, $"{list}/{id}/frames/first", HttpStatusCode.BadRequest);
         const string links = "/api/v1/media/{mediaId}/links";
         var link = await Call(member.Client, Post, links, $"{list}/{id}/links", HttpStatusCode.OK, new { purpose = "download", expiresInSeconds = 60 });
         await Call(app.Anonymous(), Get, download, link.Str("url"), HttpStatusCode.OK);

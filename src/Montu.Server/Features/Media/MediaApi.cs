@@ -1,12 +1,12 @@
 using System.ComponentModel;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
+using Montu.Server.Features.Media.Processing;
 using Montu.Server.Features.Tasks;
 using Montu.Server.Infrastructure;
 using Montu.Server.Infrastructure.Access;
 using Montu.Server.Infrastructure.Errors;
 using Montu.Server.Infrastructure.OpenApi;
-using Montu.Server.Infrastructure.Storage;
 using Montu.Server.Infrastructure.WireFormat;
 
 namespace Montu.Server.Features.Media;
@@ -20,7 +20,8 @@ public static class MediaApi
         .AddSingleton<MediaUploads>()
         .AddSingleton<MediaChanges>()
         .AddSingleton<MediaApprovals>()
-        .AddSingleton<UploadSweep>();
+        .AddSingleton<UploadSweep>()
+        .AddMediaProcessing(configuration);
 
     public static void MapMediaApi(this RouteGroupBuilder api)
     {
@@ -40,11 +41,26 @@ public static class MediaApi
             .WithSummary("Change a media version's description and tags (as PATCH; kept for v2.0 clients)").ProducesErrors(400, 401, 403, 404, 415);
         group.MapDelete("/{mediaId}", DeleteMedia).WithName("DeleteMedia").RequireProject(ProjectPermission.WriteAssigned, resolvedBy: MediaProject)
             .WithSummary("Delete a media version and its files (its author, or write on the project)").ProducesErrors(401, 403, 404);
-        group.MapGet("/{mediaId}/download", DownloadMedia).WithName("DownloadMedia")
+        group.MapGet("/{mediaId}/download", (string mediaId, MediaViews views, CancellationToken ct) => views.DownloadAsync(mediaId, ct)).WithName("DownloadMedia")
             .RequireProjectOrSignedLink(ProjectPermission.Read, MediaProject, "mediaId", MediaLinks.Download)
             .WithSummary("The original file: ETag, If-None-Match (304), one byte Range (206, 416 past the end); a signed link needs no token")
             .Produces<Stream>(StatusCodes.Status200OK, "application/octet-stream").Produces<Stream>(StatusCodes.Status206PartialContent, "application/octet-stream")
             .Produces(StatusCodes.Status302Found).Produces(StatusCodes.Status304NotModified).ProducesErrors(401, 404, 416);
+        group.MapGet("/{mediaId}/thumbnail", (string mediaId, MediaViews views, CancellationToken ct) => views.ThumbnailAsync(mediaId, ct)).WithName("GetMediaThumbnail")
+            .RequireProjectOrSignedLink(ProjectPermission.Read, MediaProject, "mediaId", MediaLinks.Thumbnail)
+            .WithSummary("A JPEG, longest side 320 px (a video's frame at 1 s, a still, a sound's waveform); 404 with Retry-After while it is being made")
+            .Produces<Stream>(StatusCodes.Status200OK, "image/jpeg").Produces(StatusCodes.Status302Found).Produces(StatusCodes.Status304NotModified)
+            .ProducesErrors(401, 404, 416);
+        group.MapGet("/{mediaId}/stream", (string mediaId, MediaViews views, CancellationToken ct) => views.StreamAsync(mediaId, ct)).WithName("StreamMedia")
+            .RequireProjectOrSignedLink(ProjectPermission.Read, MediaProject, "mediaId", MediaLinks.Stream)
+            .WithSummary("What a browser plays or shows: an H.264 MP4 proxy with a keyframe every 2 frames, a PNG preview of EXR, DPX and TIFF, or the original; with Range")
+            .Produces<Stream>(StatusCodes.Status200OK, "video/mp4", "image/png", "image/jpeg", "audio/wav", "audio/mpeg", "audio/aac", "audio/flac")
+            .Produces<Stream>(StatusCodes.Status206PartialContent, "video/mp4")
+            .Produces(StatusCodes.Status302Found).Produces(StatusCodes.Status304NotModified).ProducesErrors(401, 404, 416);
+        group.MapGet("/{mediaId}/frames/{frame}", (string mediaId, string frame, MediaViews views, CancellationToken ct) => views.FrameAsync(mediaId, frame, ct))
+            .WithName("GetMediaFrame").RequireProject(ProjectPermission.Read, resolvedBy: MediaProject)
+            .WithSummary("A JPEG of one frame of a video or still, numbered from the media's firstFrame (else from 0); frame-accurate, kept after the first request")
+            .Produces<Stream>(StatusCodes.Status200OK, "image/jpeg").Produces(StatusCodes.Status304NotModified).ProducesErrors(400, 401, 404, 416);
         group.MapPost("/{mediaId}/links", CreateLink).WithName("CreateMediaLink").RequireProject(ProjectPermission.Read, resolvedBy: MediaProject)
             .WithSummary("A signed URL that fetches the file without a token until it expires (at most 24 h), for <video> and <img>")
             .ProducesErrors(400, 401, 404, 415);
@@ -148,21 +164,6 @@ public static class MediaApi
         var outcome = await approvals.ApproveAsync(mediaId, body, caller, ct);
         return outcome.Error is { } error ? error : TypedResults.Ok(outcome.Media!);
     }
-
-    /// <summary>With <c>S3_REDIRECT</c>, the bytes come straight from the bucket through a short-lived presigned URL.</summary>
-    private static async Task<IResult> DownloadMedia(string mediaId, MediaQueries media, IFileStore store, StorageSettings storage, CancellationToken ct)
-    {
-        if (await media.FindAsync(mediaId, ct) is not { } row)
-        {
-            return MediaChanges.NotFound(mediaId);
-        }
-
-        return storage.RedirectDownloads && store.CanPresign
-            ? TypedResults.Redirect(store.PresignedUrl(row.StorageKey, PresignedLifetime, row.FileName, row.ContentType).ToString())
-            : new StoredFileResult(store, row.StorageKey, row.SizeBytes, row.ContentType, row.Checksum.Replace("sha256:", "", StringComparison.Ordinal), row.FileName);
-    }
-
-    private static readonly TimeSpan PresignedLifetime = TimeSpan.FromMinutes(15);
 
     private static async Task<Ok<IReadOnlyList<MediaItem>>> ListTaskMedia(string taskId, MediaQueries media, CancellationToken ct) =>
         TypedResults.Ok<IReadOnlyList<MediaItem>>((await media.ForTaskAsync(taskId, ct)).Select(r => r.ToItem()).ToList());

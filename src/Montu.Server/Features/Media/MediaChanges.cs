@@ -65,6 +65,7 @@ public sealed class MediaChanges(Db db, MediaQueries media, IFileStore store, Ev
     /// <summary>Deletes the row and its event, then its files: a file left by a failed delete is unreachable, never a row without its file.</summary>
     public async Task<ApiError?> DeleteAsync(string id, Caller caller, CancellationToken ct)
     {
+        MediaRow? deleted = null;
         var outcome = await db.InTransactionAsync<MediaOutcome>(async tx =>
         {
             if (await media.FindForUpdateAsync(tx, id, ct) is not { } row)
@@ -77,27 +78,41 @@ public sealed class MediaChanges(Db db, MediaQueries media, IFileStore store, Ev
                 return denied;
             }
 
+            deleted = row;
             await media.DeleteAsync(tx, id, ct);
             await events.AppendAsync(tx, new NewEvent("media_deleted", row.ProjectId, "media", id, new { mediaId = id }, caller.UserId), ct);
             return row.ToItem();
         }, ct);
 
-        if (outcome.Media is { } deleted)
+        if (outcome.Error is null && deleted is not null)
         {
-            foreach (var key in new[] { deleted.StorageKey, deleted.ThumbnailKey }.OfType<string>())
-            {
-                try
-                {
-                    await store.DeleteAsync(key, CancellationToken.None);
-                }
-                catch (IOException e)
-                {
-                    logger.LogWarning("Media {MediaId} is deleted but its file {Key} could not be: {Reason}", id, key, e.Message);
-                }
-            }
+            await DeleteFilesAsync(deleted, CancellationToken.None);
         }
 
         return outcome.Error;
+    }
+
+    /// <summary>The original and every file made from it: thumbnail, stream and the frames served so far.</summary>
+    private async Task DeleteFilesAsync(MediaRow deleted, CancellationToken ct)
+    {
+        var keys = new List<string> { deleted.StorageKey };
+        keys.AddRange(new[] { deleted.ThumbnailKey, deleted.StreamKey }.OfType<string>().Where(k => k != deleted.StorageKey));
+        await foreach (var frame in store.ListAsync(MediaRules.FramePrefix(deleted.Id), ct))
+        {
+            keys.Add(frame.Key);
+        }
+
+        foreach (var key in keys)
+        {
+            try
+            {
+                await store.DeleteAsync(key, ct);
+            }
+            catch (IOException e)
+            {
+                logger.LogWarning("Media {MediaId} is deleted but its file {Key} could not be: {Reason}", deleted.Id, key, e.Message);
+            }
+        }
     }
 
     public static ApiError NotFound(string id) => ApiError.NotFound($"Media {Quote.Of(id)} not found");

@@ -1,9 +1,11 @@
 using System.Data.Common;
 using Montu.Server.Data;
+using Montu.Server.Features.Media.Processing;
 using Montu.Server.Features.Projects;
 using Montu.Server.Features.Tasks;
 using Montu.Server.Infrastructure.Access;
 using Montu.Server.Infrastructure.Errors;
+using Montu.Server.Infrastructure.Jobs;
 using Montu.Server.Infrastructure.Storage;
 using Montu.Server.Infrastructure.WireFormat;
 
@@ -19,10 +21,11 @@ public sealed record MediaDraft(string ProjectId, string? TaskId, int? Version, 
 /// The one way a media version comes to exist, whether its bytes arrived in one multipart body
 /// (<see cref="MediaUploads"/>) or over many resumable requests (<c>Features/Uploads</c>): who may
 /// add it, where it goes, and the commit of its row and <c>media_uploaded</c> event in one
-/// transaction once every byte is stored, after which its bytes move to their key.
+/// transaction once every byte is stored, with the job that processes it, after which its bytes
+/// move to their key.
 /// </summary>
 public sealed class MediaCommit(
-    Db db, IFileStore store, MediaQueries media, TaskQueries tasks, ProjectQueries projects, EventLog events, TimeProvider time)
+    Db db, IFileStore store, MediaQueries media, TaskQueries tasks, ProjectQueries projects, EventLog events, JobQueue jobs, TimeProvider time)
 {
     /// <summary>
     /// Who may add a version: write on its project, or, for members who write only their own
@@ -129,6 +132,7 @@ public sealed class MediaCommit(
                 await media.InsertAsync(tx, row, ct);
                 var item = row.ToItem();
                 await events.AppendAsync(tx, new NewEvent("media_uploaded", row.ProjectId, "media", row.Id, new { media = item }, caller.UserId), ct);
+                await jobs.EnqueueAsync(tx, MediaProcessor.Job(row), ct);
                 if (alsoInTransaction is not null)
                 {
                     await alsoInTransaction(tx, item);

@@ -60,7 +60,11 @@ public sealed record MediaMetadata(
 /// <summary>Background work on the file: <c>pending</c>, then <c>ready</c> or <c>failed</c> with the reason.</summary>
 public sealed record MediaProcessing(string Status, string? Error)
 {
-    public static readonly MediaProcessing Pending = new("pending", null);
+    public const string PendingStatus = "pending";
+    public const string ReadyStatus = "ready";
+    public const string FailedStatus = "failed";
+
+    public static readonly MediaProcessing Pending = new(PendingStatus, null);
 }
 
 /// <summary>Body of <c>PATCH</c>/<c>PUT /media/{id}</c>: only these two fields change.</summary>

@@ -9,7 +9,7 @@ namespace Montu.Server.Features.Media;
 /// <summary>Body of <c>POST /media/{id}/links</c>.</summary>
 public sealed record CreateMediaLinkRequest
 {
-    [Description("What the link fetches: download (the original file)"), MaxLength(InputLimits.WordLength)]
+    [Description("What the link fetches: download (the original file, the default), stream (what a browser plays) or thumbnail"), MaxLength(InputLimits.WordLength)]
     public string? Purpose { get; init; }
 
     [Description("How long the link works, 1 to 86400 seconds (default 900)"), Range(1, 86_400)]
@@ -23,8 +23,10 @@ public sealed record MediaLink(string Url, DateTime ExpiresAt);
 public static class MediaLinks
 {
     public const string Download = "download";
+    public const string Stream = "stream";
+    public const string Thumbnail = "thumbnail";
 
-    public static readonly IReadOnlyList<string> Purposes = [Download];
+    public static readonly IReadOnlyList<string> Purposes = [Download, Stream, Thumbnail];
 
     private static readonly TimeSpan DefaultLifetime = TimeSpan.FromMinutes(15);
 

@@ -13,7 +13,7 @@ public sealed class MediaQueries(Db db)
 
     private const string Columns = """
         id, project_id, task_id, version, version_number, author, file_name, file_extension, media_type, content_type,
-        storage_key, thumbnail_key, description, tags, metadata, size_bytes, checksum, search_text, processing_status,
+        storage_key, thumbnail_key, stream_key, description, tags, metadata, size_bytes, checksum, search_text, processing_status,
         processing_error, approval_status, reviewed_by, review_notes, reviewed_at, revision, created_at, updated_at
         """;
 
@@ -67,7 +67,7 @@ public sealed class MediaQueries(Db db)
         tx.Connection!.ExecuteAsync(new CommandDefinition($"""
             INSERT INTO media ({Columns})
             VALUES (@Id, @ProjectId, @TaskId, @Version, @VersionNumber, @Author, @FileName, @FileExtension, @MediaType, @ContentType,
-                    @StorageKey, @ThumbnailKey, @Description, {db.Dialect.Json("Tags")}, {db.Dialect.Json("Metadata")}, @SizeBytes, @Checksum,
+                    @StorageKey, @ThumbnailKey, @StreamKey, @Description, {db.Dialect.Json("Tags")}, {db.Dialect.Json("Metadata")}, @SizeBytes, @Checksum,
                     @SearchText, @ProcessingStatus, @ProcessingError, @ApprovalStatus, @ReviewedBy, @ReviewNotes, @ReviewedAt, @Revision,
                     @CreatedAt, @UpdatedAt)
             """, row, tx, cancellationToken: ct));
@@ -84,6 +84,13 @@ public sealed class MediaQueries(Db db)
                          revision = @Revision, updated_at = @UpdatedAt
         WHERE id = @Id
         """, row);
+
+    /// <summary>Writes what processing found and made; the revision stays, as it counts the changes people make.</summary>
+    public SqlStatement Processed(MediaRow row) => new("""
+        UPDATE media SET metadata = {0}, processing_status = @ProcessingStatus, processing_error = @ProcessingError,
+                         thumbnail_key = @ThumbnailKey, stream_key = @StreamKey, updated_at = @UpdatedAt
+        WHERE id = @Id
+        """.Replace("{0}", db.Dialect.Json("Metadata"), StringComparison.Ordinal), row);
 
     public Task DeleteAsync(DbTransaction tx, string id, CancellationToken ct) =>
         tx.Connection!.ExecuteAsync(new CommandDefinition("DELETE FROM media WHERE id = @id", new { id }, tx, cancellationToken: ct));
@@ -194,6 +201,8 @@ public sealed class MediaRow
     public string StorageKey { get; set; } = "";
 
     public string? ThumbnailKey { get; set; }
+
+    public string? StreamKey { get; set; }
 
     public string Description { get; set; } = "";
 

@@ -90,6 +90,15 @@ public static partial class MediaRules
     public static string StorageKey(string projectId, string? taskId, string? version, string mediaId, string fileName) =>
         taskId is null ? $"projects/{projectId}/media/{mediaId}/{fileName}" : $"media/{taskId}/{version}/{mediaId}/{fileName}";
 
+    /// <summary>The thumbnail processing makes, under the media's own id as every derived file is.</summary>
+    public static string ThumbnailKey(string mediaId, string fileName) => $"thumbnails/{mediaId}/{Path.GetFileNameWithoutExtension(fileName)}_thumb.jpg";
+
+    /// <summary>The browser stream processing makes: <c>.mp4</c> for a video's proxy, <c>.png</c> for a still's preview.</summary>
+    public static string StreamKey(string mediaId, string fileName, string extension) => $"previews/{mediaId}/{Path.GetFileNameWithoutExtension(fileName)}_preview{extension}";
+
+    /// <summary>Where the frame route keeps frames it has made, to answer the next request for one at once.</summary>
+    public static string FramePrefix(string mediaId) => $"frames/{mediaId}/";
+
     /// <summary>Where an upload's bytes wait until its row is committed (see <see cref="MediaUploads"/>).</summary>
     public static string UploadKey(string mediaId) => $"{UploadPrefix}{mediaId}";
 

@@ -1,3 +1,4 @@
+using Montu.Server.Features.Media.Processing;
 using Montu.Server.Infrastructure.Storage;
 
 namespace Montu.Server.Features.Media;
@@ -8,7 +9,7 @@ namespace Montu.Server.Features.Media;
 /// deleted. Only objects untouched for <see cref="Settled"/> are handled, so an upload another
 /// instance is finishing at this moment is left to it.
 /// </summary>
-public sealed class UploadSweep(IFileStore store, MediaQueries media, TimeProvider time, ILogger<UploadSweep> logger)
+public sealed class UploadSweep(IFileStore store, MediaQueries media, IConfiguration configuration, TimeProvider time, ILogger<UploadSweep> logger)
 {
     public static readonly TimeSpan Settled = TimeSpan.FromMinutes(10);
 
@@ -29,6 +30,8 @@ public sealed class UploadSweep(IFileStore store, MediaQueries media, TimeProvid
             local.DeletePartialWrites(Settled, now);
         }
 
+        DeleteWorkFiles(now);
+
         if (leftovers.Count == 0)
         {
             return;
@@ -47,6 +50,21 @@ public sealed class UploadSweep(IFileStore store, MediaQueries media, TimeProvid
                 await store.DeleteAsync(file.Key, ct);
                 logger.LogInformation("Deleted an upload left unfinished: {Key}", file.Key);
             }
+        }
+    }
+
+    /// <summary>What ffmpeg was writing when the server stopped: the job runs again and starts afresh.</summary>
+    private void DeleteWorkFiles(DateTimeOffset now)
+    {
+        var root = new DirectoryInfo(ProcessingOptions.WorkRoot(configuration));
+        if (!root.Exists)
+        {
+            return;
+        }
+
+        foreach (var entry in root.EnumerateFileSystemInfos("*", SearchOption.AllDirectories).Where(e => e is FileInfo && now - e.LastWriteTimeUtc >= Settled).ToList())
+        {
+            entry.Delete();
         }
     }
 }

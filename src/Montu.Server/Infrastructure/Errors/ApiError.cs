@@ -16,6 +16,9 @@ public sealed class ApiError(int status, string message, IReadOnlyList<FieldErro
 
     public IReadOnlyList<FieldError> Details { get; } = details ?? [];
 
+    /// <summary>Sent as <c>Retry-After</c>, for a thing that is being made and will be there soon.</summary>
+    public int? RetryAfterSeconds { get; init; }
+
     public static ApiError Validation(string message, params FieldError[] details) => new(400, message, details);
 
     public static ApiError Validation(FieldError detail) => new(400, detail.Message, [detail]);
@@ -33,5 +36,13 @@ public sealed class ApiError(int status, string message, IReadOnlyList<FieldErro
 
     public static ApiError BusinessRule(string message, params FieldError[] details) => new(422, message, details);
 
-    public Task ExecuteAsync(HttpContext httpContext) => ErrorWriter.WriteAsync(httpContext, status, Code, message, Details);
+    public Task ExecuteAsync(HttpContext httpContext)
+    {
+        if (RetryAfterSeconds is { } seconds)
+        {
+            httpContext.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        return ErrorWriter.WriteAsync(httpContext, status, Code, message, Details);
+    }
 }

@@ -19,6 +19,7 @@ public static class OpenApiParameters
         ["userId"] = (InputLimits.OpaqueValueLength, null),
         ["mediaId"] = (InputLimits.OpaqueValueLength, null),
         ["uploadId"] = (InputLimits.OpaqueValueLength, null),
+        ["frame"] = (20, "^-?[0-9]{1,19}$"),
     };
 
     public static Task DescribeAsync(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken _)

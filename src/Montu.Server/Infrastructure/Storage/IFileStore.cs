@@ -42,6 +42,12 @@ public interface IFileStore
     /// and <c>Content-Type</c> <paramref name="contentType"/> when given (objects are stored without a type).
     /// </summary>
     Uri PresignedUrl(string key, TimeSpan lifetime, string? downloadFileName, string? contentType = null);
+
+    /// <summary>
+    /// Where a program on this machine (ffmpeg) reads the object in place, seeking as it needs: its
+    /// file, or a presigned URL it fetches with ranges, working for <paramref name="lifetime"/>.
+    /// </summary>
+    string ProgramInput(string key, TimeSpan lifetime);
 }
 
 /// <summary>An object of a <see cref="IFileStore"/>.</summary>

@@ -72,7 +72,12 @@ public sealed class LocalFileStore(string root) : IFileStore
 
     public Task DeleteAsync(string key, CancellationToken ct)
     {
-        File.Delete(PathOf(key));
+        var path = PathOf(key);
+        if (File.Exists(path))
+        {
+            File.Delete(path);
+        }
+
         return Task.CompletedTask;
     }
 
@@ -99,6 +104,8 @@ public sealed class LocalFileStore(string root) : IFileStore
 
     public Uri PresignedUrl(string key, TimeSpan lifetime, string? downloadFileName, string? contentType = null) =>
         throw new NotSupportedException("A local directory has no presigned URLs; the server streams the file itself");
+
+    public string ProgramInput(string key, TimeSpan lifetime) => PathOf(key);
 
     /// <summary>Sweeps writes a crash interrupted: partial files older than <paramref name="olderThan"/>.</summary>
     public int DeletePartialWrites(TimeSpan olderThan, DateTimeOffset now)

@@ -141,6 +141,8 @@ public sealed class S3FileStore(IAmazonS3 s3, S3Settings settings, ILogger<S3Fil
         }
     }
 
+    public string ProgramInput(string key, TimeSpan lifetime) => PresignedUrl(key, lifetime, null).ToString();
+
     public Uri PresignedUrl(string key, TimeSpan lifetime, string? downloadFileName, string? contentType = null)
     {
         var request = new GetPreSignedUrlRequest

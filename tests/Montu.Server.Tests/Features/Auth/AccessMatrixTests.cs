@@ -105,7 +105,7 @@ public sealed class AccessMatrixTests(TestApp app) : IClassFixture<TestApp>
         var projectId = await app.Client.CreateProject();
         var member = await app.CreateUser(projectId, "artist");
         var task = await app.Client.CreateTask(TaskBuilders.NamedTask(projectId, $"{projectId}_matrix"));
-        var media = await app.Client.UploadPng(task.Str("id"));
+        var media = await app.Client.UntilProcessedAsync((await app.Client.UploadPng(task.Str("id"))).Str("id"));
         var upload = await app.Client.StartUpload(10, ("filename", "notes.txt"), ("task_id", task.Str("id")));
         return new Dictionary<string, string>
         {
@@ -115,6 +115,7 @@ public sealed class AccessMatrixTests(TestApp app) : IClassFixture<TestApp>
             ["mediaId"] = media.Str("id"),
             ["uploadId"] = upload.Split('/')[^1],
             ["documentName"] = "v1",
+            ["frame"] = "0",
         };
     }
 

@@ -174,7 +174,7 @@ public abstract class MediaUploadTests<TApp>(TApp app) where TApp : TestApp
         Assert.Equal(2, stats.GetProperty("totalMediaFiles").GetInt64());
         Assert.Equal(MediaBuilders.Png.Length + 4, stats.GetProperty("totalStorageSizeBytes").GetInt64());
         await using var connection = await app.Db.OpenAsync(CancellationToken.None);
-        var type = await Dapper.SqlMapper.ExecuteScalarAsync<string>(connection, "SELECT type FROM events WHERE entity_id = @id", new { id = media.Str("id") });
+        var type = await Dapper.SqlMapper.ExecuteScalarAsync<string>(connection, "SELECT type FROM events WHERE entity_id = @id ORDER BY seq LIMIT 1", new { id = media.Str("id") });
         Assert.Equal("media_uploaded", type);
     }
 
