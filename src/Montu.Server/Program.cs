@@ -6,6 +6,7 @@ using Montu.Server.Features.Media;
 using Montu.Server.Features.Monitoring;
 using Montu.Server.Features.Projects;
 using Montu.Server.Features.Tasks;
+using Montu.Server.Features.Uploads;
 using Montu.Server.Features.Users;
 using Montu.Server.Infrastructure;
 using Montu.Server.Infrastructure.Access;
@@ -44,6 +45,7 @@ builder.Services.AddSystemMonitoring();
 builder.Services.AddMontuStorage(builder.Configuration);
 builder.Services.AddMontuJobs(builder.Configuration);
 builder.Services.AddMontuMedia(builder.Configuration);
+builder.Services.AddMontuUploads();
 builder.Services.AddMontuOpenApi();
 builder.Services.AddMontuCors(builder.Configuration);
 builder.AddMontuAuth();
@@ -52,6 +54,7 @@ var app = builder.Build();
 await app.Services.GetRequiredService<Migrator>().MigrateAsync(app.Lifetime.ApplicationStopping);
 await app.Services.GetRequiredService<TaskQueries>().FillMissingDocumentsAsync(app.Lifetime.ApplicationStopping);
 await app.Services.GetRequiredService<UploadSweep>().RunAsync(app.Lifetime.ApplicationStopping);
+await app.Services.GetRequiredService<UploadPartSweep>().RunAsync(app.Lifetime.ApplicationStopping);
 await app.SeedDemoIfRequestedAsync();
 
 // After demo seeding: in demo mode the demo admin is the first admin.
@@ -59,6 +62,7 @@ await AdminBootstrap.EnsureAdminAsync(app.Services, app.Lifetime.ApplicationStop
 
 app.UseRequestMetrics();
 app.UseRequestIds();
+app.UseTusResumableHeader();
 app.UseRawPathCheck();
 app.UseLegacyShape();
 app.UseErrorEnvelope();
@@ -76,6 +80,7 @@ api.MapProjectsApi();
 api.MapProjectMembersApi();
 api.MapTasksApi();
 api.MapMediaApi();
+api.MapUploadsApi();
 api.MapSystemApi(app);
 app.MapJwks();
 app.MapApiDocs();

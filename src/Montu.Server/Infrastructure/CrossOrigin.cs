@@ -1,3 +1,5 @@
+using Montu.Server.Features.Uploads;
+
 namespace Montu.Server.Infrastructure;
 
 /// <summary>
@@ -8,7 +10,7 @@ namespace Montu.Server.Infrastructure;
 public static class CrossOrigin
 {
     private static readonly string[] ExposedHeaders =
-        [RequestIds.Header, "Location", "ETag", "Retry-After", "RateLimit", "RateLimit-Policy", "Deprecation", "Sunset"];
+        [RequestIds.Header, "Location", "ETag", "Retry-After", "RateLimit", "RateLimit-Policy", "Deprecation", "Sunset", .. TusProtocol.ExposedHeaders];
 
     public static IReadOnlyList<string> Origins(IConfiguration configuration) =>
         (configuration["CORS_ORIGINS"] ?? "").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);

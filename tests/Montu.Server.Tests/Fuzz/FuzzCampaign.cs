@@ -134,7 +134,7 @@ public sealed class FuzzCampaign : TestApp
 
     /// <summary>
     /// Puts back, before the server admin's first request and each role's turn, what the operation's valid request uses up (an archived
-    /// project or task to restore, a member to remove), so that every role reaches the handler.
+    /// project or task to restore, a member to remove, an upload's first bytes), so that every role reaches the handler.
     /// The server admin makes the change; the watch forgets it.
     /// </summary>
     private async Task PrepareAsync(Run run)
@@ -144,6 +144,12 @@ public sealed class FuzzCampaign : TestApp
         {
             await world.UploadMediaAsync(Client);
             await run.Watch.NextAsync();
+            return;
+        }
+
+        if (run.Operation.Id is "AppendToUpload" or "TerminateUpload")
+        {
+            await world.StartUploadAsync(Client);
             return;
         }
 

@@ -39,6 +39,13 @@ public sealed class FuzzWorld
         await admin.UntilProcessedAsync(MediaId);
     }
 
+    /// <summary>A resumable upload of 10 bytes to the assigned task, created by the server admin; replaced when an operation uses it up.</summary>
+    public string UploadId { get; set; } = "";
+
+    /// <summary>Creates a new upload as the server admin and makes it the world's upload.</summary>
+    public async Task StartUploadAsync(HttpClient admin) =>
+        UploadId = (await admin.StartUpload(10, ("filename", "fuzz.txt"), ("task_id", AssignedTaskId))).Split('/')[^1];
+
     public static async Task<FuzzWorld> CreateAsync(HttpClient admin, FuzzCast cast)
     {
         var projectId = await admin.CreateProject(Builders.NewProjectId("FZ"));
@@ -54,6 +61,7 @@ public sealed class FuzzWorld
         await admin.CreateTask(TaskBuilders.NamedTask(projectId, world.ArchivedTaskId));
         await (await admin.DeleteAsync($"/api/v1/tasks/{world.ArchivedTaskId}")).Expect(HttpStatusCode.OK);
         await world.UploadMediaAsync(admin);
+        await world.StartUploadAsync(admin);
         return world;
     }
 

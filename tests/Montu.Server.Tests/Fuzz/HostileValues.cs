@@ -149,6 +149,14 @@ public static class HostileValues
         "Bearer eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.", "Bearer eyJhbGciOiJSUzI1NiJ9.e30.AAAA",
     ];
 
+    /// <summary>Values of the tus headers (<c>Upload-Length</c>, <c>Upload-Offset</c>, <c>Upload-Metadata</c>) no client should send.</summary>
+    public static readonly string[] TusHeaderValues =
+    [
+        "-1", "", " ", "1e3", "0x10", "99999999999999999999", "9223372036854775807", "10, 10", "NaN",
+        "filename", "filename !!!", "filename ZmlsZQ==,filename ZmlsZQ==", "filename ZmlsZS5leGU=", "filename AA==", "filename //79",
+        "filename ZnV6ei50eHQ=,task_id Li4vLi4v", "filename ZnV6ei50eHQ=,project_id " + new string('A', 4000), ",,,", "filename  ZnV6ei50eHQ=  x",
+    ];
+
     public static readonly string[] Accepts = ["application/xml", "text/html", "*/*", "application/json;q=0", "garbage/", "image/png"];
 
     public static readonly (string Kind, Func<Random, Target, RawJson, JsonNode?> Value)[] FieldValues =

@@ -206,6 +206,16 @@ public static class Mutations
         yield return new("client request id", r => WithHeader(valid, "X-Request-Id", r.Pick(RequestIds)));
         yield return new("bad token", r => WithHeader(valid, "Authorization", r.Pick(BadTokens)));
         yield return new("odd accept", r => WithHeader(valid, "Accept", r.Pick(Accepts)));
+        var tus = valid.ToRequest().Headers.Select(h => h.Key).Where(name => name.StartsWith("Upload-", StringComparison.Ordinal)).ToList();
+        if (tus.Count > 0)
+        {
+            yield return new("hostile tus header", r =>
+            {
+                var request = valid.ToRequest();
+                var (name, value) = (r.Pick(tus), r.Pick(TusHeaderValues));
+                return request with { Mutation = $"{name}: {FuzzRequest.Shorten(value, 60)}", Headers = [.. request.Headers.Where(h => h.Key != name), new(name, value)] };
+            });
+        }
     }
 
     private static FuzzRequest PathMutation(ValidRequest valid, string parameter, string encoded) =>

@@ -35,6 +35,11 @@ public sealed class ValidRequest(ApiOperation operation, FuzzWorld world, FuzzCa
                 $"multipart/form-data; boundary={MultipartMutations.Boundary}", mutation);
         }
 
+        if (operation.Path.StartsWith(UploadBuilders.UploadsUrl, StringComparison.Ordinal))
+        {
+            return ValidRequests.TusRequest(operation, Path(), world, mutation, query);
+        }
+
         var body = NewBody();
         return new FuzzRequest(operation.Method, Path(), query, body is null ? null : new RawJson().Serialize(body),
             body is null ? null : "application/json", mutation);
@@ -61,6 +66,7 @@ public static class ValidRequests
         (_, "taskId") => world.AssignedTaskId,
         (_, "userId") => world.VictimId,
         (_, "mediaId") => world.MediaId,
+        (_, "uploadId") => world.UploadId,
         (_, "frame") => "0",
         _ => throw new InvalidOperationException($"{operation}: add a value for path parameter '{parameter}' to ValidRequests.PathValue"),
     };
@@ -72,6 +78,7 @@ public static class ValidRequests
         "taskId" => [world.OtherTaskId, world.ArchivedTaskId, cast.OtherProjectTaskId, world.AssignedTaskId.ToUpperInvariant(), "no_such_task"],
         "userId" => [cast.UserId(role) ?? "user_nobody", world.VictimId, world.NewcomerId, "user_nobody"],
         "mediaId" => [world.MediaId.ToUpperInvariant(), "media_nothing"],
+        "uploadId" => [world.UploadId.ToUpperInvariant(), "upload_nothing"],
         "frame" => ["1", "-1", "99999999999999999999", "1e3"],
         _ => ["nothing_here"],
     };
@@ -114,6 +121,29 @@ public static class ValidRequests
         (_, "include_archived" or "include_disabled") => "true",
         _ => "fuzz",
     };
+
+    /// <summary>
+    /// A request of the tus protocol, whose fields are headers: a 10-byte upload of the assigned
+    /// task to create, or its first 4 bytes to send. Mutations of JSON bodies reach it as bodies of
+    /// the wrong type; <see cref="Mutations"/> gives its headers hostile values.
+    /// </summary>
+    public static FuzzRequest TusRequest(ApiOperation operation, string path, FuzzWorld world, string mutation, string query)
+    {
+        List<KeyValuePair<string, string>> headers = [new("Tus-Resumable", "1.0.0")];
+        (byte[]? Body, string? Type) content = (null, null);
+        if (operation.Method == "POST")
+        {
+            headers.Add(new("Upload-Length", "10"));
+            headers.Add(new("Upload-Metadata", UploadBuilders.Metadata(("filename", "fuzz.txt"), ("task_id", world.AssignedTaskId))));
+        }
+        else if (operation.Method == "PATCH")
+        {
+            headers.Add(new("Upload-Offset", "0"));
+            content = ("fuzz"u8.ToArray(), "application/offset+octet-stream");
+        }
+
+        return new FuzzRequest(operation.Method, path, query, content.Body, content.Type, mutation) { Headers = headers };
+    }
 
     public static JsonNode? Body(ApiOperation operation, FuzzWorld world, FuzzCast cast)
     {

@@ -28,6 +28,7 @@ public sealed class OpenApiContractTests(KestrelTestApp app) : IClassFixture<Kes
         await Members(projectId, member);
         await Tasks(projectId, member);
         await Media(projectId, member);
+        await Uploads(projectId);
         await Users(member);
         await EveryProtectedOperationAnswers401();
 
@@ -209,6 +210,47 @@ public sealed class OpenApiContractTests(KestrelTestApp app) : IClassFixture<Kes
         {
             var request = new HttpRequestMessage(Get, url);
             request.Headers.TryAddWithoutValidation("Range", range);
+            return request;
+        }
+    }
+
+    private async Task Uploads(string projectId)
+    {
+        const string list = "/api/v1/uploads", one = "/api/v1/uploads/{uploadId}";
+        var admin = app.Client;
+        var task = (await admin.CreateTask(TaskBuilders.ShotTask(projectId, episode: "uploads"))).Str("id");
+        var file = UploadBuilders.Exr(100);
+        var url = $"{list}/{(await Send(admin, list, list, HttpStatusCode.Created, Create(file.Length, ("filename", "plate.exr"), ("task_id", task)))).Str("id")}";
+        await Send(admin, list, list, HttpStatusCode.BadRequest, Create(10, ("filename", "a.txt"), ("tsak_id", task)));
+        await Send(admin, list, list, HttpStatusCode.PreconditionFailed, new HttpRequestMessage(Post, list));
+        await Send(admin, list, list, HttpStatusCode.RequestEntityTooLarge, Create(3L << 30, ("filename", "a.exr"), ("task_id", task)));
+        await Send(admin, list, list, HttpStatusCode.UnsupportedMediaType, Create(10, ("filename", "tool.exe"), ("task_id", task)));
+        await Send(admin, list, list, HttpStatusCode.NotFound, Create(10, ("filename", "a.txt"), ("task_id", "no_such_task")));
+        await Send((await app.CreateUser(projectId, "viewer")).Client, list, list, HttpStatusCode.Forbidden, Create(10, ("filename", "a.txt"), ("project_id", projectId)));
+        await Send(admin, list, list, HttpStatusCode.NoContent, new HttpRequestMessage(HttpMethod.Options, list));
+        await Send(admin, one, url, HttpStatusCode.NoContent, Append(url, 0, file[..40]));
+        await Send(admin, one, url, HttpStatusCode.Conflict, Append(url, 0, file));
+        await Send(admin, one, url, HttpStatusCode.RequestEntityTooLarge, Append(url, 40, [.. file[40..], 0]));
+        await Send(admin, one, url, HttpStatusCode.OK, UploadBuilders.Tus(HttpMethod.Head, url));
+        await Send(admin, one, url, HttpStatusCode.NoContent, Append(url, 40, file[40..]));
+        var ended = $"{list}/{(await Send(admin, list, list, HttpStatusCode.Created, Create(10, ("filename", "a.txt"), ("task_id", task)))).Str("id")}";
+        await Send(admin, one, ended, HttpStatusCode.NoContent, UploadBuilders.Tus(Delete, ended));
+        await Send(admin, one, ended, HttpStatusCode.NotFound, UploadBuilders.Tus(Delete, ended));
+        await Send(admin, one, ended, HttpStatusCode.NotFound, UploadBuilders.Tus(HttpMethod.Head, ended));
+
+        static HttpRequestMessage Create(long length, params (string Key, string Value)[] metadata)
+        {
+            var request = UploadBuilders.Tus(Post, list);
+            request.Headers.Add("Upload-Length", length.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            request.Headers.Add("Upload-Metadata", UploadBuilders.Metadata(metadata));
+            return request;
+        }
+
+        static HttpRequestMessage Append(string url, long offset, byte[] bytes)
+        {
+            var request = UploadBuilders.Tus(Patch, url);
+            request.Headers.Add("Upload-Offset", offset.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            request.Content = UploadBuilders.Bytes(bytes);
             return request;
         }
     }

@@ -1,4 +1,5 @@
 using System.Text;
+using Montu.Server.Infrastructure.Errors;
 
 namespace Montu.Server.Features.Media;
 
@@ -59,6 +60,16 @@ public static class ContentSniffer
         }
 
         return format.Signature is null || format.Signature(header) ? (format.Kind, format.Name) : (null, format.Name);
+    }
+
+    /// <summary>The kind of <paramref name="fileName"/> from its first bytes; null, with the 415 to answer, when they are not what its extension says.</summary>
+    public static FileKind? Check(string fileName, string extension, ReadOnlySpan<byte> header, out ApiError? refused)
+    {
+        var (kind, expected) = Identify(extension, header);
+        refused = kind is null
+            ? new ApiError(StatusCodes.Status415UnsupportedMediaType, $"{Quote.Of(fileName)} does not hold {expected} data, as its extension says")
+            : null;
+        return kind;
     }
 
     private static bool IsJpeg(ReadOnlySpan<byte> h) => h.StartsWith((ReadOnlySpan<byte>)[0xFF, 0xD8, 0xFF]);

@@ -16,6 +16,7 @@ public static class MediaApi
     public static IServiceCollection AddMontuMedia(this IServiceCollection services, IConfiguration configuration) => services
         .AddSingleton(MediaOptions.From(configuration))
         .AddSingleton<MediaQueries>()
+        .AddSingleton<MediaCommit>()
         .AddSingleton<MediaUploads>()
         .AddSingleton<MediaChanges>()
         .AddSingleton<MediaApprovals>()

@@ -40,6 +40,12 @@ public static partial class MediaRules
         return name;
     }
 
+    /// <summary>The 415 for an extension <c>ALLOWED_FILE_TYPES</c> leaves out, naming those it accepts; null when accepted.</summary>
+    public static ApiError? RefuseType(string extension, MediaOptions options) => options.AllowedFileTypes.Contains(extension)
+        ? null
+        : new ApiError(StatusCodes.Status415UnsupportedMediaType,
+            $"Files of type {Quote.Of(extension.Length == 0 ? "(no extension)" : extension)} are not accepted; accepted: {string.Join(" ", options.AllowedFileTypes.Order(StringComparer.Ordinal))}");
+
     /// <summary><c>v003</c>, <c>3</c> and <c>003</c> are all version 3; null with the problem for anything else.</summary>
     public static int? ParseVersion(string text, ValidationProblems problems)
     {

@@ -34,6 +34,7 @@ public static class ApiDocs
         ["Project members"] = "Who works on a show and in which role",
         ["Tasks"] = "Shot and asset tasks: assignment, status, schedule, file paths and custom fields",
         ["Media"] = "Media versions submitted for review: uploads, downloads, descriptions and tags",
+        ["Uploads"] = "Resumable uploads of large files (the tus 1.0 protocol): a finished upload becomes a media version",
         ["System"] = "Health checks for load balancers and figures for administrators",
     };
 

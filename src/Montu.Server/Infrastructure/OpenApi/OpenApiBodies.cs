@@ -29,6 +29,22 @@ public static class OpenApiBodies
                 Content = new Dictionary<string, OpenApiMediaType> { ["multipart/form-data"] = new() { Schema = await ComponentAsync<T>(context, ct) } },
             });
 
+    /// <summary>
+    /// The body is raw bytes of <paramref name="contentType"/>, read as a stream by the handler,
+    /// which also answers a body of another type (routing would answer it with a message about JSON).
+    /// </summary>
+    public static RouteHandlerBuilder DocumentsBytesBody(this RouteHandlerBuilder builder, string contentType, bool required, string description) =>
+        builder.AddOpenApiOperationTransformer((operation, _, _) =>
+        {
+            operation.RequestBody = new OpenApiRequestBody
+            {
+                Required = required,
+                Description = description,
+                Content = new Dictionary<string, OpenApiMediaType> { [contentType] = new() { Schema = new OpenApiSchema { Type = JsonSchemaType.String, Format = "binary" } } },
+            };
+            return Task.CompletedTask;
+        });
+
     /// <summary>The body is a list of at most <paramref name="maxItems"/> <typeparamref name="T"/>.</summary>
     public static RouteHandlerBuilder DocumentsListBody<T>(this RouteHandlerBuilder builder, int maxItems) =>
         builder.AddOpenApiOperationTransformer(async (operation, context, ct) =>

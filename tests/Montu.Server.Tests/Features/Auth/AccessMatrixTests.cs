@@ -106,12 +106,14 @@ public sealed class AccessMatrixTests(TestApp app) : IClassFixture<TestApp>
         var member = await app.CreateUser(projectId, "artist");
         var task = await app.Client.CreateTask(TaskBuilders.NamedTask(projectId, $"{projectId}_matrix"));
         var media = await app.Client.UntilProcessedAsync((await app.Client.UploadPng(task.Str("id"))).Str("id"));
+        var upload = await app.Client.StartUpload(10, ("filename", "notes.txt"), ("task_id", task.Str("id")));
         return new Dictionary<string, string>
         {
             ["projectId"] = projectId,
             ["userId"] = member.Id,
             ["taskId"] = task.Str("id"),
             ["mediaId"] = media.Str("id"),
+            ["uploadId"] = upload.Split('/')[^1],
             ["documentName"] = "v1",
             ["frame"] = "0",
         };
