@@ -37,7 +37,7 @@ builder.Services.AddSingleton<TaskListing>();
 builder.Services.AddSingleton<TaskListCache>();
 builder.Services.AddSingleton<TaskWriter>();
 builder.Services.AddSingleton<TaskBulkWriter>();
-builder.Services.AddSingleton<DemoSeeder>();
+builder.Services.AddSingleton<DemoSeeder>().AddSingleton<DemoMedia>();
 builder.Services.Configure<LegacyShapeOptions>(builder.Configuration.GetSection("LegacyShape"));
 builder.Services.ConfigureHttpJsonOptions(o => WireJson.Configure(o.SerializerOptions));
 builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);

@@ -113,8 +113,13 @@ public static class DemoSeeding
     {
         if (DemoSeeder.IsRequested(app.Configuration))
         {
-            await app.Services.GetRequiredService<DemoSeeder>().SeedAsync(app.Lifetime.ApplicationStopping);
+            var seeded = await app.Services.GetRequiredService<DemoSeeder>().SeedAsync(app.Lifetime.ApplicationStopping);
             await DemoUsers.SeedAsync(app.Services, app.Lifetime.ApplicationStopping);
+            if (seeded)
+            {
+                // Uploaded by and reviewed by demo users, so after them.
+                await app.Services.GetRequiredService<DemoMedia>().SeedAsync(app.Lifetime.ApplicationStopping);
+            }
             var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(DemoSeeding));
             var (admin, _, _, _) = DemoUsers.People[0];
             app.Lifetime.ApplicationStarted.Register(() => logger.LogWarning(

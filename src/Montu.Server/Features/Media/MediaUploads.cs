@@ -187,6 +187,8 @@ public sealed class MediaUploads(IFileStore store, MediaCommit commit, IdGenerat
             _ => name,
         };
 
+        private readonly HashSet<string> _given = new(StringComparer.Ordinal);
+
         public async Task<ApiError?> ReadFieldAsync(string field, Stream body, CancellationToken ct)
         {
             var value = await ReadTextAsync(body, ct);
@@ -198,6 +200,12 @@ public sealed class MediaUploads(IFileStore store, MediaCommit commit, IdGenerat
             if (value.Contains('\0', StringComparison.Ordinal))
             {
                 return ApiError.Validation(new FieldError(field, $"Field '{field}' {JsonText.HoldsNul}", ErrorCodes.InvalidFormat));
+            }
+
+            // Only tags may repeat: a second task or project after the file was authorized against the first would go unchecked.
+            if (field != "tags" && !_given.Add(field))
+            {
+                return ApiError.Validation(new FieldError(field, $"Field '{field}' is sent twice; send it once", ErrorCodes.DuplicateValue));
             }
 
             switch (field)

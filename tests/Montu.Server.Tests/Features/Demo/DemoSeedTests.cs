@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using Dapper;
+using Microsoft.Extensions.Logging;
 
 namespace Montu.Server.Tests.Features.Demo;
 
@@ -89,6 +90,24 @@ public sealed class DemoSeedTests(DemoApp demo) : IClassFixture<DemoApp>
     }
 
     [Fact]
+    public async Task The_demo_show_has_media_versions_made_with_ffmpeg_reviewed_and_processed()
+    {
+        var list = await (await _app.Client.GetAsync("/api/v1/media?project_id=SWA&page_size=100&sort=created_at")).Expect(HttpStatusCode.OK);
+        var items = list.GetProperty("items").EnumerateArray().ToList();
+
+        Assert.Equal(7, list.GetProperty("total").GetInt32());
+        Assert.Equal(
+            new Dictionary<string, int> { ["approved"] = 2, ["needs_revision"] = 2, ["pending"] = 2, ["rejected"] = 1 },
+            items.GroupBy(m => m.Str("approvalStatus")).ToDictionary(g => g.Key, g => g.Count()));
+        Assert.Equal(["image", "video"], items.Select(m => m.Str("mediaType")).Distinct().Order());
+        var final = items.Single(m => m.Str("linkedTaskId") == "ep00_sq0010_sh0010_comp" && m.Str("linkedVersion") == "v002");
+        var processed = await _app.Client.UntilProcessedAsync(final.Str("id"));
+        Assert.Equal(("ready", "24000/1001", 96L), (processed.GetProperty("processing").Str("status"),
+            processed.GetProperty("metadata").Str("frameRateExact"), processed.GetProperty("metadata").GetProperty("frameCount").GetInt64()));
+        Assert.Equal("approved", (await _app.Client.GetTask("ep00_sq0010_sh0010_comp")).Str("status"));
+    }
+
+    [Fact]
     public async Task A_second_start_on_the_same_database_seeds_nothing()
     {
         await using (var second = _app.WithWebHostBuilder(_ => { }))
@@ -100,10 +119,37 @@ public sealed class DemoSeedTests(DemoApp demo) : IClassFixture<DemoApp>
         Assert.Equal(65, await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM tasks WHERE project_id = 'SWA'"));
         Assert.Equal(2, await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM projects"));
         Assert.Equal(1, await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM events WHERE type = 'demo_seeded'"));
+        Assert.Equal(7, await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM media WHERE project_id = 'SWA'"));
     }
 
     private static Dictionary<string, string> Map(JsonElement element) =>
         element.EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString()!);
 
     private static List<string> List(JsonElement element) => element.EnumerateArray().Select(e => e.GetString()!).ToList();
+}
+
+/// <summary>A demo started where ffmpeg cannot run has its show and users, no media, and says why in its log.</summary>
+public sealed class DemoWithoutFfmpegTests(DemoWithoutFfmpegTests.NoFfmpegDemoApp demo) : IClassFixture<DemoWithoutFfmpegTests.NoFfmpegDemoApp>
+{
+    private readonly TestApp _app = demo.App;
+
+    public sealed class NoFfmpegDemoApp : IAsyncLifetime
+    {
+        public TestApp App { get; } = new() { Settings = { ["MONTU_DEMO"] = "1", ["FFMPEG_PATH"] = "/nonexistent/ffmpeg" } };
+
+        public Task InitializeAsync() => App.InitializeAsync();
+
+        public Task DisposeAsync() => App.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task The_show_has_no_media_and_the_log_says_ffmpeg_is_missing()
+    {
+        var list = await (await _app.Client.GetAsync("/api/v1/media?project_id=SWA")).Expect(HttpStatusCode.OK);
+
+        Assert.Equal(0, list.GetProperty("total").GetInt32());
+        Assert.Equal(65, (await _app.Client.ListTasks("project_id=SWA&page_size=1")).GetProperty("total").GetInt32());
+        Assert.Contains(_app.Logs.Lines, l => l.Level == LogLevel.Warning && l.Text.Contains("no demo media", StringComparison.Ordinal)
+            && l.Text.Contains("FFMPEG_PATH", StringComparison.Ordinal));
+    }
 }

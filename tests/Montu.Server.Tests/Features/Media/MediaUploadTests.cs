@@ -70,6 +70,20 @@ public abstract class MediaUploadTests<TApp>(TApp app) where TApp : TestApp
     }
 
     [StorageFact]
+    public async Task A_target_sent_again_after_the_file_is_400_and_nothing_is_kept()
+    {
+        var (project, task) = await ProjectAndTask();
+        var (_, otherTask) = await ProjectAndTask();
+        var form = MediaBuilders.Form("plate.png", MediaBuilders.Png, [("task_id", task)]);
+        form.Add(new StringContent(otherTask), "task_id");
+
+        var error = await (await _client.PostAsync("/api/v1/media", form)).ExpectError(HttpStatusCode.BadRequest, "VALIDATION_ERROR");
+
+        Assert.Equal(("task_id", "DUPLICATE_VALUE"), (error.GetProperty("details")[0].Str("field"), error.GetProperty("details")[0].Str("code")));
+        Assert.Equal(0, (await (await _client.GetAsync($"/api/v1/media?project_id={project}")).Expect(HttpStatusCode.OK)).GetProperty("total").GetInt32());
+    }
+
+    [StorageFact]
     public async Task A_project_level_reference_file_has_no_task_version_or_preview()
     {
         var (project, _) = await ProjectAndTask();
