@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using System.Reflection;
 
 namespace Montu.Bench;
 
@@ -60,12 +61,23 @@ public sealed class ServerProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>Peak resident set size of the process so far, in MiB.</summary>
-    public double PeakRssMb()
+    /// <summary>The command that starts this harness's own binary in another mode (<c>baseline</c>, <c>store</c>).</summary>
+    public static string[] HarnessCommand(params string[] arguments)
     {
-        var line = File.ReadLines($"/proc/{_process.Id}/status").First(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
-        return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) / 1024.0;
+        var self = Assembly.GetExecutingAssembly().Location;
+        return Environment.ProcessPath is { } host && Path.GetFileNameWithoutExtension(host) == "dotnet"
+            ? [host, self, .. arguments]
+            : [Environment.ProcessPath!, .. arguments];
     }
+
+    /// <summary>Peak resident set size of the process so far (or since <see cref="ResetPeakRss"/>), in MiB.</summary>
+    public double PeakRssMb() => StatusMb("VmHWM:");
+
+    /// <summary>Resident set size of the process now, in MiB.</summary>
+    public double RssMb() => StatusMb("VmRSS:");
+
+    /// <summary>Starts the peak (<c>VmHWM</c>) over from the present resident set size, so a later peak is that of what ran since.</summary>
+    public void ResetPeakRss() => File.WriteAllText($"/proc/{_process.Id}/clear_refs", "5");
 
     public async ValueTask DisposeAsync()
     {
@@ -76,6 +88,12 @@ public sealed class ServerProcess : IAsyncDisposable
         }
 
         _process.Dispose();
+    }
+
+    private double StatusMb(string field)
+    {
+        var line = File.ReadLines($"/proc/{_process.Id}/status").First(l => l.StartsWith(field, StringComparison.Ordinal));
+        return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) / 1024.0;
     }
 
     private async Task WaitUntilReadyAsync(string path, List<string> log)
