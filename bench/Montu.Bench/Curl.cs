@@ -25,15 +25,18 @@ public sealed record UploadAnswer(int Status, string Body, double Seconds, long 
 
 /// <summary>
 /// Uploads a file as multipart/form-data with curl, pinned to the load core as wrk is: a client
-/// that reads the file from the page cache and sends it as fast as the server takes it.
+/// that reads the file from the page cache and sends it as fast as the server takes it. A
+/// <c>yielding</c> upload runs at the lowest priority (<c>nice 19</c>): twenty uploading
+/// clients would otherwise take the load core from wrk measuring beside them, and its latencies
+/// would be its own wait for the core.
 /// </summary>
 public static class Curl
 {
     public static async Task<UploadAnswer> UploadAsync(string core, string url, string token, string file, string fileName,
-        IEnumerable<(string Name, string Value)> fields, string answerFile)
+        IEnumerable<(string Name, string Value)> fields, string answerFile, bool yielding = false)
     {
-        var info = new ProcessStartInfo("taskset") { RedirectStandardOutput = true, RedirectStandardError = true };
-        string[] arguments = ["-c", core, "curl", "--silent", "--show-error", "--output", answerFile, "--write-out", "%{http_code}", "--header", $"Authorization: Bearer {token}"];
+        var info = new ProcessStartInfo("nice") { RedirectStandardOutput = true, RedirectStandardError = true };
+        string[] arguments = ["-n", yielding ? "19" : "0", "taskset", "-c", core, "curl", "--silent", "--show-error", "--output", answerFile, "--write-out", "%{http_code}", "--header", $"Authorization: Bearer {token}"];
         foreach (var argument in arguments)
         {
             info.ArgumentList.Add(argument);

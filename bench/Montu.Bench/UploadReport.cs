@@ -12,7 +12,7 @@ public static class UploadReport
         text.AppendLine(CultureInfo.InvariantCulture, $"# Montu upload benchmark ({(options.Quick ? "quick" : "full")} run, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC)");
         text.AppendLine();
         text.AppendLine(CultureInfo.InvariantCulture,
-            $"Local storage; server, bare server and `cp` on core 0, curl and wrk on core 1; {options.UploadRounds} round(s). Each round: a {UploadRun.LargeBytes >> 20} MiB file of random bytes " +
+            $"Local storage; server, bare server and `cp` on core 0, curl and wrk on core 1 (the concurrent uploads' curl at `nice 19`, so wrk beside them is not kept waiting for the core); {options.UploadRounds} round(s). Each round: a {UploadRun.LargeBytes >> 20} MiB file of random bytes " +
             $"(`.abc`) copied with `cp` and fsynced, stored by a bare Kestrel app, uploaded to Montu (in turns, the order reversed every other round); then " +
             $"{UploadRun.Concurrent} uploads of {UploadRun.SmallBytes >> 20} MiB at once, while wrk reads the first task-list page ({UploadRun.ProbeConnections} connections, " +
             $"one request each every {UploadRun.ProbeDelayMs} ms), against the same probe on the idle server just before.");

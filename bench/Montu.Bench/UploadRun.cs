@@ -125,7 +125,7 @@ public sealed class UploadRun(BenchOptions options, string engine)
         var idle = await Wrk.RunAsync(ShowUnderTest.LoadCore, montu.Server.BaseUrl, probe, ProbeConnections, probeSeconds);
         await QuietMachine.WaitAsync($"[{engine} uploads] concurrent uploads");
         var started = Stopwatch.GetTimestamp();
-        var uploads = tasks.Select(task => upload.ToMontuAsync(file, task)).ToList();
+        var uploads = tasks.Select(task => upload.ToMontuAsync(file, task, yielding: true)).ToList();
         // Every upload has connected and is sending by then.
         await Task.Delay(500);
         var during = await Wrk.RunAsync(ShowUnderTest.LoadCore, montu.Server.BaseUrl, probe, ProbeConnections, probeSeconds);
@@ -206,11 +206,12 @@ public sealed class UploadRun(BenchOptions options, string engine)
     {
         private int _sent;
 
-        public Task<UploadAnswer> ToMontuAsync(SourceFile file, string task) => ToAsync(montu, file, [("task_id", task)], "/api/v1/media");
+        public Task<UploadAnswer> ToMontuAsync(SourceFile file, string task, bool yielding = false) =>
+            ToAsync(montu, file, [("task_id", task)], "/api/v1/media", yielding);
 
-        public Task<UploadAnswer> ToAsync(ServerProcess server, SourceFile file, (string, string)[] fields, string path = "/upload") =>
+        public Task<UploadAnswer> ToAsync(ServerProcess server, SourceFile file, (string, string)[] fields, string path = "/upload", bool yielding = false) =>
             Curl.UploadAsync(ShowUnderTest.LoadCore, server.BaseUrl + path, token, file.Path, "cache.abc", fields,
-                System.IO.Path.Combine(directory, $"answer-{Interlocked.Increment(ref _sent)}.json"));
+                System.IO.Path.Combine(directory, $"answer-{Interlocked.Increment(ref _sent)}.json"), yielding);
 
         /// <summary>Null when Montu answered 201 with the file's size and checksum; the version is then deleted, so the disk does not fill.</summary>
         public async Task<string?> CheckAndDeleteAsync(UploadAnswer answer, SourceFile file)
