@@ -29,6 +29,13 @@ public sealed class MediaUploads(IFileStore store, MediaCommit commit, IdGenerat
 {
     private static readonly string[] FieldNames = ["file", "task_id", "project_id", "version", "description", "tags"];
 
+    /// <summary>
+    /// How much of the body the multipart reader buffers. Its default, 4 KiB, hands the file on in
+    /// 4 KiB reads, each a trip through the request pipe, the hash and the copy to storage: a 2 GiB
+    /// upload took a quarter more CPU time than with 64 KiB (bench/README.md, "Uploads").
+    /// </summary>
+    private const int ReadBufferBytes = 64 * 1024;
+
     public async Task<UploadOutcome> UploadAsync(HttpRequest request, Caller caller, CancellationToken ct)
     {
         if (!MediaTypeHeaderValue.TryParse(request.ContentType, out var contentType)
@@ -42,7 +49,7 @@ public sealed class MediaUploads(IFileStore store, MediaCommit commit, IdGenerat
         string? uploadKey = null;
         try
         {
-            var reader = new MultipartReader(boundary, request.Body) { BodyLengthLimit = options.MaxFileSize + 1 };
+            var reader = new MultipartReader(boundary, request.Body, ReadBufferBytes) { BodyLengthLimit = options.MaxFileSize + 1 };
             while (await reader.ReadNextSectionAsync(ct) is { } section)
             {
                 if (await ReadSectionAsync(section, form, caller, ct) is { } refused)
