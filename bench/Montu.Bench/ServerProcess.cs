@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Reflection;
@@ -75,6 +76,15 @@ public sealed class ServerProcess : IAsyncDisposable
 
     /// <summary>Resident set size of the process now, in MiB.</summary>
     public double RssMb() => StatusMb("VmRSS:");
+
+    /// <summary>CPU time the process has used so far, user and system, in seconds (<c>/proc/PID/stat</c>, in clock ticks of 1/100 s).</summary>
+    public double CpuSeconds()
+    {
+        // The fields after the command name, which is in parentheses and may hold spaces: utime and stime are the 12th and 13th.
+        var stat = File.ReadAllText($"/proc/{_process.Id}/stat");
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        return (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / 100.0;
+    }
 
     /// <summary>Starts the peak (<c>VmHWM</c>) over from the present resident set size, so a later peak is that of what ran since.</summary>
     public void ResetPeakRss() => File.WriteAllText($"/proc/{_process.Id}/clear_refs", "5");

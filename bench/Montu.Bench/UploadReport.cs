@@ -17,28 +17,28 @@ public static class UploadReport
             $"{UploadRun.Concurrent} uploads of {UploadRun.SmallBytes >> 20} MiB at once, while wrk reads the first task-list page ({UploadRun.ProbeConnections} connections, " +
             $"one request each every {UploadRun.ProbeDelayMs} ms), against the same probe on the idle server just before.");
         text.AppendLine();
-        text.AppendLine("| engine | round | cp MiB/s | bare server MiB/s | Montu MiB/s | Montu / cp | bare / cp | Montu RSS before MB | peak MB | growth MB | error |");
-        text.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|");
+        text.AppendLine("| engine | round | cp MiB/s | bare server MiB/s | Montu MiB/s | Montu / cp | bare / cp | bare CPU s | Montu CPU s | Montu / bare CPU | Montu RSS before MB | peak MB | growth MB | error |");
+        text.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|");
         foreach (var engine in engines)
         {
             foreach (var (l, round) in engine.Large.Select((l, i) => (l, i + 1)))
             {
                 text.AppendLine(CultureInfo.InvariantCulture,
                     $"| {engine.Engine} | {round} | {Rate(l.CopySeconds)} | {Rate(l.BareSeconds)} | {Rate(l.MontuSeconds)} | {l.CopySeconds / l.MontuSeconds:0.00} | " +
-                    $"{l.CopySeconds / l.BareSeconds:0.00} | {l.RssBeforeMb:0} | {l.RssPeakMb:0} | {l.RssGrowthMb:0} | {l.Error ?? ""} |");
+                    $"{l.CopySeconds / l.BareSeconds:0.00} | {l.BareCpuSeconds:0.0} | {l.MontuCpuSeconds:0.0} | {l.MontuCpuSeconds / l.BareCpuSeconds:0.00} | {l.RssBeforeMb:0} | {l.RssPeakMb:0} | {l.RssGrowthMb:0} | {l.Error ?? ""} |");
             }
         }
 
         text.AppendLine();
-        text.AppendLine("| engine | round | uploads | failed | seconds | MiB/s in all | list p99 idle ms | list p99 during ms | ratio | req/s idle | req/s during | probe errors | uploads that outlasted the probe |");
-        text.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|");
+        text.AppendLine("| engine | round | uploads | failed | seconds | MiB/s in all | list p50 idle ms | p50 during ms | list p99 idle ms | p99 during ms | p99 ratio | req/s idle | req/s during | probe errors | uploads that outlasted the probe |");
+        text.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var engine in engines)
         {
             foreach (var (c, round) in engine.Concurrent.Select((c, i) => (c, i + 1)))
             {
                 text.AppendLine(CultureInfo.InvariantCulture,
                     $"| {engine.Engine} | {round} | {c.Uploads} | {c.Failed} | {c.Seconds:0.0} | {UploadResults.Throughput(c.Seconds, c.Uploads * UploadRun.SmallBytes):0} | " +
-                    $"{c.Idle.P99Ms:0.00} | {c.During.P99Ms:0.00} | {c.P99Ratio:0.00} | {c.Idle.RequestsPerSecond:0} | {c.During.RequestsPerSecond:0} | " +
+                    $"{c.Idle.P50Ms:0.00} | {c.During.P50Ms:0.00} | {c.Idle.P99Ms:0.00} | {c.During.P99Ms:0.00} | {c.P99Ratio:0.00} | {c.Idle.RequestsPerSecond:0} | {c.During.RequestsPerSecond:0} | " +
                     $"{c.Idle.Errors + c.During.Errors} | {c.InFlightAtProbeEnd} |");
             }
         }

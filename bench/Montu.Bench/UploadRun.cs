@@ -5,8 +5,13 @@ using System.Text.Json;
 
 namespace Montu.Bench;
 
-/// <summary>One round's 2 GiB file: copied on disk, stored by the bare server, uploaded to Montu, with Montu's memory around its upload.</summary>
-public sealed record LargeUpload(double CopySeconds, double BareSeconds, double MontuSeconds, double RssBeforeMb, double RssPeakMb, string? Error)
+/// <summary>
+/// One round's 2 GiB file: copied on disk, stored by the bare server, uploaded to Montu; the two
+/// servers' CPU time for it (which other work on the machine barely moves, unlike the wall clock),
+/// and Montu's memory around its upload.
+/// </summary>
+public sealed record LargeUpload(double CopySeconds, double BareSeconds, double MontuSeconds, double BareCpuSeconds, double MontuCpuSeconds,
+    double RssBeforeMb, double RssPeakMb, string? Error)
 {
     public double RssGrowthMb => RssPeakMb - RssBeforeMb;
 }
@@ -70,7 +75,7 @@ public sealed class UploadRun(BenchOptions options, string engine)
             var measured = await MeasureLargeAsync(montu, bare, upload, large, tasks[0], forwards: round % 2 == 0);
             largeResults.Add(measured);
             Progress.Say($"[{engine} uploads] 2 GiB: cp {Rate(measured.CopySeconds, LargeBytes)}, bare server {Rate(measured.BareSeconds, LargeBytes)}, " +
-                         $"Montu {Rate(measured.MontuSeconds, LargeBytes)} ({measured.CopySeconds / measured.MontuSeconds:P0} of cp); " +
+                         $"Montu {Rate(measured.MontuSeconds, LargeBytes)} ({measured.CopySeconds / measured.MontuSeconds:P0} of cp); CPU {measured.BareCpuSeconds:0.0} s bare, {measured.MontuCpuSeconds:0.0} s Montu; " +
                          $"RSS {measured.RssBeforeMb:0} MB before, {measured.RssPeakMb:0} MB at peak{(measured.Error is null ? "" : "; ERROR " + measured.Error)}");
 
             // The probe under load must end before the first upload does, and they do not end together: a third of the time
@@ -89,14 +94,16 @@ public sealed class UploadRun(BenchOptions options, string engine)
 
     private async Task<LargeUpload> MeasureLargeAsync(MontuUnderTest montu, ServerProcess bare, Uploader upload, SourceFile file, string task, bool forwards)
     {
-        double copy = 0, stored = 0, uploaded = 0, rssBefore = 0, rssPeak = 0;
+        double copy = 0, stored = 0, uploaded = 0, bareCpu = 0, montuCpu = 0, rssBefore = 0, rssPeak = 0;
         string? error = null;
         var steps = new List<Func<Task>>
         {
             async () => copy = await CopyAsync(file.Path, Path.Combine(montu.WorkDir, "copy.abc")),
             async () =>
             {
+                var cpu = bare.CpuSeconds();
                 var answer = await upload.ToAsync(bare, file, []);
+                bareCpu = bare.CpuSeconds() - cpu;
                 stored = answer.Seconds;
                 // The bare server stores the whole multipart body: the file and the lines around it.
                 error ??= answer.Status == 201 && long.TryParse(answer.Body, CultureInfo.InvariantCulture, out var length) && length > file.Bytes ? null : $"bare server: {answer.Status} {answer.Body}";
@@ -105,7 +112,9 @@ public sealed class UploadRun(BenchOptions options, string engine)
             {
                 montu.Server.ResetPeakRss();
                 rssBefore = montu.Server.RssMb();
+                var cpu = montu.Server.CpuSeconds();
                 var answer = await upload.ToMontuAsync(file, task);
+                montuCpu = montu.Server.CpuSeconds() - cpu;
                 rssPeak = montu.Server.PeakRssMb();
                 uploaded = answer.Seconds;
                 error ??= await upload.CheckAndDeleteAsync(answer, file);
@@ -117,7 +126,7 @@ public sealed class UploadRun(BenchOptions options, string engine)
             await step();
         }
 
-        return new LargeUpload(copy, stored, uploaded, rssBefore, rssPeak, error);
+        return new LargeUpload(copy, stored, uploaded, bareCpu, montuCpu, rssBefore, rssPeak, error);
     }
 
     private async Task<ConcurrentUploads> MeasureConcurrentAsync(MontuUnderTest montu, Uploader upload, SourceFile file, IReadOnlyList<string> tasks, string probe, int probeSeconds)
