@@ -32,7 +32,8 @@ public sealed class MediaUploads(IFileStore store, MediaCommit commit, IdGenerat
     /// <summary>
     /// How much of the body the multipart reader buffers. Its default, 4 KiB, hands the file on in
     /// 4 KiB reads, each a trip through the request pipe, the hash and the copy to storage: a 2 GiB
-    /// upload took a quarter more CPU time than with 64 KiB (bench/README.md, "Uploads").
+    /// upload took 7.9-8.3 s of CPU time against 7.1-7.5 s with 64 KiB, in three alternating pairs
+    /// (bench/README.md, "Uploads"). 256 KiB and 1 MiB saved nothing more.
     /// </summary>
     private const int ReadBufferBytes = 64 * 1024;
 
