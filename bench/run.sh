@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs the benchmark harness: Release builds, wrk, a throwaway PostgreSQL, then every scenario on
-# SQLite and PostgreSQL at 10k and 100k tasks. Arguments go to the harness (--quick, --engines,
+# SQLite and PostgreSQL at 10k and 100k tasks; with --uploads, the upload measurements instead (SQLite
+# only unless --engines says otherwise). Arguments go to the harness (--quick, --uploads, --engines,
 # --sizes, --connections). Results: bench/results/<time>.md, also printed.
 set -euo pipefail
 
@@ -22,7 +23,8 @@ dotnet build bench/Montu.Bench -c Release -warnaserror -nologo -v quiet
 
 trap stop_cluster EXIT
 postgres=()
-if [[ " $* " != *" --engines sqlite "* ]]; then
+# --uploads measures SQLite alone unless --engines names PostgreSQL too.
+if [[ " $* " != *" --engines sqlite "* && (" $* " != *" --uploads "* || " $* " == *" --engines "*) ]]; then
   start_throwaway_postgres || { echo "ERROR: PostgreSQL is needed for the postgres scenarios (or pass --engines sqlite)" >&2; exit 1; }
   if (($(nproc) >= 2)); then
     # Core 0 is the server's alone; PostgreSQL shares core 1 with wrk (bench/README.md). Backends

@@ -5,7 +5,14 @@ public sealed record BenchOptions
 {
     public bool Quick { get; init; }
 
-    public IReadOnlyList<string> Engines { get; init; } = ["sqlite", "postgres"];
+    /// <summary>Measure uploads (<see cref="UploadRun"/>) instead of the task list; on SQLite alone unless <c>--engines</c> says otherwise.</summary>
+    public bool Uploads { get; init; }
+
+    public IReadOnlyList<string> Engines
+    {
+        get => field ?? (Uploads ? ["sqlite"] : ["sqlite", "postgres"]);
+        init;
+    }
 
     /// <summary>
     /// The show sizes, all seeded on one server per engine. <c>--quick</c> checks that every scenario
@@ -38,6 +45,9 @@ public sealed record BenchOptions
 
     public int Pairs => Quick ? 1 : 3;
 
+    /// <summary>Rounds of the upload measurements, each the 2 GiB upload beside its copy and then the concurrent uploads.</summary>
+    public int UploadRounds => Quick ? 1 : 3;
+
     /// <summary>Seconds of the <see cref="InterleavedRun"/> behind each 100k-versus-10k goal: in 3 s, ratios of like pages stayed within 0.96-1.01.</summary>
     public int ScalingRunSeconds => Quick ? 2 : 3;
 
@@ -55,6 +65,7 @@ public sealed record BenchOptions
             options = args[i] switch
             {
                 "--quick" => options with { Quick = true },
+                "--uploads" => options with { Uploads = true },
                 "--hold" => options with { Hold = true },
                 "--engines" => options with { Engines = args[++i].Split(',') },
                 "--sizes" => options with { Sizes = args[++i].Split(',').Select(int.Parse).ToList() },
@@ -62,7 +73,7 @@ public sealed record BenchOptions
                 "--server" => options with { ServerDll = args[++i] },
                 "--out" => options with { ResultsDir = args[++i] },
                 "--connections" => options with { Connections = int.Parse(args[++i]) },
-                _ => throw new ArgumentException($"Unknown option '{args[i]}'. Options: --quick --engines sqlite,postgres --sizes 10000,100000 --postgres CONN --server DLL --out DIR --connections N --hold"),
+                _ => throw new ArgumentException($"Unknown option '{args[i]}'. Options: --quick --uploads --engines sqlite,postgres --sizes 10000,100000 --postgres CONN --server DLL --out DIR --connections N --hold"),
             };
         }
 

@@ -6,6 +6,12 @@ if (args is ["baseline", var manifest])
     return 0;
 }
 
+if (args is ["store", var directory])
+{
+    await BareUploadServer.RunAsync(directory);
+    return 0;
+}
+
 BenchOptions options;
 try
 {
@@ -18,15 +24,30 @@ catch (ArgumentException e)
 }
 
 var started = DateTime.UtcNow;
-var results = new List<EngineResults>();
-foreach (var engine in options.Engines)
+string report;
+if (options.Uploads)
 {
-    results.Add(await new BenchRun(options, engine).RunAsync());
+    var uploads = new List<UploadResults>();
+    foreach (var engine in options.Engines)
+    {
+        uploads.Add(await new UploadRun(options, engine).RunAsync());
+    }
+
+    report = UploadReport.Render(options, uploads);
+}
+else
+{
+    var results = new List<EngineResults>();
+    foreach (var engine in options.Engines)
+    {
+        results.Add(await new BenchRun(options, engine).RunAsync());
+    }
+
+    report = Report.Render(options, results);
 }
 
-var report = Report.Render(options, results);
 Directory.CreateDirectory(options.ResultsDir);
-var file = Path.Combine(options.ResultsDir, $"{started:yyyyMMdd-HHmmss}{(options.Quick ? "-quick" : "")}.md");
+var file = Path.Combine(options.ResultsDir, $"{started:yyyyMMdd-HHmmss}{(options.Uploads ? "-uploads" : "")}{(options.Quick ? "-quick" : "")}.md");
 await File.WriteAllTextAsync(file, report);
 Console.WriteLine(report);
 Console.WriteLine($"Written to {file} in {(DateTime.UtcNow - started).TotalSeconds:0} s");

@@ -1,6 +1,8 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
+using System.Reflection;
 
 namespace Montu.Bench;
 
@@ -60,12 +62,32 @@ public sealed class ServerProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>Peak resident set size of the process so far, in MiB.</summary>
-    public double PeakRssMb()
+    /// <summary>The command that starts this harness's own binary in another mode (<c>baseline</c>, <c>store</c>).</summary>
+    public static string[] HarnessCommand(params string[] arguments)
     {
-        var line = File.ReadLines($"/proc/{_process.Id}/status").First(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
-        return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) / 1024.0;
+        var self = Assembly.GetExecutingAssembly().Location;
+        return Environment.ProcessPath is { } host && Path.GetFileNameWithoutExtension(host) == "dotnet"
+            ? [host, self, .. arguments]
+            : [Environment.ProcessPath!, .. arguments];
     }
+
+    /// <summary>Peak resident set size of the process so far (or since <see cref="ResetPeakRss"/>), in MiB.</summary>
+    public double PeakRssMb() => StatusMb("VmHWM:");
+
+    /// <summary>Resident set size of the process now, in MiB.</summary>
+    public double RssMb() => StatusMb("VmRSS:");
+
+    /// <summary>CPU time the process has used so far, user and system, in seconds (<c>/proc/PID/stat</c>, in clock ticks of 1/100 s).</summary>
+    public double CpuSeconds()
+    {
+        // The fields after the command name, which is in parentheses and may hold spaces: utime and stime are the 12th and 13th.
+        var stat = File.ReadAllText($"/proc/{_process.Id}/stat");
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        return (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / 100.0;
+    }
+
+    /// <summary>Starts the peak (<c>VmHWM</c>) over from the present resident set size, so a later peak is that of what ran since.</summary>
+    public void ResetPeakRss() => File.WriteAllText($"/proc/{_process.Id}/clear_refs", "5");
 
     public async ValueTask DisposeAsync()
     {
@@ -76,6 +98,12 @@ public sealed class ServerProcess : IAsyncDisposable
         }
 
         _process.Dispose();
+    }
+
+    private double StatusMb(string field)
+    {
+        var line = File.ReadLines($"/proc/{_process.Id}/status").First(l => l.StartsWith(field, StringComparison.Ordinal));
+        return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) / 1024.0;
     }
 
     private async Task WaitUntilReadyAsync(string path, List<string> log)

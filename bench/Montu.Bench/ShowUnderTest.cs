@@ -1,4 +1,3 @@
-using System.Reflection;
 using System.Text;
 using System.Text.Json;
 
@@ -37,7 +36,7 @@ public sealed class ShowUnderTest(BenchOptions options, string engine, int size,
         Token = api.DefaultRequestHeaders.Authorization!.Parameter!;
         Scenarios = await Bench.Scenarios.PrepareAsync(api, Token, ShowSeeder.ShowProject(size));
         var manifest = await CaptureAsync(api);
-        _baseline = await ServerProcess.StartAsync(MontuUnderTest.ServerCore, [.. BaselineCommand(), manifest], new Dictionary<string, string>(), "/health");
+        _baseline = await ServerProcess.StartAsync(MontuUnderTest.ServerCore, ServerProcess.HarnessCommand("baseline", manifest), new Dictionary<string, string>(), "/health");
         Progress.Say($"[{engine} {size}] ready");
     }
 
@@ -135,13 +134,5 @@ public sealed class ShowUnderTest(BenchOptions options, string engine, int size,
     {
         await QuietMachine.WaitAsync($"[{engine} {size}] {Path.GetFileNameWithoutExtension(script)}");
         return await Wrk.RunAsync(LoadCore, target.BaseUrl, script, options.Connections, seconds);
-    }
-
-    private static string[] BaselineCommand()
-    {
-        var self = Assembly.GetExecutingAssembly().Location;
-        return Environment.ProcessPath is { } host && Path.GetFileNameWithoutExtension(host) == "dotnet"
-            ? [host, self, "baseline"]
-            : [Environment.ProcessPath!, "baseline"];
     }
 }

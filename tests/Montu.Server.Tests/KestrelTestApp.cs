@@ -12,3 +12,12 @@ public sealed class KestrelTestApp : TestApp
         UseKestrel(0);
     }
 }
+
+/// <summary>The server on a real Kestrel listener, keeping its files in a bucket of the S3 test server (<see cref="S3TestApp"/>).</summary>
+public sealed class KestrelS3TestApp : S3TestApp
+{
+    public KestrelS3TestApp()
+    {
+        UseKestrel(0);
+    }
+}

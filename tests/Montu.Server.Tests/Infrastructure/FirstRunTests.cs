@@ -1,7 +1,4 @@
-using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
-using System.Text;
 
 namespace Montu.Server.Tests.Infrastructure;
 
@@ -17,7 +14,7 @@ public sealed class FirstRunTests : IDisposable
     [Fact]
     public async Task Demo_mode_from_another_directory_keeps_data_there_and_logs_where_everything_is()
     {
-        await using var server = await ServerProcess.StartAsync(_directory, "--demo");
+        await using var server = await ServerProcess.StartAsync(_directory, null, "--demo");
 
         var log = server.Log;
         Assert.Contains($"data directory {Path.Combine(_directory, "data")}", log);
@@ -45,7 +42,7 @@ public sealed class FirstRunTests : IDisposable
             Assert.Contains("Created server admin admin@montu.local with generated password", first.Log);
         }
 
-        await using var demo = await ServerProcess.StartAsync(_directory, "--demo");
+        await using var demo = await ServerProcess.StartAsync(_directory, null, "--demo");
 
         Assert.Contains("admin@montu.local already existed with another password; it now has the demo password", demo.Log);
         using var client = new HttpClient { BaseAddress = demo.Address };
@@ -54,96 +51,4 @@ public sealed class FirstRunTests : IDisposable
     }
 
     public void Dispose() => Directory.Delete(_directory, recursive: true);
-
-    /// <summary>The built server (copied beside the tests), started with <c>dotnet Montu.Server.dll</c> in <c>directory</c>.</summary>
-    private sealed class ServerProcess : IAsyncDisposable
-    {
-        private readonly Process _process;
-        private readonly StringBuilder _log = new();
-
-        private ServerProcess(Process process, int port)
-        {
-            _process = process;
-            Port = port;
-        }
-
-        public int Port { get; }
-
-        public Uri Address => new($"http://localhost:{Port}");
-
-        public string Log
-        {
-            get
-            {
-                lock (_log)
-                {
-                    return _log.ToString();
-                }
-            }
-        }
-
-        public static async Task<ServerProcess> StartAsync(string directory, params string[] args)
-        {
-            var start = new ProcessStartInfo("dotnet") { WorkingDirectory = directory, RedirectStandardOutput = true, RedirectStandardError = true };
-            start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Montu.Server.dll"));
-            foreach (var arg in args)
-            {
-                start.ArgumentList.Add(arg);
-            }
-
-            var port = FreePort();
-            start.Environment["API_PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            foreach (var inherited in new[] { "MONTU_DATABASE", "MONTU_DATA_DIR", "MONTU_DEMO", "API_HOST", "ASPNETCORE_URLS", "ASPNETCORE_ENVIRONMENT" })
-            {
-                start.Environment.Remove(inherited);
-            }
-
-            var server = new ServerProcess(Process.Start(start)!, port);
-            server._process.OutputDataReceived += (_, line) => server.Append(line.Data);
-            server._process.ErrorDataReceived += (_, line) => server.Append(line.Data);
-            server._process.BeginOutputReadLine();
-            server._process.BeginErrorReadLine();
-            var deadline = DateTime.UtcNow.AddSeconds(60);
-            // The demo sign-in is the last line of a demo start, the addresses the last of any other.
-            var last = args.Contains("--demo") ? "Demo mode: sign in" : "API at ";
-            while (!server.Log.Contains(last, StringComparison.Ordinal))
-            {
-                if (server._process.HasExited || DateTime.UtcNow > deadline)
-                {
-                    await server.DisposeAsync();
-                    throw new InvalidOperationException("The server did not start:\n" + server.Log);
-                }
-
-                await Task.Delay(100);
-            }
-
-            return server;
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            if (!_process.HasExited)
-            {
-                _process.Kill(entireProcessTree: true);
-                await _process.WaitForExitAsync();
-            }
-
-            _process.Dispose();
-        }
-
-        private void Append(string? line)
-        {
-            lock (_log)
-            {
-                _log.AppendLine(line);
-            }
-        }
-
-        private static int FreePort()
-        {
-            using var listener = new TcpListener(IPAddress.Loopback, 0);
-            listener.Start();
-            return ((IPEndPoint)listener.LocalEndpoint).Port;
-        }
-    }
 }

@@ -7,7 +7,10 @@ namespace Montu.Server.Features.Media;
 /// At start-up, finishes or removes what a crash left under the upload keys: bytes whose row was
 /// committed move to their key (the move that the crash interrupted), bytes without a row are
 /// deleted. Only objects untouched for <see cref="Settled"/> are handled, so an upload another
-/// instance is finishing at this moment is left to it.
+/// instance is finishing at this moment is left to it. A file still arriving when the server died
+/// is no object yet: in a local directory its partial file goes at once, since no writer holds it
+/// any more (<see cref="LocalFileStore.DeleteAbandonedWrites"/>); on S3 it is a multipart upload
+/// that the dying server did not abort, never listed, left to the bucket's lifecycle rule.
 /// </summary>
 public sealed class UploadSweep(IFileStore store, MediaQueries media, IConfiguration configuration, TimeProvider time, ILogger<UploadSweep> logger)
 {
@@ -25,9 +28,9 @@ public sealed class UploadSweep(IFileStore store, MediaQueries media, IConfigura
             }
         }
 
-        if (store is LocalFileStore local)
+        if (store is LocalFileStore local && local.DeleteAbandonedWrites() is > 0 and var abandoned)
         {
-            local.DeletePartialWrites(Settled, now);
+            logger.LogInformation("Deleted {Count} partial files of uploads a stopped server left unfinished", abandoned);
         }
 
         DeleteWorkFiles(now);

@@ -4,8 +4,8 @@ namespace Montu.Server.Infrastructure.Storage;
 
 /// <summary>
 /// Objects as files under one directory (by default <c>$MONTU_DATA_DIR/media</c>). A write goes to
-/// a hidden temporary file beside its key and is renamed into place once complete, so a crash
-/// never leaves a partial file under a real key.
+/// a temporary file beside its key, held exclusively while it is written, and is renamed into place
+/// once complete, so a crash never leaves a partial file under a real key.
 /// </summary>
 public sealed class LocalFileStore(string root) : IFileStore
 {
@@ -107,8 +107,14 @@ public sealed class LocalFileStore(string root) : IFileStore
 
     public string ProgramInput(string key, TimeSpan lifetime) => PathOf(key);
 
-    /// <summary>Sweeps writes a crash interrupted: partial files older than <paramref name="olderThan"/>.</summary>
-    public int DeletePartialWrites(TimeSpan olderThan, DateTimeOffset now)
+    /// <summary>
+    /// Deletes the partial files of writes that will never finish, however recent. A write holds
+    /// its partial file exclusively (<see cref="FileShare.None"/>: an advisory lock on Unix) until
+    /// it renames or deletes it, and a process that dies lets go of it. So a partial file whose lock
+    /// can be taken was left by a crash or a kill, and one that cannot is a write in progress, of
+    /// this instance or of another sharing the directory, however slow its client.
+    /// </summary>
+    public int DeleteAbandonedWrites()
     {
         if (!Directory.Exists(_root))
         {
@@ -118,10 +124,17 @@ public sealed class LocalFileStore(string root) : IFileStore
         var deleted = 0;
         foreach (var path in Directory.EnumerateFiles(_root, "*" + PartialSuffix, SearchOption.AllDirectories))
         {
-            if (now - File.GetLastWriteTimeUtc(path) > olderThan)
+            try
             {
-                File.Delete(path);
-                deleted++;
+                // With the writer's lock taken, the file goes as it is let go.
+                using (new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.None, 1, FileOptions.DeleteOnClose))
+                {
+                    deleted++;
+                }
+            }
+            catch (IOException)
+            {
+                // Locked by its writer, or finished and renamed since it was listed.
             }
         }
 

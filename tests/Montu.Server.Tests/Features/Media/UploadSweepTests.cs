@@ -34,4 +34,27 @@ public sealed class UploadSweepTests(TestApp app) : IClassFixture<TestApp>
         Assert.Equal("kept", await app.Client.GetStringAsync($"/api/v1/media/{media.Str("id")}/download"));
         File.Delete(fresh);
     }
+
+    [Fact]
+    public async Task A_partial_file_goes_at_once_when_no_write_holds_it_and_stays_while_one_does()
+    {
+        var directory = Path.Combine(app.DataDir, "media", "uploads", "media");
+        Directory.CreateDirectory(directory);
+        var abandoned = Path.Combine(directory, "media_killed.5f0c.partial");
+        var arriving = Path.Combine(directory, "media_arriving.9a1e.partial");
+        await File.WriteAllTextAsync(abandoned, "cut off by a kill a moment ago");
+        // Held as the local store holds a file it is writing.
+        await using (var writer = new FileStream(arriving, FileMode.CreateNew, FileAccess.Write, FileShare.None))
+        {
+            await writer.WriteAsync("still arriving"u8.ToArray());
+
+            await app.Services.GetRequiredService<UploadSweep>().RunAsync(CancellationToken.None);
+
+            Assert.False(File.Exists(abandoned));
+            Assert.True(File.Exists(arriving));
+        }
+
+        Assert.Contains(app.Logs.Lines, l => l.Text == "Deleted 1 partial files of uploads a stopped server left unfinished");
+        File.Delete(arriving);
+    }
 }
