@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Montu.Server.Infrastructure.Errors;
+using Montu.Server.Infrastructure.Storage;
 
 namespace Montu.Server.Features.Media;
 
@@ -15,7 +16,7 @@ public sealed class UploadRefusedException(ApiError error) : Exception(error.Mes
 /// <paramref name="maxBytes"/>, so a file is read once, never held whole, and refused as early as
 /// its bytes allow.
 /// </summary>
-public sealed class UploadStream(Stream inner, long maxBytes, Func<ReadOnlyMemory<byte>, ApiError?> checkHeader) : Stream
+public sealed class UploadStream(Stream inner, long maxBytes, Func<ReadOnlyMemory<byte>, ApiError?> checkHeader) : ForwardReadStream
 {
     private readonly IncrementalHash _sha256 = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
     private readonly byte[] _header = new byte[ContentSniffer.HeaderLength];
@@ -23,25 +24,10 @@ public sealed class UploadStream(Stream inner, long maxBytes, Func<ReadOnlyMemor
     private int _headerSent;
     private long _length;
 
-    /// <summary>How many bytes have passed.</summary>
-    public long BytesRead => _length;
+    public override long BytesRead => _length;
 
     /// <summary><c>sha256:&lt;hex&gt;</c> of every byte read; read it once the stream is exhausted.</summary>
     public string Checksum => "sha256:" + Convert.ToHexStringLower(_sha256.GetCurrentHash());
-
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
-    {
-        get => _length;
-        set => throw new NotSupportedException();
-    }
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
@@ -76,21 +62,6 @@ public sealed class UploadStream(Stream inner, long maxBytes, Func<ReadOnlyMemor
         _sha256.AppendData(buffer.Span[..read]);
         return read;
     }
-
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-    public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer, offset, count, CancellationToken.None).GetAwaiter().GetResult();
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {

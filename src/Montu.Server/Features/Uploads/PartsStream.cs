@@ -9,25 +9,13 @@ namespace Montu.Server.Features.Uploads;
 /// the one before is read to its end, so joining them holds one read buffer at a time. A part
 /// found missing means the upload was removed meanwhile (terminated, or expired): 404.
 /// </summary>
-public sealed class PartsStream(IFileStore store, IReadOnlyList<UploadPart> parts) : Stream
+public sealed class PartsStream(IFileStore store, IReadOnlyList<UploadPart> parts) : ForwardReadStream
 {
     private int _next;
     private Stream? _current;
     private long _position;
 
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
-    {
-        get => _position;
-        set => throw new NotSupportedException();
-    }
+    public override long BytesRead => _position;
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
@@ -58,21 +46,6 @@ public sealed class PartsStream(IFileStore store, IReadOnlyList<UploadPart> part
 
         return 0;
     }
-
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-    public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer, offset, count, CancellationToken.None).GetAwaiter().GetResult();
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using Montu.Server.Features.Media;
 using Montu.Server.Infrastructure.Errors;
+using Montu.Server.Infrastructure.Storage;
 
 namespace Montu.Server.Features.Uploads;
 
@@ -12,7 +13,7 @@ namespace Montu.Server.Features.Uploads;
 /// they are not what its extension says), and hashes what passes, which is the file's checksum
 /// when one PATCH carried the whole file.
 /// </summary>
-public sealed class PatchStream(Stream inner, long remaining, FileHeader? header, CancellationToken stopping) : Stream
+public sealed class PatchStream(Stream inner, long remaining, FileHeader? header, CancellationToken stopping) : ForwardReadStream
 {
     private readonly IncrementalHash _sha256 = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
     private long _length;
@@ -20,22 +21,10 @@ public sealed class PatchStream(Stream inner, long remaining, FileHeader? header
     /// <summary>Whether the client went away before the end of the body.</summary>
     public bool Interrupted { get; private set; }
 
+    public override long BytesRead => _length;
+
     /// <summary><c>sha256:&lt;hex&gt;</c> of every byte read; read it once the stream is exhausted.</summary>
     public string Checksum => "sha256:" + Convert.ToHexStringLower(_sha256.GetCurrentHash());
-
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
-    {
-        get => _length;
-        set => throw new NotSupportedException();
-    }
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
@@ -69,21 +58,6 @@ public sealed class PatchStream(Stream inner, long remaining, FileHeader? header
         _sha256.AppendData(buffer.Span[..read]);
         return read;
     }
-
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-    public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer, offset, count, CancellationToken.None).GetAwaiter().GetResult();
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {
