@@ -84,12 +84,12 @@ public sealed class MediaViews(
         }
 
         var key = $"{MediaRules.FramePrefix(id)}{frame.ToString(CultureInfo.InvariantCulture)}.jpg";
-        if (await store.FindAsync(key, ct) is null && await MakeFrameAsync(row, metadata, frame - first, key, ct) is { } failed)
+        if (await store.FindAsync(key, ct) is { } kept)
         {
-            return failed;
+            return ServeDerived(kept, "image/jpeg");
         }
 
-        return await ServeDerivedAsync(key, "image/jpeg", ct);
+        return await MakeFrameAsync(row, metadata, frame - first, key, ct) ?? await ServeDerivedAsync(key, "image/jpeg", ct);
     }
 
     private async Task<ApiError?> MakeFrameAsync(MediaRow row, MediaMetadata metadata, long index, string key, CancellationToken ct)
@@ -145,9 +145,9 @@ public sealed class MediaViews(
     }
 
     private async Task<IResult> ServeDerivedAsync(string key, string contentType, CancellationToken ct) =>
-        await store.FindAsync(key, ct) is { } file
-            ? Serve(key, file.Size, contentType, DerivedTag(key, file), null)
-            : ApiError.NotFound("The file is gone from storage");
+        await store.FindAsync(key, ct) is { } file ? ServeDerived(file, contentType) : ApiError.NotFound("The file is gone from storage");
+
+    private IResult ServeDerived(StoredFile file, string contentType) => Serve(file.Key, file.Size, contentType, DerivedTag(file.Key, file), null);
 
     private IResult Serve(string key, long size, string contentType, string etag, string? downloadName) =>
         storage.RedirectDownloads && store.CanPresign
