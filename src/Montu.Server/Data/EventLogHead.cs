@@ -20,6 +20,7 @@ public sealed class EventLogHead(Db db)
     // SQLite has no other writer to hear from: one server process owns the file.
     private bool _trusted = db.Dialect.Engine == DbEngine.Sqlite;
     private long _generation;
+    private TaskCompletionSource _moved = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <summary>Whether every commit reaches this process now, so a known head is current.</summary>
     public bool HearsEveryChange => Volatile.Read(ref _trusted);
@@ -33,6 +34,12 @@ public sealed class EventLogHead(Db db)
             : new ValueTask<long>(ReadAsync(key, projectId, ct));
     }
 
+    /// <summary>
+    /// Completes at the next <see cref="Advance"/> or <see cref="Trust"/>: take it before reading the
+    /// log, then wait on it, and no commit can slip between the read and the wait.
+    /// </summary>
+    public Task NextMove => Volatile.Read(ref _moved).Task;
+
     /// <summary>An event committed: by this process, or by another one that announced it.</summary>
     public void Advance(string? projectId, long seq)
     {
@@ -45,6 +52,8 @@ public sealed class EventLogHead(Db db)
                 Raise(WholeLog, seq);
             }
         }
+
+        Move();
     }
 
     /// <summary>Announcements arrive from now on: forget what was learnt before, it may have missed some.</summary>
@@ -56,6 +65,8 @@ public sealed class EventLogHead(Db db)
             _generation++;
             Volatile.Write(ref _trusted, true);
         }
+
+        Move();
     }
 
     /// <summary>Announcements may be lost from now on: answer from the database until trusted again.</summary>
@@ -94,6 +105,9 @@ public sealed class EventLogHead(Db db)
 
         return seq;
     }
+
+    // Runs on the committing request's thread or the listener's: completing the task only queues its waiters.
+    private void Move() => Interlocked.Exchange(ref _moved, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
 
     private void Raise(string key, long seq) => _heads.AddOrUpdate(key, seq, (_, known) => Math.Max(known, seq));
 }

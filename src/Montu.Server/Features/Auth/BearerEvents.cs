@@ -17,20 +17,42 @@ public sealed class BearerEvents(TokenAdmission admission, ILogger<BearerEvents>
     /// <summary>The query parameter a WebSocket upgrade may carry its access token in.</summary>
     public const string QueryToken = "token";
 
+    /// <summary>The subprotocol that announces a token as the next requested subprotocol: <c>Sec-WebSocket-Protocol: bearer, &lt;token&gt;</c>.</summary>
+    public const string SubProtocol = "bearer";
+
     /// <summary>
-    /// WebSocket upgrades may pass <c>?token=</c> since browsers cannot set headers on them. Other
-    /// requests never take a token from the URL, where proxies and logs would keep it.
+    /// WebSocket upgrades may pass <c>?token=</c> or the <c>bearer</c> subprotocol pair, since
+    /// browsers cannot set headers on them. Other requests never take a token from the URL, where
+    /// proxies and logs would keep it.
     /// </summary>
     public override Task MessageReceived(MessageReceivedContext context)
     {
-        var request = context.Request;
-        if (context.HttpContext.WebSockets.IsWebSocketRequest && request.Headers.Authorization.Count == 0
-            && request.Query[QueryToken].ToString() is { Length: > 0 } token)
+        if (context.Request.Headers.Authorization.Count == 0 && PresentedToken(context.HttpContext) is { } token)
         {
             context.Token = token;
         }
 
         return Task.CompletedTask;
+    }
+
+    /// <summary>The access token of a request: the Authorization header's, or on a WebSocket upgrade the subprotocol's or the query's.</summary>
+    public static string? PresentedToken(HttpContext context)
+    {
+        var request = context.Request;
+        if (request.Headers.Authorization.ToString() is { Length: > 0 } authorization)
+        {
+            return authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? authorization["Bearer ".Length..].Trim() : null;
+        }
+
+        if (!context.WebSockets.IsWebSocketRequest)
+        {
+            return null;
+        }
+
+        var protocols = context.WebSockets.WebSocketRequestedProtocols;
+        return protocols is [SubProtocol, { Length: > 0 } carried]
+            ? carried
+            : request.Query[QueryToken].ToString() is { Length: > 0 } token ? token : null;
     }
 
     public override async Task TokenValidated(TokenValidatedContext context)

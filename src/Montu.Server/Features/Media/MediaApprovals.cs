@@ -129,7 +129,7 @@ public sealed class MediaApprovals(Db db, MediaQueries media, TaskQueries tasks,
         if (patch.Changes.Count > 0)
         {
             await events.AppendAsync(tx, tasks.Update(current, current with { Task = patch.Task }, project), new NewEvent("task_updated", project.Id, "task", taskId,
-                new { taskId, changes = patch.Changes }, caller.UserId), ct);
+                new { taskId, changes = patch.Changes, previous = TaskChanges.Diff(patch.Task, current.Task) }, caller.UserId), ct);
         }
 
         return null;

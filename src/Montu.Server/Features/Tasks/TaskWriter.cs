@@ -194,7 +194,7 @@ public sealed class TaskWriter(Db db, TaskQueries tasks, ProjectQueries projects
             }
 
             await events.AppendAsync(tx, tasks.Update(current, current with { Task = patch.Task }, project), new NewEvent("task_updated", project.Id, "task", id,
-                new { taskId = id, changes = patch.Changes }, guard.UserId), ct);
+                new { taskId = id, changes = patch.Changes, previous = TaskChanges.Diff(patch.Task, current.Task) }, guard.UserId), ct);
             return patch.Task;
         }, ct);
     }

@@ -10,6 +10,7 @@ public static class ErrorCodes
     public const string MethodNotAllowed = "METHOD_NOT_ALLOWED";
     public const string Conflict = "CONFLICT";
     public const string PreconditionFailed = "PRECONDITION_FAILED";
+    public const string ResyncRequired = "RESYNC_REQUIRED";
     public const string PayloadTooLarge = "PAYLOAD_TOO_LARGE";
     public const string UnsupportedMediaType = "UNSUPPORTED_MEDIA_TYPE";
     public const string RangeNotSatisfiable = "RANGE_NOT_SATISFIABLE";
@@ -37,6 +38,7 @@ public static class ErrorCodes
         404 => NotFound,
         405 => MethodNotAllowed,
         409 => Conflict,
+        410 => ResyncRequired,
         412 => PreconditionFailed,
         413 => PayloadTooLarge,
         415 => UnsupportedMediaType,

@@ -31,6 +31,28 @@ public static class QueryValues
         return value;
     }
 
+    public static long? Long(string? raw, string name, long min, ValidationProblems problems)
+    {
+        if (raw is null)
+        {
+            return null;
+        }
+
+        if (!long.TryParse(raw, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value))
+        {
+            problems.Add(name, $"'{name}' must be a whole number", ErrorCodes.InvalidFormat);
+            return null;
+        }
+
+        if (value < min)
+        {
+            problems.Add(name, $"'{name}' must be at least {min}", ErrorCodes.OutOfRange);
+            return null;
+        }
+
+        return value;
+    }
+
     public static bool? Bool(string? raw, string name, ValidationProblems problems)
     {
         switch (raw?.ToLowerInvariant())

@@ -1,0 +1,36 @@
+namespace Montu.Server.Features.Realtime;
+
+/// <summary>The channels a client can subscribe to, by the first segment after <c>/ws/</c>.</summary>
+public enum ChannelKind
+{
+    Tasks,
+    Media,
+    Annotations,
+    Projects,
+    Notifications,
+}
+
+/// <summary>
+/// What one socket's channel carries: the events of a project (all of them, or those of one kind
+/// of entity), the annotation events of one media, or one user's notifications. Whether the
+/// caller may still see them is checked apart, at each delivery.
+/// </summary>
+public sealed record ChannelScope(ChannelKind Kind, string? ProjectId, string? MediaId = null, string? UserId = null)
+{
+    /// <summary>The project whose events the log is read for; null when the channel spans projects (notifications).</summary>
+    public string? LogProjectId => Kind == ChannelKind.Notifications ? null : ProjectId;
+
+    public bool Carries(LoggedEvent logged)
+    {
+        var row = logged.Row;
+        return Kind switch
+        {
+            ChannelKind.Tasks => row.ProjectId == ProjectId && row.EntityType is "task" or "tasks",
+            ChannelKind.Media => row.ProjectId == ProjectId && row.EntityType == "media",
+            ChannelKind.Annotations => row.EntityType == "annotation" && (MediaId is null ? row.ProjectId == ProjectId : logged.MediaId == MediaId),
+            ChannelKind.Projects => row.ProjectId == ProjectId,
+            ChannelKind.Notifications => row.EntityType == "notification" && logged.Recipient == UserId,
+            _ => false,
+        };
+    }
+}
