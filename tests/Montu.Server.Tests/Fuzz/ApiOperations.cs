@@ -67,13 +67,17 @@ public static class ApiOperations
 {
     private static readonly string[] Methods = ["get", "put", "post", "delete", "patch"];
 
-    /// <summary>Every operation of the document, in document order.</summary>
+    /// <summary>
+    /// Every HTTP operation of the document, in document order. WebSocket channels (answered with
+    /// 101) are left out: a plain request only reaches their refusal of anything but an upgrade,
+    /// and their own tests talk to them through real sockets.
+    /// </summary>
     public static IReadOnlyList<ApiOperation> Read(JsonElement document)
     {
         var components = document.GetProperty("components");
         return document.GetProperty("paths").EnumerateObject()
             .SelectMany(path => path.Value.EnumerateObject()
-                .Where(method => Methods.Contains(method.Name))
+                .Where(method => Methods.Contains(method.Name) && !method.Value.GetProperty("responses").TryGetProperty("101", out _))
                 .Select(method => Operation(path.Name, method.Name, method.Value, components)))
             .ToList();
     }

@@ -65,7 +65,7 @@ public static class ValidRequests
         ("RestoreTask", "taskId") => world.ArchivedTaskId,
         (_, "taskId") => world.AssignedTaskId,
         (_, "userId") => world.VictimId,
-        (_, "mediaId") => world.MediaId,
+        (_, "mediaId" or "mediaOrProjectId") => world.MediaId,
         (_, "uploadId") => world.UploadId,
         (_, "frame") => "0",
         _ => throw new InvalidOperationException($"{operation}: add a value for path parameter '{parameter}' to ValidRequests.PathValue"),

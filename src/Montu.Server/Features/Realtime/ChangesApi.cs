@@ -35,18 +35,13 @@ public static class ChangesApi
 
     private static async Task<Results<Ok<ChangesPage>, ApiError>> ListChangesAsync(
         [FromQuery(Name = "project_id"), Description("Only this project's events")] string? projectId,
-        [FromQuery(Name = "since"), Description("The seq of the last event the client has; 0 for everything kept")] string? since,
+        [FromQuery(Name = "since"), Description("The seq of the last event the client has; left out (or 0), everything kept")] string? since,
         [FromQuery(Name = "limit"), Description("Events per page, 1 to 1000 (default 500)")] string? limit,
         EventQueries events, Caller caller, CancellationToken ct)
     {
         var problems = new ValidationProblems();
-        var after = QueryValues.Long(since, "since", 0, problems);
+        var after = QueryValues.Long(since, "since", 0, problems) ?? 0;
         var size = QueryValues.Int(limit, "limit", 1, MaxLimit, problems) ?? DefaultLimit;
-        if (after is null && !problems.Any)
-        {
-            problems.Required("since");
-        }
-
         if (problems.Any)
         {
             return problems.ToError();
@@ -64,9 +59,9 @@ public static class ChangesApi
                 $"Events up to {pruned} are no longer kept: reload what you show, then follow the changes from the seq of your reload (the oldest kept is {pruned + 1})");
         }
 
-        var rows = await events.FeedAsync(ProjectAccess.Readable(caller), projectId, after!.Value, size + 1, ct);
+        var rows = await events.FeedAsync(ProjectAccess.Readable(caller), projectId, after, size + 1, ct);
         var items = rows.Take(size).Select(Item).ToList();
-        return TypedResults.Ok(new ChangesPage(items, items.Count > 0 ? items[^1].Seq : after.Value, rows.Count > size));
+        return TypedResults.Ok(new ChangesPage(items, items.Count > 0 ? items[^1].Seq : after, rows.Count > size));
     }
 
     private static ChangeItem Item(EventRow row)

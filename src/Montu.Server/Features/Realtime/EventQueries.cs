@@ -39,13 +39,17 @@ public sealed class EventQueries(Db db)
         return rows.AsList();
     }
 
-    /// <summary>The changes feed's page: events of the readable projects (of one when given) after <paramref name="after"/>.</summary>
+    /// <summary>
+    /// The changes feed's page: events of the readable projects (of one when given) after
+    /// <paramref name="after"/>. Events of no project (sign-ins, accounts) are not a show's data
+    /// and stay out, even for server admins.
+    /// </summary>
     public async Task<IReadOnlyList<EventRow>> FeedAsync(ReadableProjects readable, string? projectId, long after, int limit, CancellationToken ct)
     {
         var args = new DynamicParameters(new { after, projectId, limit });
         var sql = $"""
             SELECT {Columns} FROM events
-            WHERE seq > @after AND {readable.SqlCondition("project_id", args, db.Dialect)} {(projectId is null ? "" : "AND project_id = @projectId")}
+            WHERE seq > @after AND project_id IS NOT NULL AND {readable.SqlCondition("project_id", args, db.Dialect)} {(projectId is null ? "" : "AND project_id = @projectId")}
             ORDER BY seq LIMIT @limit
             """;
         await using var connection = await db.OpenAsync(ct);

@@ -41,7 +41,7 @@ public static class RealtimeApi
         ws.MapGet("/projects/{projectId}", (HttpContext context, string projectId) => ConnectToProjectAsync(context, new ChannelScope(ChannelKind.Projects, projectId)))
             .WithName("ProjectChannel").RequireProject(ProjectPermission.Read)
             .WithSummary("WebSocket: every event of a project").DocumentsSocket();
-        ws.MapGet("/annotations/{id}", ConnectToAnnotationsAsync)
+        ws.MapGet("/annotations/{mediaOrProjectId}", ConnectToAnnotationsAsync)
             .WithName("AnnotationChannel").RequireProject(ProjectPermission.Read, resolvedBy: MediaOrProject)
             .WithSummary("WebSocket: the annotation events of one media version (id = media id) or of a whole project (id = project id)").DocumentsSocket();
         ws.MapGet("/notifications/{userId}", ConnectToNotificationsAsync)
@@ -49,7 +49,7 @@ public static class RealtimeApi
             .WithSummary("WebSocket: your own notifications (another user's id is 404)").DocumentsSocket();
     }
 
-    private static readonly ProjectResolver MediaOrProject = ProjectResolver.FromLookup<IServiceProvider>("id", "Media or project", async (services, id, ct) =>
+    private static readonly ProjectResolver MediaOrProject = ProjectResolver.FromLookup<IServiceProvider>("mediaOrProjectId", "Media or project", async (services, id, ct) =>
         await services.GetRequiredService<ProjectQueries>().FindAsync(id, ct) is not null ? id : await services.GetRequiredService<MediaQueries>().ProjectIdOfAsync(id, ct));
 
     private static async Task<Results<EmptyHttpResult, ApiError>> ConnectToProjectAsync(HttpContext context, ChannelScope scope)
@@ -62,16 +62,16 @@ public static class RealtimeApi
     }
 
     private static async Task<Results<EmptyHttpResult, ApiError>> ConnectToAnnotationsAsync(
-        HttpContext context, string id, ProjectQueries projects, MediaQueries media, CancellationToken ct)
+        HttpContext context, string mediaOrProjectId, ProjectQueries projects, MediaQueries media, CancellationToken ct)
     {
-        if (await projects.FindAsync(id, ct) is not null)
+        if (await projects.FindAsync(mediaOrProjectId, ct) is not null)
         {
-            return await ConnectAsync(context, new ChannelScope(ChannelKind.Annotations, id));
+            return await ConnectAsync(context, new ChannelScope(ChannelKind.Annotations, mediaOrProjectId));
         }
 
-        return await media.ProjectIdOfAsync(id, ct) is { } projectId
-            ? await ConnectAsync(context, new ChannelScope(ChannelKind.Annotations, projectId, MediaId: id))
-            : ApiError.NotFound($"Media or project {Quote.Of(id)} not found");
+        return await media.ProjectIdOfAsync(mediaOrProjectId, ct) is { } projectId
+            ? await ConnectAsync(context, new ChannelScope(ChannelKind.Annotations, projectId, MediaId: mediaOrProjectId))
+            : ApiError.NotFound($"Media or project {Quote.Of(mediaOrProjectId)} not found");
     }
 
     private static Task<Results<EmptyHttpResult, ApiError>> ConnectToNotificationsAsync(HttpContext context, string userId, Caller caller) =>

@@ -15,6 +15,8 @@ public static class SocketOpenApi
             $"'{BearerEvents.SubProtocol}, <access token>' for browsers, which cannot set Authorization on a socket; the server answers '{BearerEvents.SubProtocol}'", 8192))
         .AddOpenApiOperationTransformer((operation, _, _) =>
         {
+            // The handler's empty result is what it returns once the socket has closed, never an answer of its own.
+            operation.Responses?.Remove("200");
             operation.Description = """
                 Upgrades to a WebSocket that carries events as {"type", "seq", "data"}, in sequence order, each once.
                 With since, the events after that sequence come first; then {"type": "ready", "seq"}, then live events.

@@ -18,6 +18,7 @@ public static class OpenApiParameters
         ["taskId"] = (InputLimits.TaskIdLength, InputLimits.TaskIdPattern),
         ["userId"] = (InputLimits.OpaqueValueLength, null),
         ["mediaId"] = (InputLimits.OpaqueValueLength, null),
+        ["mediaOrProjectId"] = (InputLimits.OpaqueValueLength, null),
         ["uploadId"] = (InputLimits.OpaqueValueLength, null),
         ["frame"] = (20, "^-?[0-9]{1,19}$"),
     };

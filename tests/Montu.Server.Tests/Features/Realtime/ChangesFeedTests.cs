@@ -48,10 +48,12 @@ public sealed class ChangesFeedTests(TestApp app) : IClassFixture<TestApp>
     }
 
     [Fact]
-    public async Task Since_is_required_and_checked()
+    public async Task Since_and_limit_are_checked_and_since_defaults_to_everything_kept()
     {
-        var missing = await (await _client.GetAsync("/api/v1/changes")).ExpectError(HttpStatusCode.BadRequest, "VALIDATION_ERROR");
-        Assert.Equal(["since"], missing.Fields());
+        var all = await (await _client.GetAsync("/api/v1/changes?limit=1")).Expect(HttpStatusCode.OK);
+        Assert.Single(all.GetProperty("items").EnumerateArray());
+        Assert.True(all.GetProperty("hasMore").GetBoolean());
+        Assert.All(all.GetProperty("items").EnumerateArray(), i => Assert.False(string.IsNullOrEmpty(i.Str("projectId"))));
         var bad = await (await _client.GetAsync("/api/v1/changes?since=-1&limit=5000")).ExpectError(HttpStatusCode.BadRequest, "VALIDATION_ERROR");
         Assert.Equal(["since", "limit"], bad.Fields());
     }
