@@ -84,6 +84,19 @@ public sealed class ServerProcess : IAsyncDisposable
         return server;
     }
 
+    /// <summary>Asks the process to stop, as a service manager does (SIGTERM), and returns its exit code once it has.</summary>
+    public async Task<int> TerminateAsync()
+    {
+        using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            await kill.WaitForExitAsync();
+        }
+
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await _process.WaitForExitAsync(timeout.Token);
+        return _process.ExitCode;
+    }
+
     /// <summary>Ends the process at once, as <c>kill -9</c> does (SIGKILL): no shutdown, no cleanup, nothing flushed.</summary>
     public async Task KillAsync()
     {

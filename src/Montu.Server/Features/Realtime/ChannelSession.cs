@@ -228,7 +228,9 @@ public sealed partial class ChannelSession(
                             return;
                         }
 
-                        received = await socket.ReceiveAsync(buffer.AsMemory(filled), ct);
+                        // Not cancelled by ct: a cancelled receive aborts the socket, and the close frame could not be sent.
+                        // The receive ends with the client's close, or when the socket is disposed after ours.
+                        received = await socket.ReceiveAsync(buffer.AsMemory(filled), CancellationToken.None);
                         filled += received.Count;
                     }
                     while (!received.EndOfMessage);
