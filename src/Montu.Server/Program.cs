@@ -31,6 +31,7 @@ builder.Services.AddSingleton<EventLog>();
 builder.Services.AddHostedService<PostgresEventListener>();
 builder.Services.AddSingleton<ProjectQueries>();
 builder.Services.AddSingleton<ProjectStatistics>();
+builder.Services.AddSingleton<IfMatchRequirements>();
 builder.Services.AddSingleton<TaskQueries>();
 builder.Services.AddSingleton<TaskReads>();
 builder.Services.AddSingleton<TaskCounts>();

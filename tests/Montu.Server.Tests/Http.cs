@@ -22,6 +22,21 @@ public static class Http
     public static Task<HttpResponseMessage> PatchRaw(this HttpClient client, string url, string body, string contentType = "application/json") =>
         client.PatchAsync(url, new StringContent(body, Encoding.UTF8, contentType));
 
+    /// <summary>A request with a JSON body (when given) and extra headers, such as <c>If-Match</c>.</summary>
+    public static Task<HttpResponseMessage> SendWith(this HttpClient client, HttpMethod method, string url, object? body, params (string Name, string Value)[] headers)
+    {
+        var request = new HttpRequestMessage(method, url) { Content = body is null ? null : JsonContent(body) };
+        foreach (var (name, value) in headers)
+        {
+            request.Headers.TryAddWithoutValidation(name, value);
+        }
+
+        return client.SendAsync(request);
+    }
+
+    /// <summary>The response's <c>ETag</c>, as sent.</summary>
+    public static string? ETag(this HttpResponseMessage response) => response.Headers.ETag?.ToString();
+
     public static async Task<JsonElement> Json(this HttpResponseMessage response)
     {
         var text = await response.Content.ReadAsStringAsync();

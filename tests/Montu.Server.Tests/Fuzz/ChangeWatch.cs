@@ -43,7 +43,9 @@ public sealed record Change(Part Part, string Source);
 /// </summary>
 public sealed class ChangeWatch
 {
-    // One round trip; large values (task documents) are compared by length beside the timestamp.
+    // One round trip; large values (task documents) are compared by length beside the timestamp. A
+    // media's revision is counted without the step its processing adds when it ends: that is
+    // background work, like its event, not the doing of the request it follows.
     private const string RowsSql = """
         SELECT 'project' AS Kind, id AS ProjectId, id AS Id,
                name || '|' || description || '|' || status || '|' || CAST(templates AS TEXT) || '|' || CAST(task_types AS TEXT) || '|' || CAST(updated_at AS TEXT) AS State
@@ -56,7 +58,8 @@ public sealed class ChangeWatch
         UNION ALL
         SELECT 'assignee', project_id, id, COALESCE(artist, '') FROM tasks WHERE project_id = @project
         UNION ALL
-        SELECT 'media', project_id, id, description || '|' || CAST(tags AS TEXT) || '|' || approval_status || '|' || CAST(revision AS TEXT)
+        SELECT 'media', project_id, id, description || '|' || CAST(tags AS TEXT) || '|' || approval_status || '|' ||
+               CAST(revision - CASE WHEN processing_status = 'pending' THEN 0 ELSE 1 END AS TEXT)
         FROM media WHERE project_id = @project
         UNION ALL
         SELECT 'user', NULL, id, email || '|' || display_name || '|' || COALESCE(password_hash, '') || '|' || CAST(is_admin AS TEXT) || '|' ||

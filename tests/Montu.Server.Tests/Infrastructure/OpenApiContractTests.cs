@@ -81,6 +81,12 @@ public sealed class OpenApiContractTests(KestrelTestApp app) : IClassFixture<Kes
         await Call(admin, Put, one, $"{list}/{projectId}", HttpStatusCode.OK, new { name = "Renamed" });
         await Call(admin, Patch, one, $"{list}/{projectId}", HttpStatusCode.BadRequest, new { name = "" });
         await Call(admin, Get, "/api/v1/projects/{projectId}/stats", $"{list}/{projectId}/stats", HttpStatusCode.OK);
+        await Call(admin, Get, one, $"{list}/{projectId}", HttpStatusCode.NotModified, null, "application/json", ("If-None-Match", "\"3\""));
+        await Call(admin, Patch, one, $"{list}/{projectId}", HttpStatusCode.PreconditionFailed, new { description = "Stale" }, "application/json", ("If-Match", "\"1\""));
+        var strict = Builders.Project(Builders.NewProjectId());
+        strict["requireIfMatch"] = true;
+        await Call(admin, Post, list, list, HttpStatusCode.Created, strict);
+        await Call(admin, Patch, one, $"{list}/{strict["id"]}", (HttpStatusCode)428, new { description = "Unconditional" });
 
         var archived = await app.Client.CreateProject();
         await Call(admin, Post, "/api/v1/projects/{projectId}/restore", $"{list}/{archived}/restore", HttpStatusCode.UnprocessableEntity);
@@ -124,6 +130,11 @@ public sealed class OpenApiContractTests(KestrelTestApp app) : IClassFixture<Kes
         await Call(admin, Get, one, $"{list}/nope", HttpStatusCode.NotFound);
         await Call(admin, Patch, one, $"{list}/{shotId}", HttpStatusCode.OK, new { status = "in_progress", versions = Versions, reviewer = "kim" });
         await Call(admin, Put, one, $"{list}/{shotId}", HttpStatusCode.OK, new { description = "Rain" });
+        var revision = (await Call(admin, Get, one, $"{list}/{shotId}", HttpStatusCode.OK)).GetProperty("revision").GetInt32();
+        await Call(admin, Get, one, $"{list}/{shotId}", HttpStatusCode.NotModified, null, "application/json", ("If-None-Match", $"\"{revision}\""));
+        await Call(admin, Patch, one, $"{list}/{shotId}", HttpStatusCode.PreconditionFailed, new { description = "Stale" }, "application/json", ("If-Match", "\"1\""));
+        await Call(admin, Patch, one, $"{list}/{shotId}", HttpStatusCode.Conflict, new { status = "on_hold" }, "application/json",
+            ("If-Match", "\"1\""), ("Montu-Merge", "fields"));
         await Call(admin, Patch, one, $"{list}/{shotId}", HttpStatusCode.BadRequest, new { status = "painted" });
         await Call(admin, Patch, one, $"{list}/{shotId}", HttpStatusCode.UnsupportedMediaType, "status=x", "text/plain");
         await Call(member.Client, Patch, one, $"{list}/{shotId}", HttpStatusCode.Forbidden, new { status = "in_progress" });
@@ -283,9 +294,16 @@ public sealed class OpenApiContractTests(KestrelTestApp app) : IClassFixture<Kes
         }
     }
 
-    private async Task<JsonElement> Call(HttpClient client, HttpMethod method, string template, string url, HttpStatusCode expected, object? body = null, string contentType = "application/json")
+    private async Task<JsonElement> Call(
+        HttpClient client, HttpMethod method, string template, string url, HttpStatusCode expected, object? body = null, string contentType = "application/json",
+        params (string Name, string Value)[] headers)
     {
         using var request = new HttpRequestMessage(method, url);
+        foreach (var (name, value) in headers)
+        {
+            request.Headers.TryAddWithoutValidation(name, value);
+        }
+
         if (body is not null)
         {
             request.Content = new StringContent(body as string ?? JsonSerializer.Serialize(body), Encoding.UTF8, contentType);

@@ -4,6 +4,7 @@ using Montu.Server.Features.Media.Processing;
 using Montu.Server.Features.Users;
 using Montu.Server.Infrastructure;
 using Montu.Server.Infrastructure.Access;
+using Montu.Server.Infrastructure.Concurrency;
 using Montu.Server.Infrastructure.Storage;
 
 namespace Montu.Server.Features.Demo;
@@ -59,7 +60,7 @@ public sealed class DemoMedia(
                 var id = await UploadAsync(version, made[Path.GetExtension(version.File)], producer, ct);
                 if (version.Review is { } review)
                 {
-                    await approvals.ApproveAsync(id, new ApproveMediaRequest { ApprovalStatus = review, ReviewNotes = version.Notes }, supervisor, ct);
+                    await approvals.ApproveAsync(id, new ApproveMediaRequest { ApprovalStatus = review, ReviewNotes = version.Notes }, IfMatch.Absent, supervisor, ct);
                 }
             }
 

@@ -5,6 +5,7 @@ using Montu.Server.Features.Media.Processing;
 using Montu.Server.Features.Tasks;
 using Montu.Server.Infrastructure;
 using Montu.Server.Infrastructure.Access;
+using Montu.Server.Infrastructure.Concurrency;
 using Montu.Server.Infrastructure.Errors;
 using Montu.Server.Infrastructure.OpenApi;
 using Montu.Server.Infrastructure.WireFormat;
@@ -32,15 +33,17 @@ public static class MediaApi
         group.MapPost("/", UploadMedia).WithName("UploadMedia").RequireSignedIn()
             .WithSummary("Upload a media version (multipart/form-data): the file, and task_id or project_id, version, description, tags")
             .DocumentsFormBody<MediaUploadForm>().WithBodyLimit(options.MaxFileSize + InputLimits.UploadFieldsBytes + 64 * 1024)
-            .ProducesErrors(400, 401, 403, 404, 409, 413, 415, 422);
+            .ProducesErrors(400, 401, 403, 404, 409, 413, 415, 422).TagsRevision();
         group.MapGet("/{mediaId}", GetMedia).WithName("GetMedia").RequireProject(ProjectPermission.Read, resolvedBy: MediaProject)
-            .WithSummary("Get a media version").ProducesErrors(401, 404);
+            .WithSummary("Get a media version").ProducesErrors(401, 404).ServesRevision();
         group.MapPatch("/{mediaId}", UpdateMedia).WithName("UpdateMedia").RequireProject(ProjectPermission.WriteAssigned, resolvedBy: MediaProject)
-            .WithSummary("Change a media version's description and tags (its author, or write on the project)").ProducesErrors(400, 401, 403, 404, 415);
+            .WithSummary("Change a media version's description and tags (its author, or write on the project)").ProducesErrors(400, 401, 403, 404, 415)
+            .ChecksIfMatch();
         group.MapPut("/{mediaId}", UpdateMedia).WithName("ReplaceMedia").RequireProject(ProjectPermission.WriteAssigned, resolvedBy: MediaProject)
-            .WithSummary("Change a media version's description and tags (as PATCH; kept for v2.0 clients)").ProducesErrors(400, 401, 403, 404, 415);
+            .WithSummary("Change a media version's description and tags (as PATCH; kept for v2.0 clients)").ProducesErrors(400, 401, 403, 404, 415)
+            .ChecksIfMatch();
         group.MapDelete("/{mediaId}", DeleteMedia).WithName("DeleteMedia").RequireProject(ProjectPermission.WriteAssigned, resolvedBy: MediaProject)
-            .WithSummary("Delete a media version and its files (its author, or write on the project)").ProducesErrors(401, 403, 404);
+            .WithSummary("Delete a media version and its files (its author, or write on the project)").ProducesErrors(401, 403, 404).ChecksIfMatch();
         group.MapGet("/{mediaId}/download", (string mediaId, MediaViews views, CancellationToken ct) => views.DownloadAsync(mediaId, ct)).WithName("DownloadMedia")
             .RequireProjectOrSignedLink(ProjectPermission.Read, MediaProject, "mediaId", MediaLinks.Download)
             .WithSummary("The original file: ETag, If-None-Match (304), one byte Range (206, 416 past the end); a signed link needs no token")
@@ -66,7 +69,7 @@ public static class MediaApi
             .ProducesErrors(400, 401, 404, 415);
         group.MapPost("/{mediaId}/approve", ApproveMedia).WithName("ApproveMedia").RequireProject(ProjectPermission.Approve, resolvedBy: MediaProject)
             .WithSummary("Review a media version (admins, producers, production managers, supervisors, directors); moves its task's status")
-            .ProducesErrors(400, 401, 403, 404, 415, 422);
+            .ProducesErrors(400, 401, 403, 404, 415, 422).ChecksIfMatch();
         api.MapGet("/tasks/{taskId}/media", ListTaskMedia).WithName("ListTaskMedia").WithTags("Media")
             .RequireProject(ProjectPermission.Read, resolvedBy: TaskProject)
             .WithSummary("A task's media versions, newest first").ProducesErrors(401, 404);
@@ -130,14 +133,14 @@ public static class MediaApi
         await media.FindAsync(mediaId, ct) is { } row ? TypedResults.Ok(row.ToItem()) : MediaChanges.NotFound(mediaId);
 
     private static async Task<Results<Ok<MediaItem>, ApiError>> UpdateMedia(
-        string mediaId, UpdateMediaRequest body, MediaChanges changes, Caller caller, CancellationToken ct)
+        string mediaId, UpdateMediaRequest body, IfMatch ifMatch, MediaChanges changes, Caller caller, CancellationToken ct)
     {
-        var outcome = await changes.UpdateAsync(mediaId, body, caller, ct);
+        var outcome = await changes.UpdateAsync(mediaId, body, ifMatch, caller, ct);
         return outcome.Error is { } error ? error : TypedResults.Ok(outcome.Media!);
     }
 
-    private static async Task<Results<NoContent, ApiError>> DeleteMedia(string mediaId, MediaChanges changes, Caller caller, CancellationToken ct) =>
-        await changes.DeleteAsync(mediaId, caller, ct) is { } error ? error : TypedResults.NoContent();
+    private static async Task<Results<NoContent, ApiError>> DeleteMedia(string mediaId, IfMatch ifMatch, MediaChanges changes, Caller caller, CancellationToken ct) =>
+        await changes.DeleteAsync(mediaId, ifMatch, caller, ct) is { } error ? error : TypedResults.NoContent();
 
     private static async Task<Results<Ok<MediaLink>, ApiError>> CreateLink(
         string mediaId, CreateMediaLinkRequest body, MediaQueries media, SignedLinks links, CancellationToken ct)
@@ -159,9 +162,9 @@ public static class MediaApi
     }
 
     private static async Task<Results<Ok<MediaItem>, ApiError>> ApproveMedia(
-        string mediaId, ApproveMediaRequest body, MediaApprovals approvals, Caller caller, CancellationToken ct)
+        string mediaId, ApproveMediaRequest body, IfMatch ifMatch, MediaApprovals approvals, Caller caller, CancellationToken ct)
     {
-        var outcome = await approvals.ApproveAsync(mediaId, body, caller, ct);
+        var outcome = await approvals.ApproveAsync(mediaId, body, ifMatch, caller, ct);
         return outcome.Error is { } error ? error : TypedResults.Ok(outcome.Media!);
     }
 

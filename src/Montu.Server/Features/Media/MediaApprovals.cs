@@ -6,6 +6,7 @@ using Montu.Server.Features.Projects;
 using Montu.Server.Features.Tasks;
 using Montu.Server.Infrastructure;
 using Montu.Server.Infrastructure.Access;
+using Montu.Server.Infrastructure.Concurrency;
 using Montu.Server.Infrastructure.Errors;
 
 namespace Montu.Server.Features.Media;
@@ -37,7 +38,7 @@ public sealed class MediaApprovals(Db db, MediaQueries media, TaskQueries tasks,
         ["needs_revision"] = "needs_revision",
     };
 
-    public async Task<MediaOutcome> ApproveAsync(string id, ApproveMediaRequest request, Caller caller, CancellationToken ct)
+    public async Task<MediaOutcome> ApproveAsync(string id, ApproveMediaRequest request, IfMatch ifMatch, Caller caller, CancellationToken ct)
     {
         var problems = new ValidationProblems();
         if (request.ApprovalStatus is null)
@@ -68,6 +69,11 @@ public sealed class MediaApprovals(Db db, MediaQueries media, TaskQueries tasks,
                 return MediaChanges.NotFound(id);
             }
 
+            if (ifMatch.Check(row.Revision, $"Media {Quote.Of(id)}") is { } stale)
+            {
+                return stale;
+            }
+
             var status = request.ApprovalStatus!;
             string? taskStatus = null;
             if (row.TaskId is { } taskId)
@@ -93,7 +99,7 @@ public sealed class MediaApprovals(Db db, MediaQueries media, TaskQueries tasks,
             row.Revision++;
             row.UpdatedAt = now;
             await events.AppendAsync(tx, media.Review(row), new NewEvent("media_approved", row.ProjectId, "media", id,
-                new { mediaId = id, approvalStatus = status, reviewer = caller.UserId, reviewNotes = request.ReviewNotes, taskId = row.TaskId, taskStatus },
+                new { mediaId = id, approvalStatus = status, reviewer = caller.UserId, reviewNotes = request.ReviewNotes, taskId = row.TaskId, taskStatus, revision = row.Revision },
                 caller.UserId), ct);
             return row.ToItem();
         }, ct);
@@ -128,8 +134,8 @@ public sealed class MediaApprovals(Db db, MediaQueries media, TaskQueries tasks,
 
         if (patch.Changes.Count > 0)
         {
-            await events.AppendAsync(tx, tasks.Update(current, current with { Task = patch.Task }, project), new NewEvent("task_updated", project.Id, "task", taskId,
-                new { taskId, changes = patch.Changes, previous = TaskChanges.Diff(patch.Task, current.Task) }, caller.UserId), ct);
+            await events.AppendAsync(tx, tasks.Update(current, current with { Task = patch.Task }, project),
+                TaskEvents.Update(current.Task, patch.Task, patch.Changes, caller.UserId), ct);
         }
 
         return null;

@@ -1,5 +1,6 @@
 using Montu.Server.Data;
 using Montu.Server.Infrastructure.Access;
+using Montu.Server.Infrastructure.Concurrency;
 using Montu.Server.Infrastructure.Errors;
 using Montu.Server.Infrastructure.Storage;
 using Montu.Server.Infrastructure.WireFormat;
@@ -17,7 +18,7 @@ public sealed record MediaOutcome(MediaItem? Media, ApiError? Error)
 /// <summary>Changing and deleting media versions: their author, or anyone who may write on the project.</summary>
 public sealed class MediaChanges(Db db, MediaQueries media, IFileStore store, EventLog events, TimeProvider time, ILogger<MediaChanges> logger)
 {
-    public async Task<MediaOutcome> UpdateAsync(string id, UpdateMediaRequest change, Caller caller, CancellationToken ct)
+    public async Task<MediaOutcome> UpdateAsync(string id, UpdateMediaRequest change, IfMatch ifMatch, Caller caller, CancellationToken ct)
     {
         var problems = new ValidationProblems();
         problems.MaxLength("description", change.Description, Infrastructure.InputLimits.TextLength);
@@ -39,9 +40,9 @@ public sealed class MediaChanges(Db db, MediaQueries media, IFileStore store, Ev
                 return NotFound(id);
             }
 
-            if (MayChange(row, caller) is { } denied)
+            if ((MayChange(row, caller) ?? ifMatch.Check(row.Revision, $"Media {Quote.Of(id)}")) is { } refused)
             {
-                return denied;
+                return refused;
             }
 
             var description = change.Description ?? row.Description;
@@ -57,13 +58,13 @@ public sealed class MediaChanges(Db db, MediaQueries media, IFileStore store, Ev
             row.Revision++;
             row.UpdatedAt = Tasks.TaskChanges.Stored(time.GetUtcNow().UtcDateTime);
             await events.AppendAsync(tx, media.UpdateDetails(row), new NewEvent("media_updated", row.ProjectId, "media", id,
-                new { mediaId = id, changes = new { description = change.Description, tags } }, caller.UserId), ct);
+                new { mediaId = id, changes = new { description = change.Description, tags }, revision = row.Revision }, caller.UserId), ct);
             return row.ToItem();
         }, ct);
     }
 
     /// <summary>Deletes the row and its event, then its files: a file left by a failed delete is unreachable, never a row without its file.</summary>
-    public async Task<ApiError?> DeleteAsync(string id, Caller caller, CancellationToken ct)
+    public async Task<ApiError?> DeleteAsync(string id, IfMatch ifMatch, Caller caller, CancellationToken ct)
     {
         MediaRow? deleted = null;
         var outcome = await db.InTransactionAsync<MediaOutcome>(async tx =>
@@ -73,9 +74,9 @@ public sealed class MediaChanges(Db db, MediaQueries media, IFileStore store, Ev
                 return NotFound(id);
             }
 
-            if (MayChange(row, caller) is { } denied)
+            if ((MayChange(row, caller) ?? ifMatch.Check(row.Revision, $"Media {Quote.Of(id)}")) is { } refused)
             {
-                return denied;
+                return refused;
             }
 
             deleted = row;

@@ -2,6 +2,7 @@ using System.ComponentModel;
 using System.ComponentModel.DataAnnotations;
 using System.Text.Json.Serialization;
 using Montu.Server.Infrastructure;
+using Montu.Server.Infrastructure.Concurrency;
 using Montu.Server.Infrastructure.OpenApi;
 
 namespace Montu.Server.Features.Media;
@@ -30,9 +31,9 @@ public sealed record MediaItem(
     string? ReviewedBy,
     string? ReviewNotes,
     DateTime? ReviewedAt,
-    [property: Description("Grows with every change")] int Revision,
+    [property: Description("Grows by one with every change, processing results included; sent as the ETag")] int Revision,
     DateTime CreatedAt,
-    DateTime UpdatedAt);
+    DateTime UpdatedAt) : IRevisioned;
 
 /// <summary>
 /// What is known of the file. <c>fileSize</c> and <c>checksum</c> are known at upload; the rest

@@ -85,10 +85,13 @@ public sealed class MediaQueries(Db db)
         WHERE id = @Id
         """, row);
 
-    /// <summary>Writes what processing found and made; the revision stays, as it counts the changes people make.</summary>
+    /// <summary>
+    /// Writes what processing found and made, and the revision: the answer clients see changed, so
+    /// a copy held with its ETag must not be told it is current (docs/decisions/0021).
+    /// </summary>
     public SqlStatement Processed(MediaRow row) => new("""
         UPDATE media SET metadata = {0}, processing_status = @ProcessingStatus, processing_error = @ProcessingError,
-                         thumbnail_key = @ThumbnailKey, stream_key = @StreamKey, updated_at = @UpdatedAt
+                         thumbnail_key = @ThumbnailKey, stream_key = @StreamKey, revision = @Revision, updated_at = @UpdatedAt
         WHERE id = @Id
         """.Replace("{0}", db.Dialect.Json("Metadata"), StringComparison.Ordinal), row);
 

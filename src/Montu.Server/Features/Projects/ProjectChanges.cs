@@ -28,6 +28,8 @@ public static class ProjectChanges
             request.PriorityLevels ?? ProjectRules.DefaultPriorityLevels,
             request.TaskStatuses ?? ProjectRules.DefaultTaskStatuses,
             request.ApprovalStatusMap ?? [],
+            request.RequireIfMatch ?? false,
+            1,
             now,
             now);
         if (request.TaskTypes is null)
@@ -65,6 +67,8 @@ public static class ProjectChanges
             PriorityLevels = change.PriorityLevels ?? current.PriorityLevels,
             TaskStatuses = change.TaskStatuses ?? current.TaskStatuses,
             ApprovalStatusMap = MergePatch(current.ApprovalStatusMap, change.ApprovalStatusMap),
+            RequireIfMatch = change.RequireIfMatch ?? current.RequireIfMatch,
+            Revision = current.Revision + 1,
             UpdatedAt = now,
         };
         CheckConfiguration(updated, problems, checkDrives: true);

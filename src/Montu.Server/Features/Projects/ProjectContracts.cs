@@ -2,6 +2,7 @@ using System.ComponentModel;
 using System.ComponentModel.DataAnnotations;
 using System.Text.Json.Serialization;
 using Montu.Server.Infrastructure;
+using Montu.Server.Infrastructure.Concurrency;
 using Montu.Server.Infrastructure.OpenApi;
 
 namespace Montu.Server.Features.Projects;
@@ -87,8 +88,12 @@ public sealed record Project(
     IReadOnlyList<string> TaskStatuses,
     [property: Description("The task status approving a media version sets, by approval status; left out, approved sets approved and rejected or needs_revision set needs_revision")]
     IReadOnlyDictionary<string, string> ApprovalStatusMap,
+    [property: Description("Changes to the project, its tasks and its media need If-Match (428 without it)")]
+    bool RequireIfMatch,
+    [property: Description("Grows by one with every change; sent as the ETag")]
+    int Revision,
     DateTime CreatedAt,
-    DateTime UpdatedAt);
+    DateTime UpdatedAt) : IRevisioned;
 
 /// <summary>Body of <c>POST /projects</c>. Lists left out get the defaults of the v2.0 example.</summary>
 public sealed record CreateProjectRequest
@@ -126,6 +131,9 @@ public sealed record CreateProjectRequest
 
     [Description("approved, rejected, needs_revision or pending → one of taskStatuses"), MapLimits(4, InputLimits.WordLength, MaxValueLength = InputLimits.VocabularyValueLength)]
     public Dictionary<string, string>? ApprovalStatusMap { get; init; }
+
+    [Description("true: every change to the project, its tasks and its media must send If-Match (default false)")]
+    public bool? RequireIfMatch { get; init; }
 }
 
 /// <summary>
@@ -168,6 +176,9 @@ public sealed record UpdateProjectRequest
 
     [Description("Merged like templates: a key set to null is removed"), MapLimits(4, InputLimits.WordLength, MaxValueLength = InputLimits.VocabularyValueLength)]
     public Dictionary<string, string?>? ApprovalStatusMap { get; init; }
+
+    [Description("true: every change to the project, its tasks and its media must send If-Match")]
+    public bool? RequireIfMatch { get; init; }
 }
 
 /// <summary>The filters a project list was computed with. Filters not given are left out, so none of its keys is required.</summary>

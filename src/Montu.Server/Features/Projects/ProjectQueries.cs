@@ -11,13 +11,25 @@ public sealed class ProjectQueries(Db db)
 {
     private const string Columns = """
         id, name, description, status, drive_mapping, path_segments, templates, filename_patterns,
-        task_types, milestones, priority_levels, task_statuses, approval_status_map, created_at, updated_at
+        task_types, milestones, priority_levels, task_statuses, approval_status_map, require_if_match, revision, created_at, updated_at
         """;
 
     public async Task<Project?> FindAsync(DbConnection connection, string id, CancellationToken ct, DbTransaction? transaction = null)
     {
         var row = await connection.QuerySingleOrDefaultAsync<ProjectRow>(new CommandDefinition(
             $"SELECT {Columns} FROM projects WHERE id = @id", new { id }, transaction, cancellationToken: ct));
+        return row?.ToProject();
+    }
+
+    /// <summary>
+    /// The project, locked until the write commits on PostgreSQL (SQLite has one writer already), so
+    /// the revision an If-Match is compared with is still the current one when the update lands.
+    /// </summary>
+    public async Task<Project?> FindForUpdateAsync(DbTransaction transaction, string id, CancellationToken ct)
+    {
+        var forUpdate = db.Dialect.Engine == DbEngine.Postgres ? "FOR UPDATE" : "";
+        var row = await transaction.Connection!.QuerySingleOrDefaultAsync<ProjectRow>(new CommandDefinition(
+            $"SELECT {Columns} FROM projects WHERE id = @id {forUpdate}", new { id }, transaction, cancellationToken: ct));
         return row?.ToProject();
     }
 
@@ -81,7 +93,7 @@ public sealed class ProjectQueries(Db db)
             INSERT INTO projects ({Columns})
             VALUES (@Id, @Name, @Description, @Status, {Json("DriveMapping")}, {Json("PathSegments")}, {Json("Templates")},
                     {Json("FilenamePatterns")}, {Json("TaskTypes")}, {Json("Milestones")}, {Json("PriorityLevels")},
-                    {Json("TaskStatuses")}, {Json("ApprovalStatusMap")}, @CreatedAt, @UpdatedAt)
+                    {Json("TaskStatuses")}, {Json("ApprovalStatusMap")}, @RequireIfMatch, @Revision, @CreatedAt, @UpdatedAt)
             """, ProjectRow.From(project), transaction, cancellationToken: ct));
 
     public Task UpdateAsync(DbTransaction transaction, Project project, CancellationToken ct) =>
@@ -90,7 +102,8 @@ public sealed class ProjectQueries(Db db)
                 drive_mapping = {Json("DriveMapping")}, path_segments = {Json("PathSegments")}, templates = {Json("Templates")},
                 filename_patterns = {Json("FilenamePatterns")}, task_types = {Json("TaskTypes")}, milestones = {Json("Milestones")},
                 priority_levels = {Json("PriorityLevels")}, task_statuses = {Json("TaskStatuses")},
-                approval_status_map = {Json("ApprovalStatusMap")}, updated_at = @UpdatedAt
+                approval_status_map = {Json("ApprovalStatusMap")}, require_if_match = @RequireIfMatch, revision = @Revision,
+                updated_at = @UpdatedAt
             WHERE id = @Id
             """, ProjectRow.From(project), transaction, cancellationToken: ct));
 
@@ -161,6 +174,10 @@ public sealed class ProjectQueries(Db db)
 
         public string ApprovalStatusMap { get; init; } = "{}";
 
+        public bool RequireIfMatch { get; init; }
+
+        public int Revision { get; init; }
+
         public DateTime CreatedAt { get; init; }
 
         public DateTime UpdatedAt { get; init; }
@@ -180,6 +197,8 @@ public sealed class ProjectQueries(Db db)
             PriorityLevels = StorageJson.Write(p.PriorityLevels),
             TaskStatuses = StorageJson.Write(p.TaskStatuses),
             ApprovalStatusMap = StorageJson.Write(p.ApprovalStatusMap),
+            RequireIfMatch = p.RequireIfMatch,
+            Revision = p.Revision,
             CreatedAt = p.CreatedAt,
             UpdatedAt = p.UpdatedAt,
         };
@@ -198,6 +217,8 @@ public sealed class ProjectQueries(Db db)
             StorageJson.Read<List<string>>(PriorityLevels),
             StorageJson.Read<List<string>>(TaskStatuses),
             StorageJson.Read<Dictionary<string, string>>(ApprovalStatusMap),
+            RequireIfMatch,
+            Revision,
             DateTime.SpecifyKind(CreatedAt, DateTimeKind.Utc),
             DateTime.SpecifyKind(UpdatedAt, DateTimeKind.Utc));
     }

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Montu.Server.Data;
 using Montu.Server.Infrastructure.Access;
+using Montu.Server.Infrastructure.Concurrency;
 using Montu.Server.Infrastructure.Errors;
 using Montu.Server.Infrastructure.WireFormat;
 
@@ -17,17 +18,17 @@ public static class ProjectsApi
         group.MapGet("/", ListProjects).WithName("ListProjects").RequireSignedIn()
             .WithSummary("List the projects the caller can read").ProducesErrors(400, 401);
         group.MapGet("/{projectId}", GetProject).WithName("GetProject").RequireProject(ProjectPermission.Read)
-            .WithSummary("Get a project's configuration").ProducesErrors(401, 404);
+            .WithSummary("Get a project's configuration").ProducesErrors(401, 404).ServesRevision();
         group.MapPost("/", CreateProject).WithName("CreateProject").RequireServerAdmin()
-            .WithSummary("Create a project (server admins)").ProducesErrors(400, 401, 403, 409, 415);
+            .WithSummary("Create a project (server admins)").ProducesErrors(400, 401, 403, 409, 415).TagsRevision();
         group.MapPatch("/{projectId}", UpdateProject).WithName("UpdateProject").RequireProject(ProjectPermission.Admin)
-            .WithSummary("Update a project (partial)").ProducesErrors(400, 401, 403, 404, 415, 422);
+            .WithSummary("Update a project (partial)").ProducesErrors(400, 401, 403, 404, 415, 422).ChecksIfMatch();
         group.MapPut("/{projectId}", UpdateProject).WithName("ReplaceProject").RequireProject(ProjectPermission.Admin)
-            .WithSummary("Update a project (partial, as PATCH; kept for v2.0 clients)").ProducesErrors(400, 401, 403, 404, 415, 422);
+            .WithSummary("Update a project (partial, as PATCH; kept for v2.0 clients)").ProducesErrors(400, 401, 403, 404, 415, 422).ChecksIfMatch();
         group.MapDelete("/{projectId}", ArchiveProject).WithName("ArchiveProject").RequireProject(ProjectPermission.Admin)
-            .WithSummary("Archive a project (soft delete)").ProducesErrors(401, 403, 404);
+            .WithSummary("Archive a project (soft delete)").ProducesErrors(401, 403, 404).ChecksIfMatch();
         group.MapPost("/{projectId}/restore", RestoreProject).WithName("RestoreProject").RequireProject(ProjectPermission.Admin)
-            .WithSummary("Restore an archived project").ProducesErrors(401, 403, 404, 422);
+            .WithSummary("Restore an archived project").ProducesErrors(401, 403, 404, 422).ChecksIfMatch();
         group.MapGet("/{projectId}/stats", GetProjectStats).WithName("GetProjectStats").RequireProject(ProjectPermission.Read)
             .WithSummary("Task, media and artist counts of a project").ProducesErrors(401, 404);
     }
@@ -105,12 +106,17 @@ public static class ProjectsApi
     }
 
     private static async Task<Results<Ok<Project>, ApiError>> UpdateProject(
-        string projectId, UpdateProjectRequest body, ProjectQueries projects, Db db, EventLog events, TimeProvider time, Caller caller, CancellationToken ct) =>
+        string projectId, UpdateProjectRequest body, IfMatch ifMatch, ProjectQueries projects, Db db, EventLog events, TimeProvider time, Caller caller, CancellationToken ct) =>
         await db.InTransactionAsync<Results<Ok<Project>, ApiError>>(async tx =>
         {
-            if (await projects.FindAsync(tx.Connection!, projectId, ct, tx) is not { } current)
+            if (await projects.FindForUpdateAsync(tx, projectId, ct) is not { } current)
             {
                 return NotFound(projectId);
+            }
+
+            if (ifMatch.Check(current.Revision, $"Project {Quote.Of(projectId)}") is { } stale)
+            {
+                return stale;
             }
 
             var problems = new ValidationProblems();
@@ -130,7 +136,7 @@ public static class ProjectsApi
                 await projects.RerankPrioritiesAsync(tx, projectId, updated.PriorityLevels, ct);
             }
 
-            await events.AppendAsync(tx, new NewEvent("project_updated", projectId, "project", projectId, new { changes = body }, caller.UserId), ct);
+            await events.AppendAsync(tx, new NewEvent("project_updated", projectId, "project", projectId, new { changes = body, revision = updated.Revision }, caller.UserId), ct);
             return TypedResults.Ok(updated);
         }, ct);
 
@@ -153,20 +159,26 @@ public static class ProjectsApi
     }
 
     private static Task<Results<Ok<Project>, ApiError>> ArchiveProject(
-        string projectId, ProjectQueries projects, Db db, EventLog events, TimeProvider time, Caller caller, CancellationToken ct) =>
-        SetStatusAsync(projectId, ProjectRules.Archived, "project_archived", projects, db, events, time, caller, ct);
+        string projectId, IfMatch ifMatch, ProjectQueries projects, Db db, EventLog events, TimeProvider time, Caller caller, CancellationToken ct) =>
+        SetStatusAsync(projectId, ProjectRules.Archived, "project_archived", ifMatch, projects, db, events, time, caller, ct);
 
     private static Task<Results<Ok<Project>, ApiError>> RestoreProject(
-        string projectId, ProjectQueries projects, Db db, EventLog events, TimeProvider time, Caller caller, CancellationToken ct) =>
-        SetStatusAsync(projectId, ProjectRules.Active, "project_restored", projects, db, events, time, caller, ct);
+        string projectId, IfMatch ifMatch, ProjectQueries projects, Db db, EventLog events, TimeProvider time, Caller caller, CancellationToken ct) =>
+        SetStatusAsync(projectId, ProjectRules.Active, "project_restored", ifMatch, projects, db, events, time, caller, ct);
 
     private static async Task<Results<Ok<Project>, ApiError>> SetStatusAsync(
-        string projectId, string status, string eventType, ProjectQueries projects, Db db, EventLog events, TimeProvider time, Caller caller, CancellationToken ct) =>
+        string projectId, string status, string eventType, IfMatch ifMatch, ProjectQueries projects, Db db, EventLog events, TimeProvider time, Caller caller,
+        CancellationToken ct) =>
         await db.InTransactionAsync<Results<Ok<Project>, ApiError>>(async tx =>
         {
-            if (await projects.FindAsync(tx.Connection!, projectId, ct, tx) is not { } current)
+            if (await projects.FindForUpdateAsync(tx, projectId, ct) is not { } current)
             {
                 return NotFound(projectId);
+            }
+
+            if (ifMatch.Check(current.Revision, $"Project {Quote.Of(projectId)}") is { } stale)
+            {
+                return stale;
             }
 
             if (status == ProjectRules.Active && current.Status != ProjectRules.Archived)
@@ -179,9 +191,9 @@ public static class ProjectsApi
                 return TypedResults.Ok(current);
             }
 
-            var updated = current with { Status = status, UpdatedAt = time.GetUtcNow().UtcDateTime };
+            var updated = current with { Status = status, Revision = current.Revision + 1, UpdatedAt = time.GetUtcNow().UtcDateTime };
             await projects.UpdateAsync(tx, updated, ct);
-            await events.AppendAsync(tx, new NewEvent(eventType, projectId, "project", projectId, new { status }, caller.UserId), ct);
+            await events.AppendAsync(tx, new NewEvent(eventType, projectId, "project", projectId, new { status, revision = updated.Revision }, caller.UserId), ct);
             return TypedResults.Ok(updated);
         }, ct);
 

@@ -193,7 +193,10 @@ public sealed class TaskBulkWriter(Db db, TaskQueries tasks, ProjectQueries proj
                 applied.Add(taskId);
             }
 
-            var changed = state.Values.Where(t => !ReferenceEquals(t, original[t.Task.Id])).OrderBy(t => t.Task.Id, StringComparer.Ordinal).ToList();
+            // A task listed twice is changed twice in memory but written once: one revision, like one event.
+            var changed = state.Values.Where(t => !ReferenceEquals(t, original[t.Task.Id]))
+                .Select(t => t with { Task = t.Task with { Revision = original[t.Task.Id].Task.Revision + 1 } })
+                .OrderBy(t => t.Task.Id, StringComparer.Ordinal).ToList();
             foreach (var task in changed)
             {
                 await tasks.UpdateAsync(tx, original[task.Task.Id], task, projectsById[task.Task.ProjectId], ct);
@@ -201,10 +204,7 @@ public sealed class TaskBulkWriter(Db db, TaskQueries tasks, ProjectQueries proj
 
             foreach (var group in changed.GroupBy(t => t.Task.ProjectId))
             {
-                var taskIds = group.Select(t => t.Task.Id).ToList();
-                var taskChanges = group.ToDictionary(t => t.Task.Id, t => TaskChanges.Diff(original[t.Task.Id].Task, t.Task));
-                await events.AppendAsync(tx, new NewEvent("tasks_bulk_updated", group.Key, "tasks", group.Key,
-                    new { taskIds, operation, changes = taskChanges }, userId), ct);
+                await events.AppendAsync(tx, TaskEvents.BulkUpdate(group.Key, group.Select(t => (original[t.Task.Id].Task, t.Task)).ToList(), operation, userId), ct);
             }
 
             return new BulkResult(items.Count - errors.Count, errors.Count, errors, applied.Distinct(StringComparer.Ordinal).ToList());

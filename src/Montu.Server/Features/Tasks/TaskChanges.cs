@@ -59,7 +59,7 @@ public static class TaskChanges
         }
 
         var changes = Diff(current, updated = WithCleanNames(updated));
-        return new AppliedPatch(changes.Count == 0 ? current : updated with { UpdatedAt = Stored(now) }, changes);
+        return new AppliedPatch(changes.Count == 0 ? current : updated with { UpdatedAt = Stored(now), Revision = current.Revision + 1 }, changes);
     }
 
     /// <summary>Archiving keeps the status so a restore can put it back; an archived task stays as it is.</summary>
@@ -68,19 +68,24 @@ public static class TaskChanges
             ? current
             : current with
             {
-                Task = current.Task with { Status = TaskRules.Archived, UpdatedAt = Stored(now) },
+                Task = current.Task with { Status = TaskRules.Archived, UpdatedAt = Stored(now), Revision = current.Task.Revision + 1 },
                 StatusBeforeArchive = current.Task.Status,
             };
 
     public static StoredTask Restore(StoredTask archived, Project project, DateTime now) => archived with
     {
-        Task = archived.Task with { Status = archived.StatusBeforeArchive ?? TaskRules.DefaultStatus(project), UpdatedAt = Stored(now) },
+        Task = archived.Task with
+        {
+            Status = archived.StatusBeforeArchive ?? TaskRules.DefaultStatus(project),
+            UpdatedAt = Stored(now),
+            Revision = archived.Task.Revision + 1,
+        },
         StatusBeforeArchive = null,
     };
 
     /// <summary>
     /// The wire fields whose value differs, with their new value (camelCase keys, as clients
-    /// see them); <c>updatedAt</c> is left out since every change moves it.
+    /// see them); <c>updatedAt</c> and <c>revision</c> are left out since every change moves them.
     /// </summary>
     public static Dictionary<string, JsonElement> Diff(TaskItem before, TaskItem after)
     {
@@ -88,7 +93,7 @@ public static class TaskChanges
         var changes = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
         foreach (var property in JsonSerializer.SerializeToElement(after, WireJson.Default).EnumerateObject())
         {
-            if (property.Name != "updatedAt" && !JsonElement.DeepEquals(old.GetProperty(property.Name), property.Value))
+            if (property.Name is not ("updatedAt" or "revision") && !JsonElement.DeepEquals(old.GetProperty(property.Name), property.Value))
             {
                 changes[property.Name] = property.Value;
             }

@@ -1,7 +1,9 @@
+using System.ComponentModel;
 using System.ComponentModel.DataAnnotations;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Montu.Server.Infrastructure;
+using Montu.Server.Infrastructure.Concurrency;
 using Montu.Server.Infrastructure.Errors;
 using Montu.Server.Infrastructure.OpenApi;
 
@@ -16,7 +18,7 @@ public sealed record FrameRange(
 /// A task as the API returns it. <c>customFields</c> and <c>versions</c>
 /// hold user data and are returned exactly as stored.
 /// </summary>
-public sealed record TaskItem
+public sealed record TaskItem : IRevisioned
 {
     public required string Id { get; init; }
 
@@ -91,6 +93,9 @@ public sealed record TaskItem
     public DateTime UpdatedAt { get; init; }
 
     public string? CreatedBy { get; init; }
+
+    [Description("Grows by one with every change; sent as the ETag")]
+    public int Revision { get; init; } = 1;
 }
 
 /// <summary>The filters a task list was computed with; filters not given are left out.</summary>

@@ -27,7 +27,7 @@ public enum TaskInputKind
 public sealed class TaskInput
 {
     private static readonly HashSet<string> ServerOwned =
-        ["id", "projectId", "createdAt", "updatedAt", "createdBy", "episodeClean", "sequenceClean", "shotClean"];
+        ["id", "projectId", "createdAt", "updatedAt", "createdBy", "episodeClean", "sequenceClean", "shotClean", "revision"];
 
     /// <summary>What a misspelled key of a patch may have meant: the fields a patch writes.</summary>
     private static readonly string[] TopLevelNames = [.. TaskFields.Names, TaskFields.CustomFields];

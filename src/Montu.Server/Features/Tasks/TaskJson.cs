@@ -1,18 +1,19 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Montu.Server.Infrastructure.Concurrency;
 using Montu.Server.Infrastructure.WireFormat;
 
 namespace Montu.Server.Features.Tasks;
 
 /// <summary>
 /// A task as stored in its <c>doc</c> column: the <see cref="TaskItem"/> already serialized in the
-/// default wire shape. Reads send these bytes as they are; the OpenAPI document shows the
-/// <see cref="TaskItem"/> schema for it.
+/// default wire shape, and its revision (read from its column) for the ETag. Reads send these bytes
+/// as they are; the OpenAPI document shows the <see cref="TaskItem"/> schema for it.
 /// </summary>
 [JsonConverter(typeof(TaskJsonConverter))]
-public sealed record TaskJson(string Json)
+public sealed record TaskJson(string Json, int Revision) : IRevisioned
 {
-    public static TaskJson From(TaskItem task) => new(JsonSerializer.Serialize(task, WireJson.Default));
+    public static TaskJson From(TaskItem task) => new(JsonSerializer.Serialize(task, WireJson.Default), task.Revision);
 
     public TaskItem ToTask() => JsonSerializer.Deserialize<TaskItem>(Json, WireJson.Default)!;
 }

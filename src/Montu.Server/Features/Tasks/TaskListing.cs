@@ -38,10 +38,10 @@ public sealed class TaskListing(Db db, TaskCounts counts)
         args.Add("limit", page.PageSize + 1);
         args.Add("offset", after is null ? page.Offset : 0);
         await using var connection = await db.OpenAsync(ct);
-        var rows = (await connection.QueryAsync<(string Id, string Doc, object? SortValue)>(new CommandDefinition(
-            $"SELECT id, doc, {sort.SortColumn} FROM tasks WHERE {string.Join(" AND ", where)} ORDER BY {sort.OrderBy(withinProject: filters.ProjectId is not null)} LIMIT @limit OFFSET @offset",
+        var rows = (await connection.QueryAsync<(string Id, string Doc, int Revision, object? SortValue)>(new CommandDefinition(
+            $"SELECT id, doc, revision, {sort.SortColumn} FROM tasks WHERE {string.Join(" AND ", where)} ORDER BY {sort.OrderBy(withinProject: filters.ProjectId is not null)} LIMIT @limit OFFSET @offset",
             args, cancellationToken: ct))).ToList();
-        var items = rows.Take(page.PageSize).Select(r => new ListedTask(r.Id, new TaskJson(r.Doc), r.SortValue)).ToList();
+        var items = rows.Take(page.PageSize).Select(r => new ListedTask(r.Id, new TaskJson(r.Doc, r.Revision), r.SortValue)).ToList();
         return (items, total, rows.Count > page.PageSize);
     }
 

@@ -23,7 +23,7 @@ public sealed class TaskQueries(Db db)
         priority_rank, milestone, milestone_note, frame_start, frame_end, start_time, deadline, estimated_duration_hours,
         actual_time_logged, versions, current_version, published_version, file_extension, master_file, working_file_path,
         render_output_path, media_file_path, cache_file_path, filename, episode_clean, sequence_clean, shot_clean,
-        description, custom_fields, created_by, created_at, updated_at
+        description, custom_fields, created_by, created_at, updated_at, revision
         """;
 
     /// <summary>PostgreSQL locks the rows a write reads, so two concurrent edits never lose one; SQLite has one writer already.</summary>
@@ -61,8 +61,9 @@ public sealed class TaskQueries(Db db)
     public async Task<TaskJson?> FindAsync(string id, CancellationToken ct)
     {
         await using var connection = await db.OpenAsync(ct);
-        var doc = await connection.ExecuteScalarAsync<string?>(new CommandDefinition("SELECT doc FROM tasks WHERE id = @id", new { id }, cancellationToken: ct));
-        return doc is null ? null : new TaskJson(doc);
+        var row = await connection.QuerySingleOrDefaultAsync<(string Doc, int Revision)?>(new CommandDefinition(
+            "SELECT doc, revision FROM tasks WHERE id = @id", new { id }, cancellationToken: ct));
+        return row is var (doc, revision) ? new TaskJson(doc, revision) : null;
     }
 
     /// <summary>The task, locked for the write, and its project, in one round trip; null when there is no such task.</summary>
@@ -96,7 +97,7 @@ public sealed class TaskQueries(Db db)
                     @EstimatedDurationHours, @ActualTimeLogged, {Json("Versions")}, @CurrentVersion, @PublishedVersion,
                     @FileExtension, @MasterFile, @WorkingFilePath, @RenderOutputPath, @MediaFilePath, @CacheFilePath, @Filename,
                     @EpisodeClean, @SequenceClean, @ShotClean, @Description, {Json("CustomFields")}, @CreatedBy, @CreatedAt,
-                    @UpdatedAt, @SearchText, @Doc)
+                    @UpdatedAt, @Revision, @SearchText, @Doc)
             """, TaskRow.From(task, project), transaction, cancellationToken: ct));
 
     /// <summary>
@@ -261,6 +262,8 @@ public sealed class TaskQueries(Db db)
 
         public DateTime UpdatedAt { get; init; }
 
+        public int Revision { get; init; }
+
         /// <summary>The row for <paramref name="stored"/>; <paramref name="withDocument"/> false leaves <c>doc</c> empty, for comparing rows.</summary>
         public static TaskRow From(StoredTask stored, Project project, bool withDocument = true)
         {
@@ -308,6 +311,7 @@ public sealed class TaskQueries(Db db)
                 CreatedBy = t.CreatedBy,
                 CreatedAt = t.CreatedAt,
                 UpdatedAt = t.UpdatedAt,
+                Revision = t.Revision,
             };
         }
 
@@ -349,6 +353,7 @@ public sealed class TaskQueries(Db db)
             CreatedBy = CreatedBy,
             CreatedAt = DateTime.SpecifyKind(CreatedAt, DateTimeKind.Utc),
             UpdatedAt = DateTime.SpecifyKind(UpdatedAt, DateTimeKind.Utc),
+            Revision = Revision,
         }, StatusBeforeArchive, PriorityRank);
 
         private static DateTime? Utc(DateTime? time) => time is { } t ? DateTime.SpecifyKind(t, DateTimeKind.Utc) : null;

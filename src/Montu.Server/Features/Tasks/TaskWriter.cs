@@ -2,6 +2,7 @@ using System.Data.Common;
 using System.Text.Json;
 using Montu.Server.Data;
 using Montu.Server.Features.Projects;
+using Montu.Server.Infrastructure.Concurrency;
 using Montu.Server.Infrastructure.Errors;
 
 namespace Montu.Server.Features.Tasks;
@@ -90,20 +91,28 @@ public sealed class TaskWriter(Db db, TaskQueries tasks, ProjectQueries projects
         }
     }
 
-    /// <summary>PATCH and PUT: only the fields sent change; unknown keys land in <c>customFields</c>.</summary>
-    public Task<TaskOutcome> UpdateAsync(string id, JsonElement body, TaskGuard guard, CancellationToken ct) =>
-        ChangeAsync(id, body, TaskInputKind.Patch, guard, ct);
+    /// <summary>
+    /// PATCH and PUT: only the fields sent change; unknown keys land in <c>customFields</c>. With
+    /// <paramref name="merge"/>, a stale If-Match is merged field by field (<see cref="TaskMerge"/>).
+    /// </summary>
+    public Task<TaskOutcome> UpdateAsync(string id, JsonElement body, TaskGuard guard, IfMatch ifMatch, bool merge, CancellationToken ct) =>
+        ChangeAsync(id, body, TaskInputKind.Patch, guard, ifMatch, merge, ct);
 
     /// <summary><c>POST /tasks/{id}/add-field</c>: every key of the body is merged into <c>customFields</c>.</summary>
-    public Task<TaskOutcome> AddFieldsAsync(string id, JsonElement body, TaskGuard guard, CancellationToken ct) =>
-        ChangeAsync(id, body, TaskInputKind.AddField, guard, ct);
+    public Task<TaskOutcome> AddFieldsAsync(string id, JsonElement body, TaskGuard guard, IfMatch ifMatch, CancellationToken ct) =>
+        ChangeAsync(id, body, TaskInputKind.AddField, guard, ifMatch, merge: false, ct);
 
-    public Task<TaskOutcome> ArchiveAsync(string id, string? userId, CancellationToken ct) =>
+    public Task<TaskOutcome> ArchiveAsync(string id, IfMatch ifMatch, string? userId, CancellationToken ct) =>
         db.InTransactionAsync<TaskOutcome>(async tx =>
         {
             if (await tasks.FindForUpdateAsync(tx, id, ct) is not var (current, project))
             {
                 return NotFound(id);
+            }
+
+            if (ifMatch.Check(current.Task.Revision, $"Task {Quote.Of(id)}") is { } stale)
+            {
+                return stale;
             }
 
             if (current.Task.Status == TaskRules.Archived)
@@ -112,17 +121,21 @@ public sealed class TaskWriter(Db db, TaskQueries tasks, ProjectQueries projects
             }
 
             var archived = TaskChanges.Archive(current, time.GetUtcNow().UtcDateTime);
-            await events.AppendAsync(tx, tasks.Update(current, archived, project), new NewEvent("task_archived", project.Id, "task", id,
-                new { taskId = id, status = TaskRules.Archived, previousStatus = current.Task.Status }, userId), ct);
+            await events.AppendAsync(tx, tasks.Update(current, archived, project), TaskEvents.Archive(current.Task, archived.Task, userId), ct);
             return archived.Task;
         }, ct);
 
-    public Task<TaskOutcome> RestoreAsync(string id, string? userId, CancellationToken ct) =>
+    public Task<TaskOutcome> RestoreAsync(string id, IfMatch ifMatch, string? userId, CancellationToken ct) =>
         db.InTransactionAsync<TaskOutcome>(async tx =>
         {
             if (await tasks.FindForUpdateAsync(tx, id, ct) is not var (current, project))
             {
                 return NotFound(id);
+            }
+
+            if (ifMatch.Check(current.Task.Revision, $"Task {Quote.Of(id)}") is { } stale)
+            {
+                return stale;
             }
 
             if (current.Task.Status != TaskRules.Archived)
@@ -131,8 +144,7 @@ public sealed class TaskWriter(Db db, TaskQueries tasks, ProjectQueries projects
             }
 
             var restored = TaskChanges.Restore(current, project, time.GetUtcNow().UtcDateTime);
-            await events.AppendAsync(tx, tasks.Update(current, restored, project), new NewEvent("task_restored", project.Id, "task", id,
-                new { taskId = id, status = restored.Task.Status }, userId), ct);
+            await events.AppendAsync(tx, tasks.Update(current, restored, project), TaskEvents.Restore(current.Task, restored.Task, userId), ct);
             return restored.Task;
         }, ct);
 
@@ -152,7 +164,7 @@ public sealed class TaskWriter(Db db, TaskQueries tasks, ProjectQueries projects
 
     public static ApiError NotFound(string id) => ApiError.NotFound($"Task {Quote.Of(id)} not found");
 
-    private async Task<TaskOutcome> ChangeAsync(string id, JsonElement body, TaskInputKind kind, TaskGuard guard, CancellationToken ct)
+    private async Task<TaskOutcome> ChangeAsync(string id, JsonElement body, TaskInputKind kind, TaskGuard guard, IfMatch ifMatch, bool merge, CancellationToken ct)
     {
         var problems = new ValidationProblems();
         var input = TaskInput.Parse(body, kind, problems);
@@ -173,6 +185,12 @@ public sealed class TaskWriter(Db db, TaskQueries tasks, ProjectQueries projects
                 return denied;
             }
 
+            var mergeFrom = merge && ifMatch.BaseRevision != current.Task.Revision ? ifMatch.BaseRevision : null;
+            if (mergeFrom is null && ifMatch.Check(current.Task.Revision, $"Task {Quote.Of(id)}") is { } stale)
+            {
+                return stale;
+            }
+
             if (CheckEditable(current, project) is { } refused)
             {
                 return refused;
@@ -188,13 +206,26 @@ public sealed class TaskWriter(Db db, TaskQueries tasks, ProjectQueries projects
                 return forbidden;
             }
 
+            if (mergeFrom is { } baseRevision)
+            {
+                if (await TaskHistory.BaseValuesAsync(tx, current.Task, baseRevision, ct) is not { } baseValues)
+                {
+                    return TaskMerge.BaseUnknown(current.Task, baseRevision);
+                }
+
+                if (TaskMerge.Conflicts(current.Task, patch.Task, input, baseRevision, baseValues) is { Count: > 0 } conflicts)
+                {
+                    return TaskMerge.Conflict(id, conflicts);
+                }
+            }
+
             if (patch.Changes.Count == 0)
             {
                 return patch.Task;
             }
 
-            await events.AppendAsync(tx, tasks.Update(current, current with { Task = patch.Task }, project), new NewEvent("task_updated", project.Id, "task", id,
-                new { taskId = id, changes = patch.Changes, previous = TaskChanges.Diff(patch.Task, current.Task) }, guard.UserId), ct);
+            await events.AppendAsync(tx, tasks.Update(current, current with { Task = patch.Task }, project),
+                TaskEvents.Update(current.Task, patch.Task, patch.Changes, guard.UserId), ct);
             return patch.Task;
         }, ct);
     }

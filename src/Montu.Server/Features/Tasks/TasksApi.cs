@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Montu.Server.Features.Projects;
 using Montu.Server.Infrastructure;
 using Montu.Server.Infrastructure.Access;
+using Montu.Server.Infrastructure.Concurrency;
 using Montu.Server.Infrastructure.Errors;
 using Montu.Server.Infrastructure.OpenApi;
 using Montu.Server.Infrastructure.WireFormat;
@@ -18,29 +19,29 @@ public static class TasksApi
             .WithSummary("List tasks of the projects you can read: filters, sort, page or cursor").ProducesErrors(400, 401)
             .Produces<ListEnvelope<TaskItem, TaskFilters>>(200);
         group.MapGet("/{taskId}", GetTask).WithName("GetTask").RequireProject(ProjectPermission.Read, resolvedBy: TaskProject)
-            .WithSummary("Get a task").ProducesErrors(401, 404).Produces<TaskItem>(200);
+            .WithSummary("Get a task").ProducesErrors(401, 404).Produces<TaskItem>(200).ServesRevision();
         group.MapPost("/", CreateTask).WithName("CreateTask").RequireProject(ProjectPermission.Write, resolvedBy: ProjectResolver.FromBodyField("projectId"))
             .WithSummary("Create a task; custom fields go inside customFields, other unknown keys are refused")
-            .DocumentsBody<TaskCreateDoc>().ProducesErrors(400, 401, 403, 404, 409, 415, 422);
+            .DocumentsBody<TaskCreateDoc>().ProducesErrors(400, 401, 403, 404, 409, 415, 422).TagsRevision();
         group.MapPatch("/bulk-update", BulkUpdate).WithName("BulkUpdateTasks").RequireSignedIn()
-            .WithSummary("Update many tasks, each with its own changes (v2.1); answers {successful, failed, errors, updatedTasks}")
+            .WithSummary("Update many tasks, each with its own changes (v2.1); answers {successful, failed, errors, updatedTasks}; If-Match does not apply")
             .DocumentsListBody<BulkUpdateItemDoc>(InputLimits.BulkItems).WithBodyLimit(InputLimits.BulkBodyBytes).ProducesErrors(400, 401, 415);
         group.MapPost("/bulk", BulkOperation).WithName("BulkOperateTasks").RequireSignedIn()
-            .WithSummary("Apply update_status, assign, update or archive to many tasks (v2.0)")
+            .WithSummary("Apply update_status, assign, update or archive to many tasks (v2.0); If-Match does not apply")
             .DocumentsBody<BulkOperationDoc>().WithBodyLimit(InputLimits.BulkBodyBytes).ProducesErrors(400, 401, 415);
         group.MapPatch("/{taskId}", UpdateTask).WithName("UpdateTask").RequireProject(ProjectPermission.WriteAssigned, resolvedBy: TaskProject)
             .WithSummary("Update a task (partial); unknown keys are stored into customFields unless spelled like a task field")
-            .DocumentsBody<TaskPatchDoc>().ProducesErrors(400, 401, 403, 404, 415, 422);
+            .DocumentsBody<TaskPatchDoc>().ProducesErrors(400, 401, 403, 404, 415, 422).ChecksIfMatch().MergesFields();
         group.MapPut("/{taskId}", UpdateTask).WithName("ReplaceTask").RequireProject(ProjectPermission.WriteAssigned, resolvedBy: TaskProject)
             .WithSummary("Update a task (partial, as PATCH; kept for v2.0 clients)")
-            .DocumentsBody<TaskPatchDoc>().ProducesErrors(400, 401, 403, 404, 415, 422);
+            .DocumentsBody<TaskPatchDoc>().ProducesErrors(400, 401, 403, 404, 415, 422).ChecksIfMatch().MergesFields();
         group.MapDelete("/{taskId}", ArchiveTask).WithName("ArchiveTask").RequireProject(ProjectPermission.Write, resolvedBy: TaskProject)
-            .WithSummary("Archive a task (soft delete); its status is kept for restore").ProducesErrors(401, 403, 404);
+            .WithSummary("Archive a task (soft delete); its status is kept for restore").ProducesErrors(401, 403, 404).ChecksIfMatch();
         group.MapPost("/{taskId}/restore", RestoreTask).WithName("RestoreTask").RequireProject(ProjectPermission.Write, resolvedBy: TaskProject)
-            .WithSummary("Restore an archived task to the status it had").ProducesErrors(401, 403, 404, 422);
+            .WithSummary("Restore an archived task to the status it had").ProducesErrors(401, 403, 404, 422).ChecksIfMatch();
         group.MapPost("/{taskId}/add-field", AddFields).WithName("AddTaskFields").RequireProject(ProjectPermission.WriteAssigned, resolvedBy: TaskProject)
             .WithSummary("Merge the body's keys into the task's customFields (null removes a key)")
-            .DocumentsMapBody(InputLimits.CustomFieldsCount, InputLimits.CustomFieldNameLength).ProducesErrors(400, 401, 403, 404, 415, 422);
+            .DocumentsMapBody(InputLimits.CustomFieldsCount, InputLimits.CustomFieldNameLength).ProducesErrors(400, 401, 403, 404, 415, 422).ChecksIfMatch();
     }
 
     /// <summary>A task's project never changes, so the route's access check can look it up by task id.</summary>
@@ -120,20 +121,23 @@ public static class TasksApi
     }
 
     private static async Task<Results<Ok<TaskItem>, ApiError>> UpdateTask(
-        string taskId, JsonElement body, TaskWriter writer, Caller caller, CancellationToken ct) =>
-        Answer(await writer.UpdateAsync(taskId, body, new TaskGuard(caller), ct));
+        string taskId, JsonElement body, IfMatch ifMatch, HttpRequest request, TaskWriter writer, Caller caller, CancellationToken ct)
+    {
+        var (merge, refused) = TaskMerge.Read(request, ifMatch);
+        return refused is not null ? refused : Answer(await writer.UpdateAsync(taskId, body, new TaskGuard(caller), ifMatch, merge, ct));
+    }
 
     private static async Task<Results<Ok<TaskItem>, ApiError>> AddFields(
-        string taskId, JsonElement body, TaskWriter writer, Caller caller, CancellationToken ct) =>
-        Answer(await writer.AddFieldsAsync(taskId, body, new TaskGuard(caller), ct));
+        string taskId, JsonElement body, IfMatch ifMatch, TaskWriter writer, Caller caller, CancellationToken ct) =>
+        Answer(await writer.AddFieldsAsync(taskId, body, new TaskGuard(caller), ifMatch, ct));
 
     private static async Task<Results<Ok<TaskItem>, ApiError>> ArchiveTask(
-        string taskId, TaskWriter writer, Caller caller, CancellationToken ct) =>
-        Answer(await writer.ArchiveAsync(taskId, caller.UserId, ct));
+        string taskId, IfMatch ifMatch, TaskWriter writer, Caller caller, CancellationToken ct) =>
+        Answer(await writer.ArchiveAsync(taskId, ifMatch, caller.UserId, ct));
 
     private static async Task<Results<Ok<TaskItem>, ApiError>> RestoreTask(
-        string taskId, TaskWriter writer, Caller caller, CancellationToken ct) =>
-        Answer(await writer.RestoreAsync(taskId, caller.UserId, ct));
+        string taskId, IfMatch ifMatch, TaskWriter writer, Caller caller, CancellationToken ct) =>
+        Answer(await writer.RestoreAsync(taskId, ifMatch, caller.UserId, ct));
 
     private static async Task<Results<Ok<BulkResult>, ApiError>> BulkUpdate(
         List<BulkUpdateItem?> items, TaskBulkWriter bulk, Caller caller, CancellationToken ct) =>

@@ -66,7 +66,13 @@ public static class AccessControl
     private static async Task<ApiError?> CheckProjectAsync(HttpContext context, Caller caller, ProjectRule rule)
     {
         var resolution = await rule.Resolver.ResolveAsync(context);
-        return resolution.Failure ?? ProjectAccess.Check(caller, resolution.ProjectId!, rule.Permission, resolution.NotFoundMessage);
+        if (resolution.Failure is not null)
+        {
+            return resolution.Failure;
+        }
+
+        context.Features.Set(new ResolvedProject(resolution.ProjectId!));
+        return ProjectAccess.Check(caller, resolution.ProjectId!, rule.Permission, resolution.NotFoundMessage);
     }
 
     private static bool LinkAdmits(HttpContext context, SignedLinkRule link) =>
@@ -95,6 +101,9 @@ public static class AccessControl
         return ApiError.Unauthorized(message).ExecuteAsync(context);
     }
 }
+
+/// <summary>The project a route's access was checked in, for what else depends on it (a project's write rules).</summary>
+public sealed record ResolvedProject(string Id);
 
 /// <summary>Set by authentication when a token was presented but refused.</summary>
 public sealed record TokenRejection(bool Expired);

@@ -29,6 +29,8 @@ public static class ErrorCodes
     public const string DuplicateValue = "DUPLICATE_VALUE";
     public const string OutOfRange = "OUT_OF_RANGE";
     public const string MalformedJson = "MALFORMED_JSON";
+    public const string StaleRevision = "STALE_REVISION";
+    public const string MergeConflict = "MERGE_CONFLICT";
 
     public static string ForStatus(int status) => status switch
     {

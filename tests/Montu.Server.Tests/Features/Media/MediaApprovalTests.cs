@@ -28,10 +28,12 @@ public abstract class MediaApprovalTests<TApp>(TApp app) where TApp : TestApp
     {
         var (_, task, media) = await VersionAsync();
         var supervisor = await app.CreateUser((await _admin.GetTask(task)).Str("projectId"), "supervisor");
+        // Processing moves the revision too (1 → 2): wait for it so the review's own step is the next one.
+        await _admin.UntilProcessedAsync(media);
 
         var reviewed = await (await Review(supervisor.Client, media, new { approvalStatus = approval, reviewNotes = "Grain too strong" })).Expect(HttpStatusCode.OK);
 
-        Assert.Equal((approval, supervisor.Id, "Grain too strong", 2), (reviewed.Str("approvalStatus"), reviewed.Str("reviewedBy"), reviewed.Str("reviewNotes"), reviewed.GetProperty("revision").GetInt32()));
+        Assert.Equal((approval, supervisor.Id, "Grain too strong", 3), (reviewed.Str("approvalStatus"), reviewed.Str("reviewedBy"), reviewed.Str("reviewNotes"), reviewed.GetProperty("revision").GetInt32()));
         Assert.Equal(System.Text.Json.JsonValueKind.String, reviewed.GetProperty("reviewedAt").ValueKind);
         Assert.Equal(taskStatus, (await _admin.GetTask(task)).Str("status"));
     }

@@ -44,16 +44,17 @@ public abstract class MediaChangeTests<TApp>(TApp app) where TApp : TestApp
     public async Task A_patch_changes_description_and_tags_only_and_moves_the_revision()
     {
         var (_, mine, _, _) = await CrewAsync();
-        var media = await _admin.UploadPng(mine, ("tags", "wip"));
-        var id = media.Str("id");
+        var id = (await _admin.UploadPng(mine, ("tags", "wip"))).Str("id");
+        // Processing moves the revision too (1 → 2): wait for it so the patch's own step is the next one.
+        await _admin.UntilProcessedAsync(id);
 
         var patched = await (await _admin.PatchJson($"/api/v1/media/{id}", new { description = "Graded", tags = FinalTags })).Expect(HttpStatusCode.OK);
         var unchanged = await (await _admin.PutJson($"/api/v1/media/{id}", new { description = "Graded" })).Expect(HttpStatusCode.OK);
         var other = await (await _admin.PatchJson($"/api/v1/media/{id}", new { fileName = "renamed.png" })).ExpectError(HttpStatusCode.BadRequest, "VALIDATION_ERROR");
 
-        Assert.Equal(("Graded", 2), (patched.Str("description"), patched.GetProperty("revision").GetInt32()));
+        Assert.Equal(("Graded", 3), (patched.Str("description"), patched.GetProperty("revision").GetInt32()));
         Assert.Equal(["final", "graded"], patched.GetProperty("tags").EnumerateArray().Select(t => t.GetString()));
-        Assert.Equal(2, unchanged.GetProperty("revision").GetInt32());
+        Assert.Equal(3, unchanged.GetProperty("revision").GetInt32());
         Assert.Equal(["fileName"], other.Fields());
         Assert.Equal(["final"], (await (await _admin.GetAsync($"/api/v1/media?tags=graded&task_id={mine}")).Json())
             .GetProperty("items").EnumerateArray().Select(m => m.GetProperty("tags")[0].GetString()));

@@ -38,7 +38,7 @@ public sealed class TaskCrudTests(TestApp app) : IClassFixture<TestApp>
             "milestoneNote", "frameRange", "startTime", "deadline", "estimatedDurationHours", "actualTimeLogged", "versions",
             "currentVersion", "publishedVersion", "fileExtension", "masterFile", "workingFilePath", "renderOutputPath",
             "mediaFilePath", "cacheFilePath", "filename", "episodeClean", "sequenceClean", "shotClean", "description",
-            "customFields", "createdAt", "updatedAt", "createdBy",
+            "customFields", "createdAt", "updatedAt", "createdBy", "revision",
         ];
         Assert.Equal(contract, task.EnumerateObject().Select(p => p.Name));
         Assert.Equal(task.ToString(), (await _client.GetTask(id)).ToString());

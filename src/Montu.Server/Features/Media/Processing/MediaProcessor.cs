@@ -148,10 +148,11 @@ public sealed class MediaProcessor(
             row.StreamKey = found.StreamKey;
             row.ProcessingStatus = outcome.Status;
             row.ProcessingError = outcome.Error;
+            row.Revision++;
             row.UpdatedAt = TaskChanges.Stored(time.GetUtcNow().UtcDateTime);
             var item = row.ToItem();
             await events.AppendAsync(tx, media.Processed(row), new NewEvent("media_processed", row.ProjectId, "media", row.Id,
-                new { mediaId = row.Id, processing = outcome, metadata = item.Metadata, thumbnailUrl = item.ThumbnailUrl }, null), ct);
+                new { mediaId = row.Id, processing = outcome, metadata = item.Metadata, thumbnailUrl = item.ThumbnailUrl, revision = row.Revision }, null), ct);
             return true;
         }, ct);
 
