@@ -48,6 +48,52 @@ public sealed class ChannelProcessTests : IAsyncLifetime
         Assert.Contains("shutting down", socket.Socket.CloseStatusDescription, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_socket_that_stops_reading_never_delays_the_others_and_is_told_to_resync_once_it_reads_again()
+    {
+        _settings["Realtime__QueueLength"] = "5";
+        await using var server = await ServerProcess.StartAsync(_directory, _settings);
+        var (client, token) = await SignedIn(server);
+        var project = await client.CreateProject();
+        var id = (await client.CreateTask(TaskBuilders.NamedTask(project, $"{project}_big"))).Str("id");
+        await using var stalled = await Connect(server, $"/ws/tasks/{project}", token);
+        await using var reader = await Connect(server, $"/ws/tasks/{project}", token);
+        Assert.Equal("ready", (await stalled.ReceiveAsync()).Str("type"));
+        Assert.Equal("ready", (await reader.ReceiveAsync()).Str("type"));
+
+        // Events of about 100 KB each (changes and previous): a few dozen fill the stalled socket's
+        // TCP buffers, and then its queue of five.
+        const int changes = 80;
+        var reading = Task.Run(async () =>
+        {
+            var seen = new List<long>();
+            while (seen.Count < changes)
+            {
+                seen.Add((await reader.ReceiveAsync("task_updated")).GetProperty("seq").GetInt64());
+            }
+
+            return seen;
+        });
+        for (var i = 0; i < changes; i++)
+        {
+            var blob = new string((char)('a' + (i % 26)), 50_000);
+            await (await client.PatchJson($"/api/v1/tasks/{id}", new { customFields = new { blob } })).Expect(HttpStatusCode.OK);
+        }
+
+        var seen = await reading;
+        Assert.Equal(changes, seen.Distinct().Count());
+        Assert.Equal(seen.Order(), seen);
+
+        var last = "";
+        while (await stalled.ReceiveOrCloseAsync() is { } message)
+        {
+            last = message.Str("type");
+        }
+
+        Assert.Equal("resync_required", last);
+        Assert.Equal(4409, stalled.CloseStatus);
+    }
+
     [PostgresFact]
     public async Task A_socket_on_one_instance_gets_every_change_made_through_another_once_and_in_order()
     {
