@@ -18,9 +18,6 @@ public sealed partial class EventFanOut(EventQueries events, EventLogHead head, 
     private Subscription[] _subscriptions = [];
     private long _position;
 
-    /// <summary>How many sockets are subscribed, for the health figures.</summary>
-    public int Count => Volatile.Read(ref _subscriptions).Length;
-
     /// <summary>Starts offering events to <paramref name="subscription"/>; disposing the result stops it.</summary>
     public IDisposable Subscribe(Subscription subscription)
     {
