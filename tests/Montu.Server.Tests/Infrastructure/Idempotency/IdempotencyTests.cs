@@ -275,6 +275,40 @@ public sealed class IdempotencyTests(TestApp app) : IClassFixture<TestApp>
         Assert.Equal(1, (await other.Client.ListTasks($"project_id={project}")).GetProperty("total").GetInt64());
     }
 
+    [Fact]
+    public async Task The_document_gives_every_write_route_the_key_its_replay_header_and_its_409_and_422_but_those_that_refuse_it()
+    {
+        var document = await (await _client.GetAsync("/openapi/v1.json")).Expect(HttpStatusCode.OK);
+        string[] refusing = ["Login", "RefreshToken", "CreateMediaLink", "CreateUpload", "AppendToUpload", "TerminateUpload"];
+
+        var writes = document.GetProperty("paths").EnumerateObject()
+            .SelectMany(path => path.Value.EnumerateObject().Where(m => m.Name is "post" or "put" or "patch" or "delete").Select(m => m.Value))
+            .ToList();
+        Assert.True(writes.Count > 20);
+        foreach (var operation in writes)
+        {
+            var id = operation.Str("operationId");
+            var key = operation.TryGetProperty("parameters", out var parameters)
+                ? parameters.EnumerateArray().SingleOrDefault(p => p.Str("name") == "Idempotency-Key")
+                : default;
+            if (refusing.Contains(id))
+            {
+                Assert.True(key.ValueKind == JsonValueKind.Undefined, $"{id} documents a key it refuses");
+                continue;
+            }
+
+            Assert.True(key.ValueKind == JsonValueKind.Object, $"{id} does not document Idempotency-Key");
+            Assert.Equal(("header", 255), (key.Str("in"), key.GetProperty("schema").GetProperty("maxLength").GetInt32()));
+            Assert.False(key.TryGetProperty("required", out var required) && required.GetBoolean(), $"{id} requires a key");
+            var responses = operation.GetProperty("responses");
+            Assert.True(responses.TryGetProperty("409", out _) && responses.TryGetProperty("422", out _), $"{id} lacks 409 or 422");
+            foreach (var answer in responses.EnumerateObject().Where(r => r.Name[0] is '2' or '4'))
+            {
+                Assert.True(answer.Value.TryGetProperty("headers", out var headers) && headers.TryGetProperty("Idempotent-Replayed", out _), $"{id} {answer.Name} lacks Idempotent-Replayed");
+            }
+        }
+    }
+
     private async Task<long> Events(string project, string type)
     {
         await using var connection = await app.Db.OpenAsync(CancellationToken.None);
