@@ -47,8 +47,8 @@ public static class OpenApiIdempotency
         });
 
         var envelope = await SharedResponses.EnvelopeAsync(context, ct);
-        Explain(operation, "409", "A request with the same Idempotency-Key is still running", envelope);
-        Explain(operation, "422", "The Idempotency-Key was used for another request in the last 24 hours", envelope);
+        Explain(operation, "409", "a request with the same Idempotency-Key is still running", envelope);
+        Explain(operation, "422", "the Idempotency-Key was used for another request in the last 24 hours", envelope);
         foreach (var (status, response) in operation.Responses!)
         {
             if (response is OpenApiResponse answer && int.TryParse(status, CultureInfo.InvariantCulture, out var code) && code < 500)
@@ -64,10 +64,10 @@ public static class OpenApiIdempotency
     {
         if (operation.Responses!.TryGetValue(status, out var declared) && declared is OpenApiResponse response)
         {
-            response.Description = string.IsNullOrEmpty(response.Description) ? reason : $"{response.Description}; or: {reason}";
+            response.Description = string.IsNullOrEmpty(response.Description) ? reason : $"{response.Description}, or {reason}";
             return;
         }
 
-        SharedResponses.Add(operation, status, reason, envelope);
+        SharedResponses.Add(operation, status, char.ToUpperInvariant(reason[0]) + reason[1..], envelope);
     }
 }
