@@ -12,6 +12,7 @@ using Montu.Server.Features.Users;
 using Montu.Server.Infrastructure;
 using Montu.Server.Infrastructure.Access;
 using Montu.Server.Infrastructure.Errors;
+using Montu.Server.Infrastructure.Idempotency;
 using Montu.Server.Infrastructure.Jobs;
 using Montu.Server.Infrastructure.OpenApi;
 using Montu.Server.Infrastructure.Storage;
@@ -49,6 +50,7 @@ builder.Services.AddMontuJobs(builder.Configuration);
 builder.Services.AddMontuMedia(builder.Configuration);
 builder.Services.AddMontuUploads();
 builder.Services.AddMontuRealtime(builder.Configuration);
+builder.Services.AddMontuIdempotency();
 builder.Services.AddMontuOpenApi();
 builder.Services.AddMontuCors(builder.Configuration);
 builder.AddMontuAuth();
@@ -58,6 +60,7 @@ await app.Services.GetRequiredService<Migrator>().MigrateAsync(app.Lifetime.Appl
 await app.Services.GetRequiredService<TaskQueries>().FillMissingDocumentsAsync(app.Lifetime.ApplicationStopping);
 await app.Services.GetRequiredService<UploadSweep>().RunAsync(app.Lifetime.ApplicationStopping);
 await app.Services.GetRequiredService<UploadPartSweep>().RunAsync(app.Lifetime.ApplicationStopping);
+await app.Services.GetRequiredService<IdempotencySweep>().ScheduleAsync(app.Lifetime.ApplicationStopping);
 await app.SeedDemoIfRequestedAsync();
 
 // After demo seeding: in demo mode the demo admin is the first admin.
@@ -77,8 +80,10 @@ app.UseAuthentication();
 app.UseRateLimiter();
 app.UseAccessControl();
 app.UseQueryLengthLimit();
+app.UseIdempotencyKeys();
 
-var api = app.MapGroup("/api/v1").AddEndpointFilter<LegacyShapeFilter>().RejectUnknownQueryParameters().WithBodyLimit(InputLimits.JsonBodyBytes);
+var api = app.MapGroup("/api/v1").AddEndpointFilter<LegacyShapeFilter>().RejectUnknownQueryParameters().WithBodyLimit(InputLimits.JsonBodyBytes)
+    .TakesIdempotencyKeys();
 api.MapAuthApi();
 api.MapUsersApi();
 api.MapProjectsApi();

@@ -157,6 +157,16 @@ public static class HostileValues
         "filename ZnV6ei50eHQ=,task_id Li4vLi4v", "filename ZnV6ei50eHQ=,project_id " + new string('A', 4000), ",,,", "filename  ZnV6ei50eHQ=  x",
     ];
 
+    /// <summary>
+    /// <c>Idempotency-Key</c> values (ASCII: the client refuses to send others): too long, empty, with
+    /// spaces, and one key shared by every operation (a repeat of another request with it is 422, of
+    /// the same one a replay).
+    /// </summary>
+    public static readonly string[] IdempotencyKeys =
+    [
+        "fuzz-shared-key", "", " ", "with space", "<script>", "a, b", new string('k', 255), new string('k', 256), new string('k', 10_000),
+    ];
+
     public static readonly string[] Accepts = ["application/xml", "text/html", "*/*", "application/json;q=0", "garbage/", "image/png"];
 
     public static readonly (string Kind, Func<Random, Target, RawJson, JsonNode?> Value)[] FieldValues =

@@ -206,6 +206,8 @@ public static class Mutations
         yield return new("client request id", r => WithHeader(valid, "X-Request-Id", r.Pick(RequestIds)));
         yield return new("bad token", r => WithHeader(valid, "Authorization", r.Pick(BadTokens)));
         yield return new("odd accept", r => WithHeader(valid, "Accept", r.Pick(Accepts)));
+        yield return new("hostile idempotency key", r => WithHeader(valid, "Idempotency-Key", r.Pick(IdempotencyKeys)));
+        yield return new("fresh idempotency key", r => WithHeader(valid, "Idempotency-Key", $"fuzz-{r.Next():x8}"));
         var tus = valid.ToRequest().Headers.Select(h => h.Key).Where(name => name.StartsWith("Upload-", StringComparison.Ordinal)).ToList();
         if (tus.Count > 0)
         {

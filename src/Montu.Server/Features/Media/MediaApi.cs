@@ -7,6 +7,7 @@ using Montu.Server.Infrastructure;
 using Montu.Server.Infrastructure.Access;
 using Montu.Server.Infrastructure.Concurrency;
 using Montu.Server.Infrastructure.Errors;
+using Montu.Server.Infrastructure.Idempotency;
 using Montu.Server.Infrastructure.OpenApi;
 using Montu.Server.Infrastructure.WireFormat;
 
@@ -33,6 +34,7 @@ public static class MediaApi
         group.MapPost("/", UploadMedia).WithName("UploadMedia").RequireSignedIn()
             .WithSummary("Upload a media version (multipart/form-data): the file, and task_id or project_id, version, description, tags")
             .DocumentsFormBody<MediaUploadForm>().WithBodyLimit(options.MaxFileSize + InputLimits.UploadFieldsBytes + 64 * 1024)
+            .TakesIdempotencyKeys(RequestSameness.StreamedBody)
             .ProducesErrors(400, 401, 403, 404, 409, 413, 415, 422).TagsRevision();
         group.MapGet("/{mediaId}", GetMedia).WithName("GetMedia").RequireProject(ProjectPermission.Read, resolvedBy: MediaProject)
             .WithSummary("Get a media version").ProducesErrors(401, 404).ServesRevision();
@@ -65,6 +67,7 @@ public static class MediaApi
             .WithSummary("A JPEG of one frame of a video or still, numbered from the media's firstFrame (else from 0); frame-accurate, kept after the first request")
             .Produces<Stream>(StatusCodes.Status200OK, "image/jpeg").Produces(StatusCodes.Status304NotModified).ProducesErrors(400, 401, 404, 416);
         group.MapPost("/{mediaId}/links", CreateLink).WithName("CreateMediaLink").RequireProject(ProjectPermission.Read, resolvedBy: MediaProject)
+            .RefusesIdempotencyKeys("its answer is a signed link, which works without a token and is never stored for replays")
             .WithSummary("A signed URL that fetches the file without a token until it expires (at most 24 h), for <video> and <img>")
             .ProducesErrors(400, 401, 404, 415);
         group.MapPost("/{mediaId}/approve", ApproveMedia).WithName("ApproveMedia").RequireProject(ProjectPermission.Approve, resolvedBy: MediaProject)

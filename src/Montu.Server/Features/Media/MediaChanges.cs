@@ -22,7 +22,8 @@ public sealed class MediaChanges(Db db, MediaQueries media, IFileStore store, Ev
     {
         var problems = new ValidationProblems();
         problems.MaxLength("description", change.Description, Infrastructure.InputLimits.TextLength);
-        var tags = change.Tags?.Select(t => t.Trim()).Distinct(StringComparer.Ordinal).ToList();
+        // JSON null in the list binds despite the type: refused below as an empty tag.
+        var tags = change.Tags?.Select(t => t?.Trim() ?? "").Distinct(StringComparer.Ordinal).ToList();
         if (tags is not null)
         {
             MediaRules.CheckTags(tags, problems);

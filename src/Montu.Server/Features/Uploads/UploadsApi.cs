@@ -3,6 +3,7 @@ using Montu.Server.Features.Media;
 using Montu.Server.Infrastructure;
 using Montu.Server.Infrastructure.Access;
 using Montu.Server.Infrastructure.Errors;
+using Montu.Server.Infrastructure.Idempotency;
 using Montu.Server.Infrastructure.Jobs;
 using Montu.Server.Infrastructure.OpenApi;
 
@@ -27,7 +28,8 @@ public static class UploadsApi
     public static void MapUploadsApi(this RouteGroupBuilder api)
     {
         var maxFileSize = ((IEndpointRouteBuilder)api).ServiceProvider.GetRequiredService<MediaOptions>().MaxFileSize;
-        var group = api.MapGroup("/uploads").WithTags("Uploads").AddEndpointFilter(TusProtocol.RequireVersionAsync);
+        var group = api.MapGroup("/uploads").WithTags("Uploads").AddEndpointFilter(TusProtocol.RequireVersionAsync)
+            .RefusesIdempotencyKeys("a resumable upload is retried by asking where it stands (HEAD) and sending from Upload-Offset");
         var length = ApiHeader.Bytes(TusProtocol.LengthHeader, "The file's size in bytes, at most Tus-Max-Size", maxFileSize);
         var offset = ApiHeader.Bytes(TusProtocol.OffsetHeader, "The bytes the upload holds", maxFileSize);
         var expires = ApiHeader.Text(TusProtocol.ExpiresHeader, "When the upload and its bytes are removed (24 h after its creation), as an HTTP date; while unfinished", 64);

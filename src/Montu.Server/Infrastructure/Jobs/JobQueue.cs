@@ -32,11 +32,30 @@ public sealed partial class JobQueue(Db db, JobSignal signal, IdGenerator ids, T
     /// </summary>
     public async Task<string> EnqueueAsync(DbTransaction tx, NewJob job, CancellationToken ct)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(job.MaxAttempts, 1);
         var id = ids.NewId("job");
-        await tx.Connection!.ExecuteAsync(new CommandDefinition($"""
+        await InsertAsync(tx, id, job, onConflict: "", ct);
+        return id;
+    }
+
+    /// <summary>
+    /// Adds the job unless one of its kind is queued already: for work that queues its own next
+    /// run (a periodic sweep), whose kind has a unique index over its queued jobs in its migration.
+    /// Such a job has one attempt (<see cref="NewJob.MaxAttempts"/> 1): a retry queued beside its
+    /// successor would break that index. True when added.
+    /// </summary>
+    public async Task<bool> EnqueueUnlessQueuedAsync(DbTransaction tx, NewJob job, CancellationToken ct)
+    {
+        ArgumentOutOfRangeException.ThrowIfNotEqual(job.MaxAttempts, 1);
+        return await InsertAsync(tx, ids.NewId("job"), job, onConflict: "ON CONFLICT DO NOTHING", ct) == 1;
+    }
+
+    private async Task<int> InsertAsync(DbTransaction tx, string id, NewJob job, string onConflict, CancellationToken ct)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(job.MaxAttempts, 1);
+        var added = await tx.Connection!.ExecuteAsync(new CommandDefinition($"""
             INSERT INTO jobs (id, project_id, kind, priority, task_id, params, max_attempts, not_before, batch_id, created_by, created_at)
             VALUES (@id, @ProjectId, @Kind, @Priority, @TaskId, {db.Dialect.Json("Params")}, @MaxAttempts, @NotBefore, @BatchId, @CreatedBy, @now)
+            {onConflict}
             """,
             new
             {
@@ -53,8 +72,12 @@ public sealed partial class JobQueue(Db db, JobSignal signal, IdGenerator ids, T
                 now = Now(),
             },
             tx, cancellationToken: ct));
-        db.AfterCommit(tx, signal.Wake);
-        return id;
+        if (added == 1)
+        {
+            db.AfterCommit(tx, signal.Wake);
+        }
+
+        return added;
     }
 
     /// <summary>

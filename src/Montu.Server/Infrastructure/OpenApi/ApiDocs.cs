@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Microsoft.OpenApi;
+using Montu.Server.Infrastructure.Idempotency;
 using Montu.Server.Infrastructure.WireFormat;
 
 namespace Montu.Server.Infrastructure.OpenApi;
@@ -58,6 +59,7 @@ public static class ApiDocs
         options.AddSchemaTransformer(SchemaLimits.ApplyAsync);
         options.AddOperationTransformer(OpenApiParameters.DescribeAsync);
         options.AddOperationTransformer(OpenApiResponses.AddSharedAsync);
+        options.AddOperationTransformer(OpenApiIdempotency.DescribeAsync);
         options.AddDocumentTransformer(UnusedSchemas.RemoveAsync);
     });
 

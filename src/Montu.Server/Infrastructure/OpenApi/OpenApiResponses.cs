@@ -55,14 +55,14 @@ public static class OpenApiResponses
         },
     };
 
-    private static void Add(OpenApiOperation operation, string status, string description, IOpenApiSchema envelope) =>
+    internal static void Add(OpenApiOperation operation, string status, string description, IOpenApiSchema envelope) =>
         operation.Responses!.TryAdd(status, new OpenApiResponse
         {
             Description = description,
             Content = new Dictionary<string, OpenApiMediaType> { ["application/json"] = new() { Schema = envelope } },
         });
 
-    private static async Task<IOpenApiSchema> EnvelopeAsync(OpenApiOperationTransformerContext context, CancellationToken ct)
+    internal static async Task<IOpenApiSchema> EnvelopeAsync(OpenApiOperationTransformerContext context, CancellationToken ct)
     {
         var name = nameof(ErrorEnvelope);
         context.Document!.AddComponent(name, await context.GetOrCreateSchemaAsync(typeof(ErrorEnvelope), cancellationToken: ct));

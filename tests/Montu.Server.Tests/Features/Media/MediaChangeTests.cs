@@ -41,6 +41,17 @@ public abstract class MediaChangeTests<TApp>(TApp app) where TApp : TestApp
     }
 
     [StorageFact]
+    public async Task A_null_tag_is_400_naming_tags()
+    {
+        var (_, mine, _, _) = await CrewAsync();
+        var id = (await _admin.UploadPng(mine)).Str("id");
+
+        var error = await (await _admin.PatchRaw($"/api/v1/media/{id}", """{"tags": [null]}""")).ExpectError(HttpStatusCode.BadRequest, "VALIDATION_ERROR");
+
+        Assert.Equal(["tags"], error.Fields());
+    }
+
+    [StorageFact]
     public async Task A_patch_changes_description_and_tags_only_and_moves_the_revision()
     {
         var (_, mine, _, _) = await CrewAsync();
