@@ -61,6 +61,7 @@ await app.Services.GetRequiredService<TaskQueries>().FillMissingDocumentsAsync(a
 await app.Services.GetRequiredService<UploadSweep>().RunAsync(app.Lifetime.ApplicationStopping);
 await app.Services.GetRequiredService<UploadPartSweep>().RunAsync(app.Lifetime.ApplicationStopping);
 await app.Services.GetRequiredService<IdempotencySweep>().ScheduleAsync(app.Lifetime.ApplicationStopping);
+await app.Services.GetRequiredService<EventPruning>().ScheduleAsync(app.Lifetime.ApplicationStopping);
 await app.SeedDemoIfRequestedAsync();
 
 // After demo seeding: in demo mode the demo admin is the first admin.

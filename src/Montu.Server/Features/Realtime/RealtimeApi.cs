@@ -5,6 +5,7 @@ using Montu.Server.Features.Media;
 using Montu.Server.Features.Projects;
 using Montu.Server.Infrastructure.Access;
 using Montu.Server.Infrastructure.Errors;
+using Montu.Server.Infrastructure.Jobs;
 using Montu.Server.Infrastructure.WireFormat;
 
 namespace Montu.Server.Features.Realtime;
@@ -21,6 +22,9 @@ public static class RealtimeApi
     public static IServiceCollection AddMontuRealtime(this IServiceCollection services, IConfiguration configuration)
     {
         services.Configure<RealtimeOptions>(configuration.GetSection("Realtime"));
+        services.Configure<EventOptions>(configuration.GetSection("Events"));
+        services.AddSingleton<EventPruning>();
+        services.AddSingleton<IJobHandler>(sp => sp.GetRequiredService<EventPruning>());
         services.AddSingleton<EventQueries>();
         services.AddSingleton<SocketTokens>();
         services.AddSingleton<ChannelSession>();
