@@ -48,6 +48,7 @@ builder.Services.AddMontuMedia(builder.Configuration);
 builder.Services.AddMontuUploads();
 builder.Services.AddMontuOpenApi();
 builder.Services.AddMontuCors(builder.Configuration);
+builder.Services.AddMontuCompression();
 builder.AddMontuAuth();
 
 var app = builder.Build();
@@ -62,6 +63,10 @@ await AdminBootstrap.EnsureAdminAsync(app.Services, app.Lifetime.ApplicationStop
 
 app.UseRequestMetrics();
 app.UseRequestIds();
+app.UseResponseCompression();
+app.UseWireEdge();
+// After the wire edge: a MessagePack body is routed as the JSON it becomes.
+app.UseRouting();
 app.UseTusResumableHeader();
 app.UseRawPathCheck();
 app.UseLegacyShape();
