@@ -53,6 +53,7 @@ builder.Services.AddMontuRealtime(builder.Configuration);
 builder.Services.AddMontuIdempotency();
 builder.Services.AddMontuOpenApi();
 builder.Services.AddMontuCors(builder.Configuration);
+builder.Services.AddMontuCompression();
 builder.AddMontuAuth();
 
 var app = builder.Build();
@@ -69,6 +70,10 @@ await AdminBootstrap.EnsureAdminAsync(app.Services, app.Lifetime.ApplicationStop
 
 app.UseRequestMetrics();
 app.UseRequestIds();
+app.UseResponseCompression();
+app.UseWireEdge();
+// After the wire edge: a MessagePack body is routed as the JSON it becomes.
+app.UseRouting();
 app.UseTusResumableHeader();
 app.UseRawPathCheck();
 app.UseLegacyShape();

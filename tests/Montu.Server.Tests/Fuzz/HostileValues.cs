@@ -93,6 +93,24 @@ public static class HostileValues
         (_, _) => "\u0000",
     ];
 
+    /// <summary>MessagePack that is not a JSON body: cut short, unused codes, what JSON cannot hold, lying counts, deep nesting, invalid UTF-8.</summary>
+    public static readonly Func<Random, byte[], byte[]>[] MalformedMessagePack =
+    [
+        (r, valid) => valid[..r.Next(0, Math.Max(1, valid.Length - 1))],
+        (_, valid) => [.. valid, 0x01],
+        (_, _) => [0xC1],
+        (_, _) => [0x81, 0xA1, (byte)'a', 0xC4, 0x03, 1, 2, 3],
+        (_, _) => [0x81, 0xA1, (byte)'a', 0xD4, 0x07, 0x00],
+        (_, _) => [0x81, 0xA1, (byte)'a', 0xCB, 0x7F, 0xF8, 0, 0, 0, 0, 0, 0],
+        (_, _) => [0x81, 0x05, 0x01],
+        (_, _) => [0xDD, 0xFF, 0xFF, 0xFF, 0xFF],
+        (_, _) => [0xDF, 0x7F, 0xFF, 0xFF, 0xFF, 0xA1, (byte)'a'],
+        (_, _) => [0x81, 0xA3, 0xED, 0xA0, 0x80, 0x01],
+        (_, _) => [0x81, 0xA1, (byte)'a', 0xA2, 0xC3, 0x28],
+        (_, _) => [.. Enumerable.Repeat((byte)0x91, 10_000), 0xC0],
+        (_, _) => [],
+    ];
+
     public static readonly string[] OtherShapes = ["null", "[]", "{}", "0", "\"text\"", "true", "[{}]", "[null]", "[[]]", "-1", "1e400"];
 
     public static readonly string[] DeepNesting =

@@ -155,6 +155,9 @@ public static class Mutations
             WithBody(valid, "byte order mark", [0xEF, 0xBB, 0xBF, .. new RawJson().Serialize(valid.NewBody())]));
         yield return new("UTF-16 body", _ => WithBody(valid, "UTF-16 body",
             Encoding.Unicode.GetBytes(RawJson.Text(valid.NewBody())), "application/json; charset=utf-16"));
+        yield return new("MessagePack body", _ => WithBody(valid, "MessagePack body", MessagePack(valid), "application/x-msgpack"));
+        yield return new("malformed MessagePack", r =>
+            WithBody(valid, "malformed MessagePack", r.Pick(MalformedMessagePack)(r, MessagePack(valid)), "application/vnd.msgpack"));
         yield return new("wrong content type", r =>
         {
             var contentType = r.Pick(ContentTypes);
@@ -219,6 +222,8 @@ public static class Mutations
             });
         }
     }
+
+    private static byte[] MessagePack(ValidRequest valid) => global::MessagePack.MessagePackSerializer.ConvertFromJson(RawJson.Text(valid.NewBody()));
 
     private static FuzzRequest PathMutation(ValidRequest valid, string parameter, string encoded) =>
         valid.ToRequest($"{parameter} = {FuzzRequest.Shorten(encoded, 60)}") with { Path = valid.Path(parameter, encoded) };

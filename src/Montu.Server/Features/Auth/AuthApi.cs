@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Montu.Server.Features.Users;
+using Montu.Server.Infrastructure;
 using Montu.Server.Infrastructure.Access;
 using Montu.Server.Infrastructure.Errors;
 using Montu.Server.Infrastructure.Idempotency;
@@ -13,9 +14,9 @@ public static class AuthApi
     public static void MapAuthApi(this RouteGroupBuilder api)
     {
         var group = api.MapGroup("/auth").WithTags("Authentication");
-        group.MapPost("/login", Login).WithName("Login").AllowAnonymous().RefusesIdempotencyKeys(TokensAreNotKept)
+        group.MapPost("/login", Login).WithName("Login").AllowAnonymous().RefusesIdempotencyKeys(TokensAreNotKept).NeverCompressed()
             .WithSummary("Sign in with email and password; returns an access token and a refresh token").ProducesErrors(400, 401, 404, 429);
-        group.MapPost("/refresh", Refresh).WithName("RefreshToken").AllowAnonymous().RefusesIdempotencyKeys(TokensAreNotKept)
+        group.MapPost("/refresh", Refresh).WithName("RefreshToken").AllowAnonymous().RefusesIdempotencyKeys(TokensAreNotKept).NeverCompressed()
             .WithSummary("Exchange a refresh token for new tokens (the old one stops working)").ProducesErrors(400, 401);
         group.MapPost("/logout", Logout).WithName("Logout").RequireSignedIn()
             .WithSummary("End this session: its refresh tokens and the access token used").ProducesErrors(401);

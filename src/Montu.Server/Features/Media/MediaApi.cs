@@ -66,7 +66,7 @@ public static class MediaApi
             .WithName("GetMediaFrame").RequireProject(ProjectPermission.Read, resolvedBy: MediaProject)
             .WithSummary("A JPEG of one frame of a video or still, numbered from the media's firstFrame (else from 0); frame-accurate, kept after the first request")
             .Produces<Stream>(StatusCodes.Status200OK, "image/jpeg").Produces(StatusCodes.Status304NotModified).ProducesErrors(400, 401, 404, 416);
-        group.MapPost("/{mediaId}/links", CreateLink).WithName("CreateMediaLink").RequireProject(ProjectPermission.Read, resolvedBy: MediaProject)
+        group.MapPost("/{mediaId}/links", CreateLink).WithName("CreateMediaLink").RequireProject(ProjectPermission.Read, resolvedBy: MediaProject).NeverCompressed()
             .RefusesIdempotencyKeys("its answer is a signed link, which works without a token and is never stored for replays")
             .WithSummary("A signed URL that fetches the file without a token until it expires (at most 24 h), for <video> and <img>")
             .ProducesErrors(400, 401, 404, 415);

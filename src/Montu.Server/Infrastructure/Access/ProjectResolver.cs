@@ -64,7 +64,7 @@ public sealed class BodyFieldResolver(string name) : ProjectResolver
         var request = context.Request;
         if (!request.HasJsonContentType())
         {
-            return new ProjectResolution(null, new ApiError(415, "The request body must be JSON (Content-Type: application/json)"));
+            return new ProjectResolution(null, new ApiError(415, ErrorHandling.UnsupportedMediaType));
         }
 
         // Buffered so the handler's own binding reads the same body again.

@@ -10,7 +10,7 @@ namespace Montu.Server.Infrastructure.Errors;
 /// </summary>
 public static class ErrorHandling
 {
-    private const string UnsupportedMediaType = "The request body must be JSON (Content-Type: application/json)";
+    public const string UnsupportedMediaType = "The request body must be JSON (Content-Type: application/json) or MessagePack (application/x-msgpack)";
 
     public static void UseErrorEnvelope(this WebApplication app)
     {

@@ -17,6 +17,11 @@ public static class JsonErrors
 
     public static FieldError Describe(JsonException exception)
     {
+        if (exception is MessagePackBodyException messagePack)
+        {
+            return messagePack.Detail;
+        }
+
         var field = FieldFromPath(exception.Path);
         var text = exception.Message;
         if (text.Contains("could not be mapped to any .NET member", StringComparison.Ordinal))

@@ -18,6 +18,14 @@ public static class ApiDocs
         Clients of v2.0 send `Montu-Version: 2.0` (or `api_version=2.0`) to get snake_case keys and the v2.0
         list envelopes; those responses carry `Deprecation` and `Sunset` headers.
 
+        Every JSON body, sent or answered, may be MessagePack instead, with the same keys and shapes: send
+        `Accept: application/x-msgpack` (or `application/vnd.msgpack`; q-values choose between it and JSON) to
+        get answers and error envelopes as MessagePack, and `Content-Type: application/x-msgpack` to send a body,
+        which is read and checked exactly as the same JSON would be. Answers past 1 KiB are compressed with
+        Brotli or gzip when `Accept-Encoding` allows, except stored files (media, frames, thumbnails) and the
+        answers that carry tokens or signed links. Answers carry `Vary: Accept` and `Vary: Accept-Encoding`
+        accordingly.
+
         Every error answers with `{"error": {code, message, details, requestId, timestamp}}` and every
         response carries `X-Request-Id`. The health check is the one exception: it answers 503 with its own
         body so that a load balancer can read it.
@@ -60,6 +68,7 @@ public static class ApiDocs
         options.AddOperationTransformer(OpenApiParameters.DescribeAsync);
         options.AddOperationTransformer(OpenApiResponses.AddSharedAsync);
         options.AddOperationTransformer(OpenApiIdempotency.DescribeAsync);
+        options.AddDocumentTransformer(OpenApiMessagePack.AddAsync);
         options.AddDocumentTransformer(UnusedSchemas.RemoveAsync);
     });
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.Net.Http.Headers;
 using Montu.Server.Infrastructure.Errors;
+using Montu.Server.Infrastructure.WireFormat;
 
 namespace Montu.Server.Infrastructure.Storage;
 
@@ -60,6 +61,7 @@ public sealed class StoredFileResult(IFileStore store, string key, long size, st
             response.Headers.ContentRange = $"bytes {offset}-{offset + length - 1}/{size}";
         }
 
+        ApiDocuments.MarkStoredFile(httpContext);
         response.ContentType = contentType;
         response.ContentLength = length;
         await content.CopyToAsync(response.Body, httpContext.RequestAborted);

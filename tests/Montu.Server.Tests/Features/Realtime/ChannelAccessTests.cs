@@ -42,6 +42,21 @@ public sealed class ChannelAccessTests(TestApp app) : IClassFixture<TestApp>
     }
 
     [Fact]
+    public async Task A_browser_upgrade_that_accepts_compression_and_messagepack_still_gets_json_text_messages()
+    {
+        var project = await _client.CreateProject();
+        await using var socket = await TestSocket.ConnectAsync(app, $"/ws/tasks/{project}", _client.DefaultRequestHeaders.Authorization!.Parameter!,
+            request =>
+            {
+                request.Headers.AcceptEncoding = "gzip, deflate, br";
+                request.Headers.Accept = "application/x-msgpack, */*";
+            });
+        Assert.Equal("ready", (await socket.ReceiveAsync()).Str("type"));
+        await _client.CreateTask(TaskBuilders.NamedTask(project, $"{project}_enc"));
+        Assert.Equal("task_created", (await socket.ReceiveAsync()).Str("type"));
+    }
+
+    [Fact]
     public async Task The_bearer_subprotocol_carries_the_token_and_is_answered()
     {
         var project = await _client.CreateProject();
