@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.OpenApi;
 using Montu.Server.Features.Auth;
 using Montu.Server.Infrastructure.Errors;
@@ -31,7 +32,7 @@ public static class SocketOpenApi
                 Name = RealtimeApi.SinceParameter,
                 In = ParameterLocation.Query,
                 Description = "Replay the events after this sequence number (the seq of the last event the client handled) before going live",
-                Schema = new OpenApiSchema { Type = JsonSchemaType.Integer, Format = "int64", Minimum = "0" },
+                Schema = new OpenApiSchema { Type = JsonSchemaType.Integer, Format = "int64", Minimum = "0", Maximum = long.MaxValue.ToString(CultureInfo.InvariantCulture) },
             });
             operation.Parameters.Add(new OpenApiParameter
             {

@@ -97,6 +97,19 @@ public sealed class ChannelAccessTests(TestApp app) : IClassFixture<TestApp>
     }
 
     [Fact]
+    public async Task Signing_out_closes_the_sessions_socket_with_4401()
+    {
+        var project = await _client.CreateProject();
+        var artist = await app.CreateUser(project, "artist");
+        await using var socket = await TestSocket.ConnectAsync(app, $"/ws/tasks/{project}", artist.Tokens.AccessToken);
+        await socket.ReceiveAsync("ready");
+
+        await (await artist.Client.PostAsync("/api/v1/auth/logout", null)).Expect(HttpStatusCode.NoContent);
+
+        Assert.Equal(4401, await socket.ClosedAsync());
+    }
+
+    [Fact]
     public async Task Ping_gets_pong_with_the_latest_seq_and_other_messages_get_an_error()
     {
         var project = await _client.CreateProject();
