@@ -47,6 +47,16 @@ public sealed class DocumentedResponses
     /// <summary>What each operation answered, for those that were called.</summary>
     public IReadOnlyDictionary<string, SortedSet<int>> Answered => _answered;
 
+    /// <summary>Records a WebSocket upgrade (101) of the channel at <paramref name="template"/>, which must declare it.</summary>
+    public void RecordUpgrade(string template)
+    {
+        var key = Key("get", template);
+        Assert.True(_document.GetProperty("paths").GetProperty(template).GetProperty("get").GetProperty("responses").TryGetProperty("101", out _),
+            $"{key} upgraded to a WebSocket, which the document does not declare");
+        _answered.TryAdd(key, []);
+        _answered[key].Add((int)HttpStatusCode.SwitchingProtocols);
+    }
+
     /// <summary>Checks <paramref name="response"/> as an answer of the operation at <paramref name="template"/> and returns its body.</summary>
     public async Task<JsonElement> Check(HttpResponseMessage response, string template)
     {

@@ -29,10 +29,12 @@ public sealed class OpenApiContractTests(KestrelTestApp app) : IClassFixture<Kes
         await Tasks(projectId, member);
         await Media(projectId, member);
         await Uploads(projectId);
+        await RealTime(projectId, member);
         await Users(member);
         await EveryProtectedOperationAnswers401();
 
-        var unanswered = _document.Operations.Where(o => !_document.Answered.TryGetValue(o, out var statuses) || !statuses.Any(s => s is >= 200 and < 300));
+        // A WebSocket channel's success is its upgrade (101).
+        var unanswered = _document.Operations.Where(o => !_document.Answered.TryGetValue(o, out var statuses) || !statuses.Any(s => s is >= 200 and < 300 or 101));
         Assert.Empty(unanswered);
     }
 
@@ -277,6 +279,39 @@ public sealed class OpenApiContractTests(KestrelTestApp app) : IClassFixture<Kes
     }
 
     /// <summary>Every operation that needs a token answers 401, in the envelope, without one.</summary>
+    private async Task RealTime(string projectId, TestUser member)
+    {
+        const string changes = "/api/v1/changes";
+        await Call(app.Client, Get, changes, $"{changes}?project_id={projectId}&since=0&limit=10", HttpStatusCode.OK);
+        await Call(app.Client, Get, changes, $"{changes}?since=-1", HttpStatusCode.BadRequest);
+        await Call(member.Client, Get, changes, $"{changes}?project_id=NOPE", HttpStatusCode.NotFound);
+
+        var adminId = (await (await app.Client.GetAsync("/api/v1/auth/me")).Expect(HttpStatusCode.OK)).Str("userId");
+        var channels = new (string Template, string Path)[]
+        {
+            ("/ws/tasks/{projectId}", $"/ws/tasks/{projectId}"),
+            ("/ws/media/{projectId}", $"/ws/media/{projectId}"),
+            ("/ws/projects/{projectId}", $"/ws/projects/{projectId}"),
+            ("/ws/annotations/{mediaOrProjectId}", $"/ws/annotations/{projectId}"),
+            ("/ws/notifications/{userId}", $"/ws/notifications/{adminId}"),
+        };
+        var token = app.Client.DefaultRequestHeaders.Authorization!.Parameter!;
+        foreach (var (template, path) in channels)
+        {
+            using (var socket = new System.Net.WebSockets.ClientWebSocket())
+            {
+                socket.Options.SetRequestHeader("Authorization", $"Bearer {token}");
+                await socket.ConnectAsync(new Uri($"ws://{app.Client.BaseAddress!.Authority}{path}?since=0"), CancellationToken.None);
+                _document.RecordUpgrade(template);
+                await socket.CloseOutputAsync(System.Net.WebSockets.WebSocketCloseStatus.NormalClosure, "", CancellationToken.None);
+            }
+
+            await Call(app.Client, Get, template, path, HttpStatusCode.BadRequest);
+        }
+
+        await Call(member.Client, Get, "/ws/tasks/{projectId}", "/ws/tasks/NOPE", HttpStatusCode.NotFound);
+    }
+
     private async Task EveryProtectedOperationAnswers401()
     {
         var anonymous = app.Anonymous();

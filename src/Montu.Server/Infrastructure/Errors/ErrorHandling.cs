@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http.Features;
 
@@ -20,7 +21,7 @@ public static class ErrorHandling
             StatusCodeSelector = StatusFor,
             // A body that is not JSON, too large or of the wrong type is the client's mistake: logged
             // once below at Information, not as an unhandled failure with its stack trace.
-            SuppressDiagnosticsCallback = context => context.Exception is BadHttpRequestException,
+            SuppressDiagnosticsCallback = context => context.Exception is BadHttpRequestException || ClientGone(context.Exception),
         });
         app.UseStatusCodePages(context => WriteBareStatusAsync(context.HttpContext));
     }
@@ -28,12 +29,27 @@ public static class ErrorHandling
     private static int StatusFor(Exception exception) => exception switch
     {
         BadHttpRequestException bad => bad.StatusCode,
+        _ when ClientGone(exception) => StatusCodes.Status499ClientClosedRequest,
         _ => StatusCodes.Status500InternalServerError,
     };
+
+    /// <summary>
+    /// The client reset the connection in the middle of its request (a body cut off): nobody's
+    /// failure, and nobody to answer. The framework knows it only once it has noticed the reset
+    /// itself, which under load can come after the read that failed.
+    /// </summary>
+    private static bool ClientGone(Exception exception) => exception is ConnectionResetException || exception.InnerException is ConnectionResetException;
 
     private static Task WriteExceptionAsync(HttpContext context)
     {
         var exception = context.Features.Get<IExceptionHandlerFeature>()?.Error;
+        if (exception is not null && ClientGone(exception))
+        {
+            // Ends the connection here, before Kestrel tries to drain a body the reset cut off.
+            context.Abort();
+            return Task.CompletedTask;
+        }
+
         if (exception is BadHttpRequestException bad)
         {
             return WriteBadRequestAsync(context, bad);
