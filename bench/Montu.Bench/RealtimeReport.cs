@@ -37,7 +37,8 @@ public static class RealtimeReport
         text.AppendLine(CultureInfo.InvariantCulture,
             $"The API without and with {RealtimeRun.Subscribers} idle sockets (on another project's task channel, so the PATCH scenario's events are not theirs): " +
             $"{options.IdleRounds} round(s), each a {options.RunSeconds} s wrk run of every scenario without them and one with them, the order reversed every other round; " +
-            $"{options.Connections} connections. Spread: highest less lowest of the runs without sockets.");
+            $"{options.Connections} connections. Spread: highest less lowest of the runs without sockets. Before each round's runs, the server's CPU use over " +
+            $"2 s with no requests, without and with the sockets, in percent of a core: {string.Join("; ", engines.Select(e => $"{e.Engine} {Percents(e.IdleCpuWithout)} without, {Percents(e.IdleCpuWith)} with"))}.");
         text.AppendLine();
         text.AppendLine("| engine | scenario | req/s without (runs) | median | req/s with (runs) | median | difference | p99 ms without (runs) | median | p99 ms with (runs) | median | difference | errors |");
         text.AppendLine("|---|---|---|---:|---|---:|---:|---|---:|---|---:|---:|---:|");
@@ -122,6 +123,8 @@ public static class RealtimeReport
         var with = Measurement.MedianOf(idle.With.Select(figure));
         return (without, with, with / without - 1, idle.Without.Max(figure) - idle.Without.Min(figure));
     }
+
+    private static string Percents(IEnumerable<double> values) => string.Join(" ", values.Select(v => v.ToString("0.0", CultureInfo.InvariantCulture) + "%"));
 
     private static string Runs(IEnumerable<LoadResult> runs, Func<LoadResult, double> figure, string format) =>
         string.Join(" ", runs.Select(r => figure(r).ToString(format, CultureInfo.InvariantCulture)));

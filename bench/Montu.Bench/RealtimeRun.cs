@@ -32,10 +32,11 @@ public sealed record IdleComparison(string Scenario, IReadOnlyList<LoadResult> W
 /// <summary>
 /// Everything the real-time measurements of one engine found; <c>CrossInstance</c> is empty but on
 /// PostgreSQL. <c>IdleSocketsDisturbed</c> counts idle sockets that received a message or were closed
-/// before the harness closed them (none should).
+/// before the harness closed them (none should). <c>IdleCpuWithout</c> and <c>IdleCpuWith</c> are the
+/// server's CPU use with no requests, in percent of a core, per round, without and with the sockets.
 /// </summary>
 public sealed record RealtimeResults(string Engine, IReadOnlyList<DeliveryRun> FanOut, IReadOnlyList<DeliveryRun> CrossInstance,
-    IReadOnlyList<IdleComparison> Idle, int IdleSocketsDisturbed);
+    IReadOnlyList<IdleComparison> Idle, int IdleSocketsDisturbed, IReadOnlyList<double> IdleCpuWithout, IReadOnlyList<double> IdleCpuWith);
 
 /// <summary>
 /// The WebSocket channels under load (bench/README.md, "Real time"), on a server holding the 10k
@@ -52,6 +53,8 @@ public sealed class RealtimeRun(BenchOptions options, string engine)
     private static readonly TimeSpan DeliveryGrace = TimeSpan.FromSeconds(5);
 
     private const int ShowSize = 10_000;
+
+    private static readonly TimeSpan IdleCpuWindow = TimeSpan.FromSeconds(2);
 
     /// <summary>The idle sockets watch another project's tasks: the PATCH scenario writes to the show, and they would not be idle.</summary>
     private const string IdleProject = "NOISE_A";
@@ -70,6 +73,13 @@ public sealed class RealtimeRun(BenchOptions options, string engine)
         var task = (await api.GetFromJsonAsync<JsonElement>($"/api/v1/tasks?project_id={project}&page_size=1"))
             .GetProperty("items")[0].GetProperty("id").GetString()!;
         var channel = $"/ws/tasks/{project}";
+
+        if (!options.Quick)
+        {
+            // The PATCH, fan-out and socket code's first runs are tier-0 JIT, in the server and here: not measured.
+            var warming = await Subscriber.ConnectManyAsync(montu.Server, channel, token, Subscribers);
+            await MeasureDeliveryAsync("warm-up (not measured)", api, task, montu.Server, warming, seconds: 2);
+        }
 
         var fanOut = new List<DeliveryRun>();
         for (var round = 0; round < options.DeliveryRounds; round++)
@@ -97,8 +107,8 @@ public sealed class RealtimeRun(BenchOptions options, string engine)
             }
         }
 
-        var (idle, disturbed) = await MeasureIdleSocketsAsync(montu, token, scenarios.Where(s => IdleScenarios.Contains(s.Name)).ToList());
-        return new RealtimeResults(engine, fanOut, crossInstance, idle, disturbed);
+        var (idle, disturbed, cpuWithout, cpuWith) = await MeasureIdleSocketsAsync(montu, token, scenarios.Where(s => IdleScenarios.Contains(s.Name)).ToList());
+        return new RealtimeResults(engine, fanOut, crossInstance, idle, disturbed, cpuWithout, cpuWith);
     }
 
     /// <summary>Nearest-rank percentile; NaN for no values.</summary>
@@ -118,9 +128,9 @@ public sealed class RealtimeRun(BenchOptions options, string engine)
     /// on a fixed schedule, while <paramref name="subscribers"/> receive; then closes them and reads
     /// what each one got.
     /// </summary>
-    private async Task<DeliveryRun> MeasureDeliveryAsync(string label, HttpClient writer, string task, ServerProcess sockets, List<Subscriber> subscribers)
+    private async Task<DeliveryRun> MeasureDeliveryAsync(string label, HttpClient writer, string task, ServerProcess sockets, List<Subscriber> subscribers, int? seconds = null)
     {
-        var patches = options.DeliverySeconds * PatchesPerSecond;
+        var patches = (seconds ?? options.DeliverySeconds) * PatchesPerSecond;
         var descriptions = Enumerable.Range(0, patches).Select(i => $"realtime bench {Guid.NewGuid():N} #{i}").ToList();
         var answered = new long[patches];
         double serverCpu, harnessCpu;
@@ -247,7 +257,7 @@ public sealed class RealtimeRun(BenchOptions options, string engine)
     /// idle sockets connected, in turns (without, with, then with, without, and so on), so the
     /// difference can be set against the spread of the runs of each.
     /// </summary>
-    private async Task<(IReadOnlyList<IdleComparison>, int Disturbed)> MeasureIdleSocketsAsync(MontuUnderTest montu, string token, IReadOnlyList<Scenario> scenarios)
+    private async Task<(IReadOnlyList<IdleComparison>, int Disturbed, List<double> CpuWithout, List<double> CpuWith)> MeasureIdleSocketsAsync(MontuUnderTest montu, string token, IReadOnlyList<Scenario> scenarios)
     {
         var scripts = new Dictionary<Scenario, string>();
         foreach (var scenario in scenarios)
@@ -268,6 +278,8 @@ public sealed class RealtimeRun(BenchOptions options, string engine)
         var without = scenarios.ToDictionary(s => s, _ => new List<LoadResult>());
         var with = scenarios.ToDictionary(s => s, _ => new List<LoadResult>());
         var disturbed = 0;
+        var cpuWithout = new List<double>();
+        var cpuWith = new List<double>();
         for (var round = 0; round < options.IdleRounds; round++)
         {
             foreach (var connected in round % 2 == 0 ? new[] { false, true } : [true, false])
@@ -275,6 +287,11 @@ public sealed class RealtimeRun(BenchOptions options, string engine)
                 var sockets = connected ? await Subscriber.ConnectManyAsync(montu.Server, $"/ws/tasks/{IdleProject}", token, Subscribers) : [];
                 try
                 {
+                    // What the sockets cost with no requests at all: their access checks, twice a second each.
+                    await QuietMachine.WaitAsync($"[{engine} realtime] idle server {(connected ? "with" : "without")} sockets");
+                    var cpu = montu.Server.CpuSeconds();
+                    await Task.Delay(IdleCpuWindow);
+                    (connected ? cpuWith : cpuWithout).Add((montu.Server.CpuSeconds() - cpu) / IdleCpuWindow.TotalSeconds * 100);
                     foreach (var scenario in scenarios)
                     {
                         await QuietMachine.WaitAsync($"[{engine} realtime] {scenario.Name} {(connected ? "with" : "without")} idle sockets");
@@ -292,7 +309,9 @@ public sealed class RealtimeRun(BenchOptions options, string engine)
             }
         }
 
-        return (scenarios.Select(s => new IdleComparison(s.Name, without[s], with[s])).ToList(), disturbed);
+        Progress.Say($"[{engine} realtime] server CPU with no requests: {string.Join(" ", cpuWithout.Select(c => $"{c:0.0}%"))} without the idle sockets, " +
+                     $"{string.Join(" ", cpuWith.Select(c => $"{c:0.0}%"))} with them");
+        return (scenarios.Select(s => new IdleComparison(s.Name, without[s], with[s])).ToList(), disturbed, cpuWithout, cpuWith);
     }
 
     /// <summary>
