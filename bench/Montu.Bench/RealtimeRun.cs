@@ -88,8 +88,7 @@ public sealed class RealtimeRun(BenchOptions options, string engine)
             foreach (var count in round % 2 == 0 ? new[] { 1, Subscribers } : [Subscribers, 1])
             {
                 var subscribers = await Subscriber.ConnectManyAsync(montu.Server, channel, token, count);
-                var run = await MeasureDeliveryAsync($"{count} subscriber(s)", api, task, montu.Server, subscribers);
-                fanOut.Add(run);
+                fanOut.Add(await MeasureDeliveryAsync($"{count} subscriber(s)", api, task, montu.Server, subscribers));
             }
         }
 
