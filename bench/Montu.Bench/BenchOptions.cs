@@ -8,6 +8,9 @@ public sealed record BenchOptions
     /// <summary>Measure uploads (<see cref="UploadRun"/>) instead of the task list; on SQLite alone unless <c>--engines</c> says otherwise.</summary>
     public bool Uploads { get; init; }
 
+    /// <summary>Measure the WebSocket channels (<see cref="RealtimeRun"/>) instead of the task list.</summary>
+    public bool Realtime { get; init; }
+
     public IReadOnlyList<string> Engines
     {
         get => field ?? (Uploads ? ["sqlite"] : ["sqlite", "postgres"]);
@@ -48,6 +51,18 @@ public sealed record BenchOptions
     /// <summary>Rounds of the upload measurements, each the 2 GiB upload beside its copy and then the concurrent uploads.</summary>
     public int UploadRounds => Quick ? 1 : 3;
 
+    /// <summary>Seconds of steady PATCHes per delivery run of <c>--realtime</c>.</summary>
+    public int DeliverySeconds => Quick ? 5 : 15;
+
+    /// <summary>Delivery runs of each kind (1 and 500 subscribers, the two instances) in <c>--realtime</c>.</summary>
+    public int DeliveryRounds => Quick ? 1 : 2;
+
+    /// <summary>Rounds of <c>--realtime</c>'s API runs, each one without and one with the idle sockets.</summary>
+    public int IdleRounds => Quick ? 2 : 4;
+
+    /// <summary>What the results file's name ends with, after its time.</summary>
+    public string ResultsSuffix => (Uploads ? "-uploads" : Realtime ? "-realtime" : "") + (Quick ? "-quick" : "");
+
     /// <summary>Seconds of the <see cref="InterleavedRun"/> behind each 100k-versus-10k goal: in 3 s, ratios of like pages stayed within 0.96-1.01.</summary>
     public int ScalingRunSeconds => Quick ? 2 : 3;
 
@@ -66,6 +81,7 @@ public sealed record BenchOptions
             {
                 "--quick" => options with { Quick = true },
                 "--uploads" => options with { Uploads = true },
+                "--realtime" => options with { Realtime = true },
                 "--hold" => options with { Hold = true },
                 "--engines" => options with { Engines = args[++i].Split(',') },
                 "--sizes" => options with { Sizes = args[++i].Split(',').Select(int.Parse).ToList() },
@@ -73,8 +89,13 @@ public sealed record BenchOptions
                 "--server" => options with { ServerDll = args[++i] },
                 "--out" => options with { ResultsDir = args[++i] },
                 "--connections" => options with { Connections = int.Parse(args[++i]) },
-                _ => throw new ArgumentException($"Unknown option '{args[i]}'. Options: --quick --uploads --engines sqlite,postgres --sizes 10000,100000 --postgres CONN --server DLL --out DIR --connections N --hold"),
+                _ => throw new ArgumentException($"Unknown option '{args[i]}'. Options: --quick --uploads --realtime --engines sqlite,postgres --sizes 10000,100000 --postgres CONN --server DLL --out DIR --connections N --hold"),
             };
+        }
+
+        if (options is { Uploads: true, Realtime: true })
+        {
+            throw new ArgumentException("--uploads and --realtime are separate runs: pass one");
         }
 
         if (options.Engines.Contains("postgres") && options.Postgres is null)

@@ -20,6 +20,7 @@ public sealed class MontuUnderTest(BenchOptions options, string engine) : IAsync
     private readonly string _adminPassword = Convert.ToHexString(RandomNumberGenerator.GetBytes(16));
     private const string DatabaseName = "montu_bench";
     private ServerProcess? _server;
+    private string? _connection;
 
     public ServerProcess Server => _server!;
 
@@ -28,7 +29,7 @@ public sealed class MontuUnderTest(BenchOptions options, string engine) : IAsync
     public async Task PrepareAsync(IReadOnlyList<int> sizes)
     {
         Progress.Say($"[{engine}] seeding shows of {string.Join(", ", sizes)} tasks");
-        var connection = await ShowSeeder.CreateDatabaseAsync(engine, _workDir, options.Postgres, DatabaseName);
+        var connection = _connection = await ShowSeeder.CreateDatabaseAsync(engine, _workDir, options.Postgres, DatabaseName);
         await using (var first = await StartServerAsync(connection))
         {
             using var setup = await SignedInClientAsync(first);
@@ -47,10 +48,14 @@ public sealed class MontuUnderTest(BenchOptions options, string engine) : IAsync
     /// <summary>A client of the server, signed in as the harness's admin.</summary>
     public Task<HttpClient> SignedInClientAsync() => SignedInClientAsync(Server);
 
+    /// <summary>Another Montu process on the same database and data directory, on the server's core; the caller stops it.</summary>
+    public Task<ServerProcess> StartAnotherInstanceAsync() => StartServerAsync(_connection!);
+
     private Task<ServerProcess> StartServerAsync(string connection) =>
         ServerProcess.StartAsync(ServerCore, ["dotnet", options.ServerDll], ServerEnvironment(connection), "/health");
 
-    private async Task<HttpClient> SignedInClientAsync(ServerProcess server)
+    /// <summary>A client of <paramref name="server"/> (this server or another instance of it), signed in as the harness's admin.</summary>
+    public async Task<HttpClient> SignedInClientAsync(ServerProcess server)
     {
         var api = new HttpClient { BaseAddress = new Uri(server.BaseUrl), Timeout = TimeSpan.FromMinutes(2) };
         api.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await LoginAsync(api));

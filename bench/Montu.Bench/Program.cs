@@ -35,6 +35,16 @@ if (options.Uploads)
 
     report = UploadReport.Render(options, uploads);
 }
+else if (options.Realtime)
+{
+    var realtime = new List<RealtimeResults>();
+    foreach (var engine in options.Engines)
+    {
+        realtime.Add(await new RealtimeRun(options, engine).RunAsync());
+    }
+
+    report = RealtimeReport.Render(options, realtime);
+}
 else
 {
     var results = new List<EngineResults>();
@@ -47,7 +57,7 @@ else
 }
 
 Directory.CreateDirectory(options.ResultsDir);
-var file = Path.Combine(options.ResultsDir, $"{started:yyyyMMdd-HHmmss}{(options.Uploads ? "-uploads" : "")}{(options.Quick ? "-quick" : "")}.md");
+var file = Path.Combine(options.ResultsDir, $"{started:yyyyMMdd-HHmmss}{options.ResultsSuffix}.md");
 await File.WriteAllTextAsync(file, report);
 Console.WriteLine(report);
 Console.WriteLine($"Written to {file} in {(DateTime.UtcNow - started).TotalSeconds:0} s");
