@@ -1,3 +1,4 @@
+using System.Globalization;
 using SkiaSharp;
 
 namespace Montu.Server.Features.Annotations.Rendering;
@@ -5,19 +6,21 @@ namespace Montu.Server.Features.Annotations.Rendering;
 /// <summary>Reads a frame into pixels that can take colour, and writes the drawn pixels back as a JPEG.</summary>
 internal static class FrameCodec
 {
-    /// <summary>Wider or taller frames are refused: 8192 covers 8K DCI, and bounds the memory one render takes (256 MiB).</summary>
-    public const int MaxSide = 8192;
+    /// <summary>Media processing's default limit (MediaProcessing:MaxPixels): any frame the server makes can be drawn on.</summary>
+    public const long DefaultMaxPixels = 100_000_000;
 
     public const int JpegQuality = 90;
 
-    public static SKBitmap Decode(ReadOnlySpan<byte> frame)
+    /// <summary>Refuses a frame above <paramref name="maxPixels"/> from its header, before 4 bytes a pixel are allocated for it.</summary>
+    public static SKBitmap Decode(ReadOnlySpan<byte> frame, long maxPixels)
     {
         using var data = SKData.CreateCopy(frame);
         using var codec = SKCodec.Create(data)
             ?? throw new UndecodableFrameException("The frame is not an image that can be decoded.");
         var size = codec.Info;
-        if (size.Width > MaxSide || size.Height > MaxSide)
-            throw new UndecodableFrameException($"The frame is {size.Width} × {size.Height} pixels; at most {MaxSide} on each side can be drawn on.");
+        if ((long)size.Width * size.Height > maxPixels)
+            throw new UndecodableFrameException(string.Create(CultureInfo.InvariantCulture,
+                $"The frame is {size.Width} × {size.Height} pixels, more than the {maxPixels:N0} that can be drawn on."));
 
         // Always colour pixels, even for a grey JPEG, or coloured shapes would turn grey.
         var info = new SKImageInfo(size.Width, size.Height, SKImageInfo.PlatformColorType, SKAlphaType.Premul, size.ColorSpace);

@@ -170,11 +170,14 @@ public sealed class DrawingRendererTests
     }
 
     [Fact]
-    public void A_frame_wider_than_8192_pixels_is_refused_before_it_is_decoded()
+    public void A_frame_above_the_pixel_limit_is_refused_and_one_at_it_is_drawn_on()
     {
-        var refused = Assert.Throws<UndecodableFrameException>(() => DrawingRenderer.Render(Frames.GreyJpeg(8193, 8), []));
+        var refused = Assert.Throws<UndecodableFrameException>(() => DrawingRenderer.Render(Frames.GreyJpeg(1001, 1000), [], maxPixels: 1_000_000));
+        var drawn = DrawingRenderer.Render(Frames.GreyJpeg(1000, 1000), [], maxPixels: 1_000_000);
 
-        Assert.Equal("The frame is 8193 × 8 pixels; at most 8192 on each side can be drawn on.", refused.Message);
+        Assert.Equal("The frame is 1001 × 1000 pixels, more than the 1,000,000 that can be drawn on.", refused.Message);
+        using var image = Frames.Read(drawn);
+        Assert.Equal(1000, image.Width);
     }
 
     [Theory]
