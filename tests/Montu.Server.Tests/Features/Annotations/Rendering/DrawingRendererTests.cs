@@ -150,6 +150,19 @@ public sealed class DrawingRendererTests
         Assert.True(image.Is(200, 99, Blue), $"{image.GetPixel(200, 99)} is not blue");
     }
 
+    [Fact]
+    public void Renders_running_at_once_answer_what_one_alone_does()
+    {
+        var frame = Frames.GreyJpeg(W, H);
+        BurnInShape[] shapes = [Shape(BurnInShapeType.Ellipse, (0.2, 0.2), (0.6, 0.8)), new(BurnInShapeType.Text, [new(0.1, 0.1)], Text: "same")];
+        var alone = DrawingRenderer.Render(frame, shapes);
+
+        var together = new byte[16][];
+        Parallel.For(0, together.Length, i => together[i] = DrawingRenderer.Render(frame, shapes));
+
+        Assert.All(together, output => Assert.Equal(alone, output));
+    }
+
     [Theory]
     [InlineData("empty")]
     [InlineData("text")]
