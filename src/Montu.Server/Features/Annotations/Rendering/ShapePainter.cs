@@ -76,7 +76,7 @@ internal sealed class ShapePainter(SKCanvas canvas, int width, int height)
         canvas.DrawPath(path, paint);
     }
 
-    /// <summary>The line, then a filled head whose tip is the last point, aimed along the last segment of any length.</summary>
+    /// <summary>The line, then a filled head whose tip is the last point, aimed along the last segment of non-zero length.</summary>
     private void DrawArrow(SKPoint[] points, SKPaint paint)
     {
         if (points.Length == 0)
