@@ -1,6 +1,8 @@
 -- Review notes on media versions. Every field a list filters or sorts on is a column; the
 -- drawing and position are validated JSON read only whole. A reply's parent is always a root
 -- (threads are one level deep), and reply_count is kept with the replies in one transaction.
+-- first_frame and frame_rate are the media's, copied when the note is made (they never change
+-- for a version): the timestamp and timecode of a frame come from them, exactly.
 CREATE TABLE annotations (
     id              text PRIMARY KEY,
     project_id      text NOT NULL REFERENCES projects (id),
@@ -11,6 +13,8 @@ CREATE TABLE annotations (
     annotation_type text NOT NULL,
     content         text NOT NULL DEFAULT '',
     frame_number    bigint,
+    first_frame     bigint NOT NULL DEFAULT 0,
+    frame_rate      text,
     position        jsonb,
     drawing         jsonb,
     mentions        jsonb NOT NULL DEFAULT '[]',
