@@ -7,6 +7,8 @@ public sealed class AnnotationContentTests(TestApp app) : IClassFixture<TestApp>
 {
     private readonly HttpClient _admin = app.Client;
 
+    private static double[] P(double x, double y) => [x, y];
+
     private async Task<string> StillAsync(string? project = null) =>
         (await _admin.UploadFileAsync(project ?? await _admin.CreateProject(), "plate.png", MediaBuilders.Png)).Str("id");
 
@@ -18,11 +20,11 @@ public sealed class AnnotationContentTests(TestApp app) : IClassFixture<TestApp>
         {
             shapes = new object[]
             {
-                new { type = "stroke", points = new[] { new[] { 0.1, 0.2 }, new[] { 0.15, 0.25 } }, color = "#ff3b30", width = 3 },
-                new { type = "arrow", points = new[] { new[] { 0.4, 0.4 }, new[] { 0.5, 0.45 } }, color = "#ffcc00", width = 2 },
-                new { type = "rect", points = new[] { new[] { 0.6, 0.6 }, new[] { 0.7, 0.7 } } },
-                new { type = "ellipse", points = new[] { new[] { 0.2, 0.7 }, new[] { 0.3, 0.8 } } },
-                new { type = "text", points = new[] { new[] { 0.5, 0.1 } }, text = "soften" },
+                new { type = "stroke", points = new[] { P(0.1, 0.2), P(0.15, 0.25) }, color = "#ff3b30", width = 3 },
+                new { type = "arrow", points = new[] { P(0.4, 0.4), P(0.5, 0.45) }, color = "#ffcc00", width = 2 },
+                new { type = "rect", points = new[] { P(0.6, 0.6), P(0.7, 0.7) } },
+                new { type = "ellipse", points = new[] { P(0.2, 0.7), P(0.3, 0.8) } },
+                new { type = "text", points = new[] { P(0.5, 0.1) }, text = "soften" },
             },
         };
 
@@ -45,10 +47,10 @@ public sealed class AnnotationContentTests(TestApp app) : IClassFixture<TestApp>
             {
                 shapes = new object[]
                 {
-                    new { type = "stroke", points = new[] { new[] { 0.1, 0.2 }, new[] { 0.15, 0.25 } } },
-                    new { type = "rect", points = new[] { new[] { 0.6, 0.6 }, new[] { 0.7, 0.7 } }, color = "red" },
-                    new { type = "star", points = new[] { new[] { 0.5, 0.5 } } },
-                    new { type = "arrow", points = new[] { new[] { 0.5, 1.5 }, new[] { 0.5, 0.5 } } },
+                    new { type = "stroke", points = new[] { P(0.1, 0.2), P(0.15, 0.25) } },
+                    new { type = "rect", points = new[] { P(0.6, 0.6), P(0.7, 0.7) }, color = "red" },
+                    new { type = "star", points = new[] { P(0.5, 0.5) } },
+                    new { type = "arrow", points = new[] { P(0.5, 1.5), P(0.5, 0.5) } },
                 },
             },
         })).ExpectError(HttpStatusCode.BadRequest, "VALIDATION_ERROR");
