@@ -22,7 +22,7 @@ public static class AnnotationBuilders
     /// <summary>Uploads a clip at <paramref name="rate"/> as a version of a new task of <paramref name="projectId"/>, processed.</summary>
     public static async Task<JsonElement> UploadClipAsync(this HttpClient admin, string projectId, string rate)
     {
-        var task = await admin.CreateTask(TaskBuilders.NamedTask(projectId, $"{projectId}_{Guid.NewGuid():N}"[..40]));
+        var task = await admin.CreateTask(TaskBuilders.NamedTask(projectId, $"{projectId}_{Guid.NewGuid().ToString("N")[..12]}"));
         var media = await (await admin.PostMedia("clip.mov", Clip(rate), ("task_id", task.Str("id")))).Expect(HttpStatusCode.Created);
         var processed = await admin.UntilProcessedAsync(media.Str("id"));
         Assert.Equal("ready", processed.GetProperty("processing").Str("status"));
@@ -32,7 +32,7 @@ public static class AnnotationBuilders
     /// <summary>Uploads <paramref name="bytes"/> as <paramref name="fileName"/> to a new task of <paramref name="projectId"/>, processed.</summary>
     public static async Task<JsonElement> UploadFileAsync(this HttpClient admin, string projectId, string fileName, byte[] bytes)
     {
-        var task = await admin.CreateTask(TaskBuilders.NamedTask(projectId, $"{projectId}_{Guid.NewGuid():N}"[..40]));
+        var task = await admin.CreateTask(TaskBuilders.NamedTask(projectId, $"{projectId}_{Guid.NewGuid().ToString("N")[..12]}"));
         var media = await (await admin.PostMedia(fileName, bytes, ("task_id", task.Str("id")))).Expect(HttpStatusCode.Created);
         return await admin.UntilProcessedAsync(media.Str("id"));
     }

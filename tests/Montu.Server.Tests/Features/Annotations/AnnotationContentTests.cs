@@ -61,7 +61,7 @@ public sealed class AnnotationContentTests(TestApp app) : IClassFixture<TestApp>
 
     [Theory]
     [InlineData(501, 2, "At most 500 shapes")]
-    [InlineData(2, 5001, "at most 10000 points")]
+    [InlineData(2, 5001, "have 10002 points; at most 10000 in one annotation")]
     public async Task A_drawing_over_the_limits_is_refused(int shapes, int points, string said)
     {
         var mediaId = await StillAsync();
