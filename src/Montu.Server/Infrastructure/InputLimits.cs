@@ -101,4 +101,22 @@ public static class InputLimits
 
     /// <summary>The JSON-free parts of a media upload (task, project, version, description, tags) together.</summary>
     public const long UploadFieldsBytes = 64 * 1024;
+
+    /// <summary>An annotation's drawing: shapes, points over all its shapes, a text shape's words, a line's width in pixels.</summary>
+    public const int AnnotationShapes = 500;
+
+    public const int AnnotationPoints = 10_000;
+
+    public const int ShapeTextLength = 1000;
+
+    public const int MaxLineWidth = 100;
+
+    /// <summary>Users named in one annotation's <c>mentions</c>.</summary>
+    public const int MentionsCount = 50;
+
+    /// <summary>A pixel coordinate or size: above any picture a studio makes.</summary>
+    public const int MaxPixels = 100_000;
+
+    /// <summary>A time into a media version, in seconds: over eleven days.</summary>
+    public const int MaxSeconds = 1_000_000;
 }

@@ -153,6 +153,9 @@ public static class FuzzRules
                 (FuzzRole.Artist, PartKind.Task) => part.Id is null || part.Id == world.AssignedTaskId,
                 // Artists add versions to their own task; the world's version is the server admin's.
                 (FuzzRole.Artist, PartKind.Media) => part.Id != world.MediaId,
+                // Every member annotates; the world's note is the server admin's, which only writers resolve or archive.
+                (FuzzRole.Supervisor, PartKind.Annotation) => true,
+                (_, PartKind.Annotation) => part.Id != world.AnnotationId,
                 _ => false,
             };
         }

@@ -32,12 +32,16 @@ public sealed class FuzzWorld
     /// <summary>A media version of the assigned task, uploaded by the server admin; replaced when an operation deletes it.</summary>
     public string MediaId { get; set; } = "";
 
-    /// <summary>Uploads a new version of the assigned task as the server admin and makes it the world's media once processed, so its thumbnail is there.</summary>
+    /// <summary>Uploads a new version of the assigned task as the server admin and makes it the world's media once processed, so its thumbnail is there, with a note on it.</summary>
     public async Task UploadMediaAsync(HttpClient admin)
     {
         MediaId = (await admin.UploadPng(AssignedTaskId)).Str("id");
         await admin.UntilProcessedAsync(MediaId);
+        AnnotationId = (await admin.Annotate(new { mediaId = MediaId, content = "Fuzz note" })).Str("id");
     }
+
+    /// <summary>A note of the server admin on the world's media; replaced with it.</summary>
+    public string AnnotationId { get; set; } = "";
 
     /// <summary>A resumable upload of 10 bytes to the assigned task, created by the server admin; replaced when an operation uses it up.</summary>
     public string UploadId { get; set; } = "";

@@ -68,6 +68,7 @@ public static class ValidRequests
         (_, "mediaId" or "mediaOrProjectId") => world.MediaId,
         (_, "uploadId") => world.UploadId,
         (_, "frame") => "0",
+        (_, "annotationId") => world.AnnotationId,
         _ => throw new InvalidOperationException($"{operation}: add a value for path parameter '{parameter}' to ValidRequests.PathValue"),
     };
 
@@ -79,6 +80,7 @@ public static class ValidRequests
         "userId" => [cast.UserId(role) ?? "user_nobody", world.VictimId, world.NewcomerId, "user_nobody"],
         "mediaId" => [world.MediaId.ToUpperInvariant(), "media_nothing"],
         "uploadId" => [world.UploadId.ToUpperInvariant(), "upload_nothing"],
+        "annotationId" => [world.AnnotationId.ToUpperInvariant(), "ann_nothing"],
         "frame" => ["1", "-1", "99999999999999999999", "1e3"],
         _ => ["nothing_here"],
     };
@@ -202,6 +204,8 @@ public static class ValidRequests
         ("UpdateMedia" or "ReplaceMedia", "description") => "Fuzzed",
         ("ApproveMedia", "approvalStatus") => "needs_revision",
         ("ApproveMedia", "reviewNotes") => "Fuzzed",
+        ("CreateAnnotation", "mediaId") => world.MediaId,
+        ("CreateAnnotation" or "UpdateAnnotation" or "ReplaceAnnotation", "content") => "Fuzzed",
         _ => null,
     };
 

@@ -28,6 +28,7 @@ public sealed class OpenApiContractTests(KestrelTestApp app) : IClassFixture<Kes
         await Members(projectId, member);
         await Tasks(projectId, member);
         await Media(projectId, member);
+        await Annotations(projectId, member);
         await Uploads(projectId);
         await RealTime(projectId, member);
         await Users(member);
@@ -225,6 +226,35 @@ public sealed class OpenApiContractTests(KestrelTestApp app) : IClassFixture<Kes
             request.Headers.TryAddWithoutValidation("Range", range);
             return request;
         }
+    }
+
+    private async Task Annotations(string projectId, TestUser member)
+    {
+        const string list = "/api/v1/annotations", one = "/api/v1/annotations/{annotationId}", export = "/api/v1/annotations/export.csv";
+        var admin = app.Client;
+        var task = (await admin.CreateTask(TaskBuilders.ShotTask(projectId, episode: "notes"))).Str("id");
+        var mediaId = (await admin.UploadPng(task)).Str("id");
+        await admin.UntilProcessedAsync(mediaId);
+        var id = (await Call(admin, Post, list, list, HttpStatusCode.Created, new { mediaId, content = "Lift the shadows", position = new { x = 0, y = 0 } })).Str("id");
+        await Call(admin, Post, list, list, HttpStatusCode.BadRequest, new { mediaId, content = "x", frameNumber = 4 });
+        await Call(admin, Post, list, list, HttpStatusCode.NotFound, new { mediaId = "media_nope", content = "x" });
+        await Call(admin, Post, list, list, HttpStatusCode.UnsupportedMediaType, "content=x", "text/plain");
+        await Call(member.Client, Post, list, list, HttpStatusCode.Created, new { mediaId, content = "Agreed", parentId = id });
+        await Call(admin, Get, list, $"{list}?project_id={projectId}&sort=created_at", HttpStatusCode.OK);
+        await Call(admin, Get, list, $"{list}?sort=size", HttpStatusCode.BadRequest);
+        await Call(admin, Get, export, $"{export}?project_id={projectId}", HttpStatusCode.OK);
+        await Call(admin, Get, export, $"{export}?frame=x", HttpStatusCode.BadRequest);
+        await Call(admin, Get, one, $"{list}/{id}", HttpStatusCode.OK);
+        await Call(admin, Get, one, $"{list}/ann_nope", HttpStatusCode.NotFound);
+        await Call(admin, Patch, one, $"{list}/{id}", HttpStatusCode.OK, new { content = "Lift the shadows a stop" });
+        await Call(admin, Put, one, $"{list}/{id}", HttpStatusCode.OK, new { status = "resolved" });
+        await Call(admin, Patch, one, $"{list}/{id}", HttpStatusCode.BadRequest, new { author = "user_x" });
+        await Call(member.Client, Patch, one, $"{list}/{id}", HttpStatusCode.Forbidden, new { content = "mine" });
+        await Call(admin, Patch, one, $"{list}/{id}", HttpStatusCode.PreconditionFailed, new { content = "stale" }, headers: ("If-Match", "\"1\""));
+        await Call(member.Client, Delete, one, $"{list}/{id}", HttpStatusCode.Forbidden);
+        await Call(admin, Delete, one, $"{list}/{id}", HttpStatusCode.NoContent);
+        await Call(admin, Patch, one, $"{list}/{id}", HttpStatusCode.UnprocessableEntity, new { content = "archived" });
+        await Call(admin, Delete, one, $"{list}/ann_nope", HttpStatusCode.NotFound);
     }
 
     private async Task Uploads(string projectId)

@@ -95,8 +95,10 @@ public sealed class MediaQueries(Db db)
         WHERE id = @Id
         """.Replace("{0}", db.Dialect.Json("Metadata"), StringComparison.Ordinal), row);
 
+    /// <summary>Deletes the version with its annotations, which mean nothing without it.</summary>
     public Task DeleteAsync(DbTransaction tx, string id, CancellationToken ct) =>
-        tx.Connection!.ExecuteAsync(new CommandDefinition("DELETE FROM media WHERE id = @id", new { id }, tx, cancellationToken: ct));
+        tx.Connection!.ExecuteAsync(new CommandDefinition(
+            "DELETE FROM annotations WHERE media_id = @id; DELETE FROM media WHERE id = @id", new { id }, tx, cancellationToken: ct));
 
     /// <summary>The rows whose upload was committed but whose bytes may still wait under their upload key (see <see cref="MediaUploads"/>).</summary>
     public async Task<IReadOnlyList<MediaRow>> FindManyAsync(IReadOnlyCollection<string> ids, CancellationToken ct)

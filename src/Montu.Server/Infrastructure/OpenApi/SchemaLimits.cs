@@ -27,6 +27,10 @@ public sealed class MapLimitsAttribute(int maxEntries, int maxNameLength) : Attr
     public int MaxValueLength { get; init; }
 }
 
+/// <summary>This list holds <c>[x, y]</c> pairs, each number from 0 to 1 (an annotation's drawing points).</summary>
+[AttributeUsage(AttributeTargets.Property)]
+public sealed class NormalisedPointsAttribute : Attribute;
+
 /// <summary>
 /// Declares in the OpenAPI schemas the limits that DataAnnotations cannot express (list items,
 /// map entries), and what the wire format does with timestamps: ISO 8601 strings of at most
@@ -63,6 +67,17 @@ public static class SchemaLimits
         if (attributes?.GetCustomAttributes(typeof(ItemMaxLengthAttribute), inherit: true).FirstOrDefault() is ItemMaxLengthAttribute items)
         {
             schema.Items = new OpenApiSchema { Type = JsonSchemaType.String, MaxLength = items.MaxLength };
+        }
+
+        if (attributes?.GetCustomAttributes(typeof(NormalisedPointsAttribute), inherit: true).Length > 0)
+        {
+            schema.Items = new OpenApiSchema
+            {
+                Type = JsonSchemaType.Array,
+                MinItems = 2,
+                MaxItems = 2,
+                Items = new OpenApiSchema { Type = JsonSchemaType.Number, Minimum = "0", Maximum = "1" },
+            };
         }
 
         if (attributes?.GetCustomAttributes(typeof(MapLimitsAttribute), inherit: true).FirstOrDefault() is MapLimitsAttribute map)

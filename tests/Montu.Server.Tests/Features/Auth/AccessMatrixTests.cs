@@ -109,6 +109,7 @@ public sealed class AccessMatrixTests(TestApp app) : IClassFixture<TestApp>
         var task = await app.Client.CreateTask(TaskBuilders.NamedTask(projectId, $"{projectId}_matrix"));
         var media = await app.Client.UntilProcessedAsync((await app.Client.UploadPng(task.Str("id"))).Str("id"));
         var upload = await app.Client.StartUpload(10, ("filename", "notes.txt"), ("task_id", task.Str("id")));
+        var annotation = await app.Client.Annotate(new { mediaId = media.Str("id"), content = "matrix" });
         return new Dictionary<string, string>
         {
             ["projectId"] = projectId,
@@ -119,6 +120,7 @@ public sealed class AccessMatrixTests(TestApp app) : IClassFixture<TestApp>
             ["uploadId"] = upload.Split('/')[^1],
             ["documentName"] = "v1",
             ["frame"] = "0",
+            ["annotationId"] = annotation.Str("id"),
         };
     }
 
