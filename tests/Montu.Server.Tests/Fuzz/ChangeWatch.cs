@@ -12,6 +12,7 @@ public enum PartKind
     User,
     Session,
     Media,
+    Playlist,
 }
 
 /// <summary>
@@ -29,6 +30,7 @@ public readonly record struct Part(PartKind Kind, string? ProjectId, string? Id)
         PartKind.Assignee => $"assignee of task {Id}",
         PartKind.User => $"user {Id}",
         PartKind.Media => $"media {Id}",
+        PartKind.Playlist => $"playlist {Id}",
         _ => $"sessions of {Id}",
     };
 }
@@ -141,6 +143,7 @@ public sealed class ChangeWatch
             "task" => new(PartKind.Task, ProjectId, EntityId),
             "tasks" => new(PartKind.Task, ProjectId, null),
             "media" => new(PartKind.Media, ProjectId, EntityId),
+            "playlist" => new(PartKind.Playlist, ProjectId, EntityId),
             _ when SessionEvents.Contains(Type) => new(PartKind.Session, null, EntityId),
             _ => new(PartKind.User, null, EntityId),
         };

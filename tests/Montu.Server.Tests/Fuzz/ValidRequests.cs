@@ -68,6 +68,8 @@ public static class ValidRequests
         (_, "mediaId" or "mediaOrProjectId") => world.MediaId,
         (_, "uploadId") => world.UploadId,
         (_, "frame") => "0",
+        (_, "playlistId") => world.PlaylistId,
+        (_, "itemId") => world.ItemId,
         _ => throw new InvalidOperationException($"{operation}: add a value for path parameter '{parameter}' to ValidRequests.PathValue"),
     };
 
@@ -79,6 +81,8 @@ public static class ValidRequests
         "userId" => [cast.UserId(role) ?? "user_nobody", world.VictimId, world.NewcomerId, "user_nobody"],
         "mediaId" => [world.MediaId.ToUpperInvariant(), "media_nothing"],
         "uploadId" => [world.UploadId.ToUpperInvariant(), "upload_nothing"],
+        "playlistId" => [world.PlaylistId.ToUpperInvariant(), "playlist_nothing"],
+        "itemId" => [world.ItemId.ToUpperInvariant(), "pli_nothing"],
         "frame" => ["1", "-1", "99999999999999999999", "1e3"],
         _ => ["nothing_here"],
     };
@@ -156,8 +160,9 @@ public static class ValidRequests
     }
 
     /// <summary>Bodies whose schema says nothing of their fields (the server reads them as free JSON).</summary>
-    private static JsonObject? WholeBody(string operationId, FuzzWorld world) => operationId switch
+    private static JsonNode? WholeBody(string operationId, FuzzWorld world) => operationId switch
     {
+        "ReorderPlaylist" => new JsonArray(world.ItemId),
         "AddProjectMembers" => new JsonObject { ["userId"] = world.NewcomerId, ["role"] = "artist" },
         "AddTaskFields" => new JsonObject { ["fuzzNote"] = "noted" },
         _ => null,
@@ -202,6 +207,10 @@ public static class ValidRequests
         ("UpdateMedia" or "ReplaceMedia", "description") => "Fuzzed",
         ("ApproveMedia", "approvalStatus") => "needs_revision",
         ("ApproveMedia", "reviewNotes") => "Fuzzed",
+        ("CreatePlaylist", "projectId") => world.ProjectId,
+        ("CreatePlaylist" or "UpdatePlaylist", "name") => "Fuzz dailies",
+        ("AddPlaylistItem", "mediaId") => world.MediaId,
+        ("UpdatePlaylistItem", "decision") => "approved",
         _ => null,
     };
 

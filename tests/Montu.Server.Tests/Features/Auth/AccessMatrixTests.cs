@@ -109,6 +109,8 @@ public sealed class AccessMatrixTests(TestApp app) : IClassFixture<TestApp>
         var task = await app.Client.CreateTask(TaskBuilders.NamedTask(projectId, $"{projectId}_matrix"));
         var media = await app.Client.UntilProcessedAsync((await app.Client.UploadPng(task.Str("id"))).Str("id"));
         var upload = await app.Client.StartUpload(10, ("filename", "notes.txt"), ("task_id", task.Str("id")));
+        var playlist = (await app.Client.CreatePlaylist(projectId)).Str("id");
+        var item = (await app.Client.AddItem(playlist, new { mediaId = media.Str("id") })).ItemOf(media.Str("id"));
         return new Dictionary<string, string>
         {
             ["projectId"] = projectId,
@@ -119,6 +121,8 @@ public sealed class AccessMatrixTests(TestApp app) : IClassFixture<TestApp>
             ["uploadId"] = upload.Split('/')[^1],
             ["documentName"] = "v1",
             ["frame"] = "0",
+            ["playlistId"] = playlist,
+            ["itemId"] = item,
         };
     }
 
