@@ -21,6 +21,8 @@ public static class OpenApiParameters
         ["mediaOrProjectId"] = (InputLimits.OpaqueValueLength, null),
         ["uploadId"] = (InputLimits.OpaqueValueLength, null),
         ["frame"] = (20, "^-?[0-9]{1,19}$"),
+        ["playlistId"] = (InputLimits.OpaqueValueLength, null),
+        ["itemId"] = (InputLimits.OpaqueValueLength, null),
     };
 
     public static Task DescribeAsync(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken _)
