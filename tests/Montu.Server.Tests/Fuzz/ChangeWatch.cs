@@ -13,6 +13,7 @@ public enum PartKind
     Session,
     Media,
     Annotation,
+    Playlist,
 }
 
 /// <summary>
@@ -31,6 +32,7 @@ public readonly record struct Part(PartKind Kind, string? ProjectId, string? Id)
         PartKind.User => $"user {Id}",
         PartKind.Media => $"media {Id}",
         PartKind.Annotation => $"annotation {Id}",
+        PartKind.Playlist => $"playlist {Id}",
         _ => $"sessions of {Id}",
     };
 }
@@ -144,6 +146,7 @@ public sealed class ChangeWatch
             "tasks" => new(PartKind.Task, ProjectId, null),
             "media" => new(PartKind.Media, ProjectId, EntityId),
             "annotation" => new(PartKind.Annotation, ProjectId, EntityId),
+            "playlist" => new(PartKind.Playlist, ProjectId, EntityId),
             _ when SessionEvents.Contains(Type) => new(PartKind.Session, null, EntityId),
             _ => new(PartKind.User, null, EntityId),
         };

@@ -43,6 +43,11 @@ public sealed class FuzzWorld
     /// <summary>A note of the server admin on the world's media; replaced with it.</summary>
     public string AnnotationId { get; set; } = "";
 
+    /// <summary>An open playlist of the project, made by the server admin, holding one item: the world's first media version.</summary>
+    public string PlaylistId { get; private set; } = "";
+
+    public string ItemId { get; private set; } = "";
+
     /// <summary>A resumable upload of 10 bytes to the assigned task, created by the server admin; replaced when an operation uses it up.</summary>
     public string UploadId { get; set; } = "";
 
@@ -66,6 +71,8 @@ public sealed class FuzzWorld
         await (await admin.DeleteAsync($"/api/v1/tasks/{world.ArchivedTaskId}")).Expect(HttpStatusCode.OK);
         await world.UploadMediaAsync(admin);
         await world.StartUploadAsync(admin);
+        world.PlaylistId = (await admin.CreatePlaylist(projectId, "Fuzz dailies")).Str("id");
+        world.ItemId = (await admin.AddItem(world.PlaylistId, new { mediaId = world.MediaId })).ItemOf(world.MediaId);
         return world;
     }
 

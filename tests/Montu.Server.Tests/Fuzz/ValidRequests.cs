@@ -69,6 +69,8 @@ public static class ValidRequests
         (_, "uploadId") => world.UploadId,
         (_, "frame") => "0",
         (_, "annotationId") => world.AnnotationId,
+        (_, "playlistId") => world.PlaylistId,
+        (_, "itemId") => world.ItemId,
         _ => throw new InvalidOperationException($"{operation}: add a value for path parameter '{parameter}' to ValidRequests.PathValue"),
     };
 
@@ -81,6 +83,8 @@ public static class ValidRequests
         "mediaId" => [world.MediaId.ToUpperInvariant(), "media_nothing"],
         "uploadId" => [world.UploadId.ToUpperInvariant(), "upload_nothing"],
         "annotationId" => [world.AnnotationId.ToUpperInvariant(), "ann_nothing"],
+        "playlistId" => [world.PlaylistId.ToUpperInvariant(), "playlist_nothing"],
+        "itemId" => [world.ItemId.ToUpperInvariant(), "pli_nothing"],
         "frame" => ["1", "-1", "99999999999999999999", "1e3"],
         _ => ["nothing_here"],
     };
@@ -158,8 +162,9 @@ public static class ValidRequests
     }
 
     /// <summary>Bodies whose schema says nothing of their fields (the server reads them as free JSON).</summary>
-    private static JsonObject? WholeBody(string operationId, FuzzWorld world) => operationId switch
+    private static JsonNode? WholeBody(string operationId, FuzzWorld world) => operationId switch
     {
+        "ReorderPlaylist" => new JsonArray(world.ItemId),
         "AddProjectMembers" => new JsonObject { ["userId"] = world.NewcomerId, ["role"] = "artist" },
         "AddTaskFields" => new JsonObject { ["fuzzNote"] = "noted" },
         _ => null,
@@ -206,6 +211,10 @@ public static class ValidRequests
         ("ApproveMedia", "reviewNotes") => "Fuzzed",
         ("CreateAnnotation", "mediaId") => world.MediaId,
         ("CreateAnnotation" or "UpdateAnnotation" or "ReplaceAnnotation", "content") => "Fuzzed",
+        ("CreatePlaylist", "projectId") => world.ProjectId,
+        ("CreatePlaylist" or "UpdatePlaylist", "name") => "Fuzz dailies",
+        ("AddPlaylistItem", "mediaId") => world.MediaId,
+        ("UpdatePlaylistItem", "decision") => "approved",
         _ => null,
     };
 

@@ -30,6 +30,7 @@ public sealed class OpenApiContractTests(KestrelTestApp app) : IClassFixture<Kes
         await Media(projectId, member);
         await Annotations(projectId, member);
         await Uploads(projectId);
+        await Playlists(projectId, member);
         await RealTime(projectId, member);
         await Users(member);
         await EveryProtectedOperationAnswers401();
@@ -255,6 +256,73 @@ public sealed class OpenApiContractTests(KestrelTestApp app) : IClassFixture<Kes
         await Call(admin, Delete, one, $"{list}/{id}", HttpStatusCode.NoContent);
         await Call(admin, Patch, one, $"{list}/{id}", HttpStatusCode.UnprocessableEntity, new { content = "archived" });
         await Call(admin, Delete, one, $"{list}/ann_nope", HttpStatusCode.NotFound);
+    }
+
+    private async Task Playlists(string projectId, TestUser member)
+    {
+        const string list = "/api/v1/playlists", one = "/api/v1/playlists/{playlistId}", items = "/api/v1/playlists/{playlistId}/items";
+        const string item = "/api/v1/playlists/{playlistId}/items/{itemId}", bump = item + "/bump", order = one + "/order", close = one + "/close";
+        var admin = app.Client;
+        var task = (await admin.CreateTask(TaskBuilders.ShotTask(projectId, episode: "playlists"))).Str("id");
+        var media = (await admin.UploadPng(task)).Str("id");
+        var id = (await Call(admin, Post, list, list, HttpStatusCode.Created, new { projectId, name = "Dailies", reviewDate = "2025-08-29" })).Str("id");
+        await Call(admin, Post, list, list, HttpStatusCode.BadRequest, new { projectId, name = "" });
+        await Call(admin, Post, list, list, HttpStatusCode.NotFound, new { projectId = "NOPE", name = "x" });
+        await Call(member.Client, Post, list, list, HttpStatusCode.Forbidden, new { projectId, name = "x" });
+        await Call(admin, Post, list, list, HttpStatusCode.UnsupportedMediaType, "name=x", "text/plain");
+        await Call(admin, Get, list, $"{list}?project_id={projectId}&status=open&order=asc", HttpStatusCode.OK);
+        await Call(admin, Get, list, $"{list}?status=lost", HttpStatusCode.BadRequest);
+        await Call(admin, Get, one, $"{list}/{id}", HttpStatusCode.OK);
+        await Call(admin, Get, one, $"{list}/playlist_nope", HttpStatusCode.NotFound);
+        await Call(admin, Patch, one, $"{list}/{id}", HttpStatusCode.OK, new { description = "Tuesday" });
+        await Call(admin, Patch, one, $"{list}/{id}", HttpStatusCode.BadRequest, new { reviewDate = "Tuesday" });
+        await Call(member.Client, Patch, one, $"{list}/{id}", HttpStatusCode.Forbidden, new { name = "mine" });
+        await Call(admin, Patch, one, $"{list}/{id}", HttpStatusCode.UnsupportedMediaType, "name=x", "text/plain");
+        var added = await Call(admin, Post, items, $"{list}/{id}/items", HttpStatusCode.Created, new { taskId = task, followLatest = true });
+        var itemId = added.GetProperty("items")[0].Str("id");
+        await Call(admin, Post, items, $"{list}/{id}/items", HttpStatusCode.BadRequest, new { position = 0 });
+        await Call(admin, Post, items, $"{list}/{id}/items", HttpStatusCode.NotFound, new { mediaId = "media_nope" });
+        await Call(admin, Post, items, $"{list}/{id}/items", HttpStatusCode.UnprocessableEntity,
+            new { taskId = (await admin.CreateTask(TaskBuilders.ShotTask(projectId, episode: "noversions"))).Str("id") });
+        await Call(member.Client, Post, items, $"{list}/{id}/items", HttpStatusCode.Forbidden, new { mediaId = media });
+        await Call(admin, Post, items, $"{list}/{id}/items", HttpStatusCode.UnsupportedMediaType, "mediaId=x", "text/plain");
+        await Call(admin, Put, order, $"{list}/{id}/order", HttpStatusCode.OK, new[] { itemId });
+        await Call(admin, Put, order, $"{list}/{id}/order", HttpStatusCode.BadRequest, Array.Empty<string>());
+        await Call(member.Client, Put, order, $"{list}/{id}/order", HttpStatusCode.Forbidden, new[] { itemId });
+        await Call(admin, Put, order, $"{list}/{id}/order", HttpStatusCode.UnsupportedMediaType, "x", "text/plain");
+        await Call(admin, Post, bump, $"{list}/{id}/items/{itemId}/bump", HttpStatusCode.OK);
+        await Call(admin, Post, bump, $"{list}/{id}/items/pli_nope/bump", HttpStatusCode.NotFound);
+        await Call(member.Client, Post, bump, $"{list}/{id}/items/{itemId}/bump", HttpStatusCode.Forbidden);
+        await Call(admin, Patch, item, $"{list}/{id}/items/{itemId}", HttpStatusCode.OK, new { decision = "approved", decisionNotes = "Final" });
+        await Call(admin, Patch, item, $"{list}/{id}/items/{itemId}", HttpStatusCode.BadRequest, new { decision = "lovely" });
+        await Call(admin, Patch, item, $"{list}/{id}/items/pli_nope", HttpStatusCode.NotFound, new { decision = "approved" });
+        await Call(member.Client, Patch, item, $"{list}/{id}/items/{itemId}", HttpStatusCode.Forbidden, new { decision = "approved" });
+        await Call(admin, Patch, item, $"{list}/{id}/items/{itemId}", HttpStatusCode.UnsupportedMediaType, "decision=x", "text/plain");
+        var spare = (await Call(admin, Post, items, $"{list}/{id}/items", HttpStatusCode.Created, new { mediaId = media })).GetProperty("items")[1].Str("id");
+        await Call(member.Client, Delete, item, $"{list}/{id}/items/{spare}", HttpStatusCode.Forbidden);
+        await Call(admin, Delete, item, $"{list}/{id}/items/{spare}", HttpStatusCode.OK);
+        await Call(admin, Delete, item, $"{list}/{id}/items/{spare}", HttpStatusCode.NotFound);
+        await Call(admin, Post, close, $"{list}/{id}/close", HttpStatusCode.PreconditionFailed, null, "application/json", ("If-Match", "\"1\""));
+        await Call(member.Client, Post, close, $"{list}/{id}/close", HttpStatusCode.Forbidden);
+        await Call(admin, Post, close, $"{list}/{id}/close", HttpStatusCode.OK);
+        await Call(admin, Post, close, $"{list}/{id}/close", HttpStatusCode.Conflict);
+        await Call(admin, Post, close, $"{list}/playlist_nope/close", HttpStatusCode.NotFound);
+        await Call(admin, Post, bump, $"{list}/{id}/items/{itemId}/bump", HttpStatusCode.Conflict);
+        await Call(admin, Post, items, $"{list}/{id}/items", HttpStatusCode.Conflict, new { mediaId = media });
+        await Call(admin, Patch, one, $"{list}/{id}", HttpStatusCode.Conflict, new { name = "x" });
+        await Call(admin, Patch, item, $"{list}/{id}/items/{itemId}", HttpStatusCode.Conflict, new { decision = "rejected" });
+        await Call(admin, Put, order, $"{list}/{id}/order", HttpStatusCode.Conflict, new[] { itemId });
+        await Call(admin, Delete, item, $"{list}/{id}/items/{itemId}", HttpStatusCode.Conflict);
+        await Call(member.Client, Delete, one, $"{list}/{id}", HttpStatusCode.Forbidden);
+        await Call(admin, Delete, one, $"{list}/{id}", HttpStatusCode.OK);
+        await Call(admin, Delete, one, $"{list}/playlist_nope", HttpStatusCode.NotFound);
+        var fresh = (await admin.CreatePlaylist(projectId)).Str("id");
+        var lone = (await admin.AddItem(fresh, new { mediaId = media })).Items()[0].Str("id");
+        await Call(admin, Post, bump, $"{list}/{fresh}/items/{lone}/bump", HttpStatusCode.OK);
+        await admin.UploadPng(task);
+        await (await admin.DeleteAsync($"/api/v1/media/{media}")).Expect(HttpStatusCode.NoContent);
+        await (await admin.PatchJson($"{list}/{fresh}/items/{lone}", new { decision = "approved" })).Expect(HttpStatusCode.OK);
+        await Call(admin, Post, close, $"{list}/{fresh}/close", HttpStatusCode.Conflict);
     }
 
     private async Task Uploads(string projectId)

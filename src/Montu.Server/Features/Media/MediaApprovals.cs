@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using System.ComponentModel.DataAnnotations;
+using System.Data.Common;
 using System.Text.Json;
 using Montu.Server.Data;
 using Montu.Server.Features.Projects;
@@ -62,51 +63,59 @@ public sealed class MediaApprovals(Db db, MediaQueries media, TaskQueries tasks,
         }
 
         var now = TaskChanges.Stored(time.GetUtcNow().UtcDateTime);
-        return await db.InTransactionAsync<MediaOutcome>(async tx =>
+        return await db.InTransactionAsync(tx => ApplyAsync(tx, id, request.ApprovalStatus!, request.ReviewNotes, ifMatch, caller, now, ct), ct);
+    }
+
+    /// <summary>
+    /// Reviews one version inside the caller's transaction (the approve route's, or a playlist's
+    /// close, which reviews many in one): the media's review fields, its task's status and both
+    /// events. The status must be one of <see cref="MediaRules.ApprovalStatuses"/>. A refusal writes
+    /// nothing of this version; the caller decides what becomes of the rest of its transaction.
+    /// </summary>
+    public async Task<MediaOutcome> ApplyAsync(
+        DbTransaction tx, string id, string status, string? notes, IfMatch ifMatch, Caller caller, DateTime now, CancellationToken ct)
+    {
+        if (await media.FindForUpdateAsync(tx, id, ct) is not { } row)
         {
-            if (await media.FindForUpdateAsync(tx, id, ct) is not { } row)
+            return MediaChanges.NotFound(id);
+        }
+
+        if (ifMatch.Check(row.Revision, $"Media {Quote.Of(id)}") is { } stale)
+        {
+            return stale;
+        }
+
+        string? taskStatus = null;
+        if (row.TaskId is { } taskId)
+        {
+            var (wanted, refused) = await TaskStatusAsync(tx, row, status, ct);
+            if (refused is not null)
             {
-                return MediaChanges.NotFound(id);
+                return refused;
             }
 
-            if (ifMatch.Check(row.Revision, $"Media {Quote.Of(id)}") is { } stale)
+            if (wanted is not null && await MoveTaskAsync(tx, taskId, wanted, caller, now, ct) is { } error)
             {
-                return stale;
+                return error;
             }
 
-            var status = request.ApprovalStatus!;
-            string? taskStatus = null;
-            if (row.TaskId is { } taskId)
-            {
-                var (wanted, refused) = await TaskStatusAsync(tx, row, status, ct);
-                if (refused is not null)
-                {
-                    return refused;
-                }
+            taskStatus = wanted;
+        }
 
-                if (wanted is not null && await MoveTaskAsync(tx, taskId, wanted, caller, now, ct) is { } error)
-                {
-                    return error;
-                }
-
-                taskStatus = wanted;
-            }
-
-            row.ApprovalStatus = status;
-            row.ReviewedBy = caller.UserId;
-            row.ReviewNotes = request.ReviewNotes;
-            row.ReviewedAt = now;
-            row.Revision++;
-            row.UpdatedAt = now;
-            await events.AppendAsync(tx, media.Review(row), new NewEvent("media_approved", row.ProjectId, "media", id,
-                new { mediaId = id, approvalStatus = status, reviewer = caller.UserId, reviewNotes = request.ReviewNotes, taskId = row.TaskId, taskStatus, revision = row.Revision },
-                caller.UserId), ct);
-            return row.ToItem();
-        }, ct);
+        row.ApprovalStatus = status;
+        row.ReviewedBy = caller.UserId;
+        row.ReviewNotes = notes;
+        row.ReviewedAt = now;
+        row.Revision++;
+        row.UpdatedAt = now;
+        await events.AppendAsync(tx, media.Review(row), new NewEvent("media_approved", row.ProjectId, "media", id,
+            new { mediaId = id, approvalStatus = status, reviewer = caller.UserId, reviewNotes = notes, taskId = row.TaskId, taskStatus, revision = row.Revision },
+            caller.UserId), ct);
+        return row.ToItem();
     }
 
     /// <summary>The status the task takes, null to leave it; or why it cannot take it.</summary>
-    private async Task<(string? Status, ApiError? Refused)> TaskStatusAsync(System.Data.Common.DbTransaction tx, MediaRow row, string approval, CancellationToken ct)
+    private async Task<(string? Status, ApiError? Refused)> TaskStatusAsync(DbTransaction tx, MediaRow row, string approval, CancellationToken ct)
     {
         var project = (await projects.FindAsync(tx.Connection!, row.ProjectId, ct, tx))!;
         var wanted = project.ApprovalStatusMap.GetValueOrDefault(approval) ?? DefaultTaskStatus.GetValueOrDefault(approval);
@@ -117,7 +126,7 @@ public sealed class MediaApprovals(Db db, MediaQueries media, TaskQueries tasks,
     }
 
     /// <summary>Sets the task's status as a PATCH would, with its own event (none when it already has it); or why it cannot.</summary>
-    private async Task<ApiError?> MoveTaskAsync(System.Data.Common.DbTransaction tx, string taskId, string status, Caller caller, DateTime now, CancellationToken ct)
+    private async Task<ApiError?> MoveTaskAsync(DbTransaction tx, string taskId, string status, Caller caller, DateTime now, CancellationToken ct)
     {
         var (current, project) = (await tasks.FindForUpdateAsync(tx, taskId, ct))!.Value;
         if (TaskWriter.CheckEditable(current, project) is { } closed)

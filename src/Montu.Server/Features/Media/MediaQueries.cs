@@ -108,6 +108,19 @@ public sealed class MediaQueries(Db db)
             $"SELECT {Columns} FROM media WHERE {db.Dialect.In("id", "ids")}", new { ids = ids.ToArray() }, cancellationToken: ct))).ToList();
     }
 
+    /// <summary>Versions by id, on the caller's connection and transaction: a playlist's items read with the playlist.</summary>
+    public async Task<IReadOnlyList<MediaRow>> FindManyAsync(DbConnection connection, DbTransaction? tx, IReadOnlyCollection<string> ids, CancellationToken ct) =>
+        ids.Count == 0 ? [] : (await connection.QueryAsync<MediaRow>(new CommandDefinition(
+            $"SELECT {Columns} FROM media WHERE {db.Dialect.In("id", "ids")}", new { ids = ids.ToArray() }, tx, cancellationToken: ct))).ToList();
+
+    /// <summary>The newest version of each of these tasks that has any.</summary>
+    public async Task<IReadOnlyList<MediaRow>> NewestOfTasksAsync(DbConnection connection, DbTransaction? tx, IReadOnlyCollection<string> taskIds, CancellationToken ct) =>
+        taskIds.Count == 0 ? [] : (await connection.QueryAsync<MediaRow>(new CommandDefinition($"""
+            SELECT {Columns} FROM media
+            WHERE {db.Dialect.In("task_id", "ids")}
+              AND version_number = (SELECT MAX(newer.version_number) FROM media newer WHERE newer.task_id = media.task_id)
+            """, new { ids = taskIds.ToArray() }, tx, cancellationToken: ct))).ToList();
+
     /// <summary>A task's media, newest version first.</summary>
     public async Task<IReadOnlyList<MediaRow>> ForTaskAsync(string taskId, CancellationToken ct)
     {

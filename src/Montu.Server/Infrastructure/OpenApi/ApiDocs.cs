@@ -44,6 +44,7 @@ public static class ApiDocs
         ["Tasks"] = "Shot and asset tasks: assignment, status, schedule, file paths and custom fields",
         ["Media"] = "Media versions submitted for review: uploads, downloads, descriptions and tags",
         ["Annotations"] = "Review notes on media versions: frames, drawings, threads, mentions, and their CSV export",
+        ["Playlists"] = "Media versions in order for dailies and client reviews: decisions taken during the session, applied as approvals on close",
         ["Uploads"] = "Resumable uploads of large files (the tus 1.0 protocol): a finished upload becomes a media version",
         ["Real time"] = "WebSocket channels of a project's events, with replay after a reconnect, and the changes feed for clients that were offline",
         ["System"] = "Health checks for load balancers and figures for administrators",

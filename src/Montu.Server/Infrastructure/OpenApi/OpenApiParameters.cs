@@ -22,6 +22,8 @@ public static class OpenApiParameters
         ["uploadId"] = (InputLimits.OpaqueValueLength, null),
         ["frame"] = (20, "^-?[0-9]{1,19}$"),
         ["annotationId"] = (InputLimits.OpaqueValueLength, null),
+        ["playlistId"] = (InputLimits.OpaqueValueLength, null),
+        ["itemId"] = (InputLimits.OpaqueValueLength, null),
     };
 
     public static Task DescribeAsync(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken _)

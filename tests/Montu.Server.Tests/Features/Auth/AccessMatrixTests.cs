@@ -110,6 +110,8 @@ public sealed class AccessMatrixTests(TestApp app) : IClassFixture<TestApp>
         var media = await app.Client.UntilProcessedAsync((await app.Client.UploadPng(task.Str("id"))).Str("id"));
         var upload = await app.Client.StartUpload(10, ("filename", "notes.txt"), ("task_id", task.Str("id")));
         var annotation = await app.Client.Annotate(new { mediaId = media.Str("id"), content = "matrix" });
+        var playlist = (await app.Client.CreatePlaylist(projectId)).Str("id");
+        var item = (await app.Client.AddItem(playlist, new { mediaId = media.Str("id") })).ItemOf(media.Str("id"));
         return new Dictionary<string, string>
         {
             ["projectId"] = projectId,
@@ -121,6 +123,8 @@ public sealed class AccessMatrixTests(TestApp app) : IClassFixture<TestApp>
             ["documentName"] = "v1",
             ["frame"] = "0",
             ["annotationId"] = annotation.Str("id"),
+            ["playlistId"] = playlist,
+            ["itemId"] = item,
         };
     }
 
