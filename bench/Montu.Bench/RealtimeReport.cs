@@ -35,6 +35,23 @@ public static class RealtimeReport
 
         text.AppendLine();
         text.AppendLine(CultureInfo.InvariantCulture,
+            $"Live review relay: a presenter and {ReviewRelay.Viewers} viewers on `/ws/review/{{playlistId}}`, {ReviewRelay.StatesPerSecond} state messages a second " +
+            $"for {options.DeliverySeconds} s, each a distinct frame; each state's figure is the time from the presenter's send to the last viewer's receipt.");
+        text.AppendLine();
+        text.AppendLine("| engine | run | states | delivered to every viewer | p50 ms | p99 ms | max ms | errors | first error |");
+        text.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---|");
+        foreach (var engine in engines)
+        {
+            foreach (var (run, number) in engine.Review.Select((r, i) => (r, i + 1)))
+            {
+                text.AppendLine(CultureInfo.InvariantCulture,
+                    $"| {engine.Engine} | {number} | {run.States} | {run.LatenciesMs.Count} | {run.P50Ms:0.00} | {run.P99Ms:0.00} | {run.MaxMs:0.00} | {run.Errors} | " +
+                    $"{run.FirstError?.Replace("|", "\\|", StringComparison.Ordinal) ?? ""} |");
+            }
+        }
+
+        text.AppendLine();
+        text.AppendLine(CultureInfo.InvariantCulture,
             $"The API without and with {RealtimeRun.Subscribers} idle sockets (on another project's task channel, so the PATCH scenario's events are not theirs): " +
             $"{options.IdleRounds} round(s), each a {options.RunSeconds} s wrk run of every scenario without them and one with them, the order reversed every other round; " +
             $"{options.Connections} connections. Spread: highest less lowest of the runs without sockets. Before each round's runs, the server's CPU use over " +
@@ -86,6 +103,16 @@ public static class RealtimeReport
         yield return ($"{engine.Engine}: fan-out p99 with {RealtimeRun.Subscribers} subscribers {many.P99:0.00} ms (< 50 ms), max {many.Max:0.00} ms{losses}", lossless && many.P99 < 50);
         yield return ($"{engine.Engine}: every socket got every event exactly once, in seq order: {one.Errors + many.Errors} errors over " +
                       $"{engine.FanOut.Sum(r => r.Patches * r.Subscribers)} deliveries", lossless);
+
+        if (engine.Review.Count > 0)
+        {
+            var latencies = engine.Review.SelectMany(r => r.LatenciesMs).ToList();
+            var p99 = RealtimeRun.Percentile(latencies, 0.99);
+            var errors = engine.Review.Sum(r => r.Errors);
+            var spread = string.Join(", ", engine.Review.Select(r => r.P99Ms.ToString("0.00", CultureInfo.InvariantCulture)));
+            yield return ($"{engine.Engine}: live review state from the presenter to the last of {ReviewRelay.Viewers} viewers, p99 {p99:0.00} ms (< 50 ms), " +
+                          $"per run {spread} ms, {errors} relay errors", errors == 0 && p99 < 50);
+        }
 
         if (engine.CrossInstance.Count > 0)
         {

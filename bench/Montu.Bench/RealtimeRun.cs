@@ -35,12 +35,13 @@ public sealed record IdleComparison(string Scenario, IReadOnlyList<LoadResult> W
 /// before the harness closed them (none should). <c>IdleCpuWithout</c> and <c>IdleCpuWith</c> are the
 /// server's CPU use with no requests, in percent of a core, per round, without and with the sockets.
 /// </summary>
-public sealed record RealtimeResults(string Engine, IReadOnlyList<DeliveryRun> FanOut, IReadOnlyList<DeliveryRun> CrossInstance,
+public sealed record RealtimeResults(string Engine, IReadOnlyList<DeliveryRun> FanOut, IReadOnlyList<DeliveryRun> CrossInstance, IReadOnlyList<RelayRun> Review,
     IReadOnlyList<IdleComparison> Idle, int IdleSocketsDisturbed, IReadOnlyList<double> IdleCpuWithout, IReadOnlyList<double> IdleCpuWith);
 
 /// <summary>
 /// The WebSocket channels under load (bench/README.md, "Real time"), on a server holding the 10k
-/// show: fan-out of one task's PATCHes to 500 sockets against 1; on PostgreSQL, delivery from one
+/// show: fan-out of one task's PATCHes to 500 sockets against 1; a live review's state relayed from
+/// its presenter to 50 viewers; on PostgreSQL, delivery from one
 /// instance's PATCH to a socket on another; and the task list and PATCH with and without 500 idle
 /// sockets. Sockets and PATCHes come from this process, which pins itself to the load core.
 /// </summary>
@@ -92,6 +93,13 @@ public sealed class RealtimeRun(BenchOptions options, string engine)
             }
         }
 
+        var (playlist, item) = await ReviewRelay.PreparePlaylistAsync(api, project, task);
+        var review = new List<RelayRun>();
+        for (var round = 0; round < options.DeliveryRounds; round++)
+        {
+            review.Add(await ReviewRelay.MeasureAsync(montu.Server, token, playlist, item, options.DeliverySeconds, engine));
+        }
+
         var crossInstance = new List<DeliveryRun>();
         if (engine == "postgres")
         {
@@ -107,7 +115,7 @@ public sealed class RealtimeRun(BenchOptions options, string engine)
         }
 
         var (idle, disturbed, cpuWithout, cpuWith) = await MeasureIdleSocketsAsync(montu, token, scenarios.Where(s => IdleScenarios.Contains(s.Name)).ToList());
-        return new RealtimeResults(engine, fanOut, crossInstance, idle, disturbed, cpuWithout, cpuWith);
+        return new RealtimeResults(engine, fanOut, crossInstance, review, idle, disturbed, cpuWithout, cpuWith);
     }
 
     /// <summary>Nearest-rank percentile; NaN for no values.</summary>

@@ -17,6 +17,7 @@ public sealed class Subscriber : IAsyncDisposable
     private const int BufferBytes = 64 * 1024;
     private readonly ClientWebSocket _socket;
     private readonly List<Received> _received = [];
+    private readonly SemaphoreSlim _sending = new(1, 1);
     private Task _receiving = Task.CompletedTask;
     private int _count;
     private volatile bool _closing;
@@ -84,6 +85,20 @@ public sealed class Subscriber : IAsyncDisposable
         }
     }
 
+    /// <summary>Sends <paramref name="message"/> as a JSON text message (one at a time per socket).</summary>
+    public async Task SendAsync(object message)
+    {
+        await _sending.WaitAsync();
+        try
+        {
+            await _socket.SendAsync(JsonSerializer.SerializeToUtf8Bytes(message), WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None);
+        }
+        finally
+        {
+            _sending.Release();
+        }
+    }
+
     public static Task CloseAllAsync(IEnumerable<Subscriber> subscribers) => Task.WhenAll(subscribers.Select(s => s.DisposeAsync().AsTask()));
 
     /// <summary>Sends the close frame and waits (at most 5 s) for the server's, which ends the receive loop.</summary>
@@ -105,6 +120,7 @@ public sealed class Subscriber : IAsyncDisposable
         }
 
         _socket.Dispose();
+        _sending.Dispose();
     }
 
     private async Task ReceiveAsync(byte[] buffer)

@@ -385,21 +385,23 @@ public sealed class OpenApiContractTests(KestrelTestApp app) : IClassFixture<Kes
         await Call(member.Client, Get, changes, $"{changes}?project_id=NOPE", HttpStatusCode.NotFound);
 
         var adminId = (await (await app.Client.GetAsync("/api/v1/auth/me")).Expect(HttpStatusCode.OK)).Str("userId");
-        var channels = new (string Template, string Path)[]
+        var playlist = (await app.Client.CreatePlaylist(projectId, "Live review")).Str("id");
+        var channels = new (string Template, string Path, string Query)[]
         {
-            ("/ws/tasks/{projectId}", $"/ws/tasks/{projectId}"),
-            ("/ws/media/{projectId}", $"/ws/media/{projectId}"),
-            ("/ws/projects/{projectId}", $"/ws/projects/{projectId}"),
-            ("/ws/annotations/{mediaOrProjectId}", $"/ws/annotations/{projectId}"),
-            ("/ws/notifications/{userId}", $"/ws/notifications/{adminId}"),
+            ("/ws/tasks/{projectId}", $"/ws/tasks/{projectId}", "?since=0"),
+            ("/ws/media/{projectId}", $"/ws/media/{projectId}", "?since=0"),
+            ("/ws/projects/{projectId}", $"/ws/projects/{projectId}", "?since=0"),
+            ("/ws/annotations/{mediaOrProjectId}", $"/ws/annotations/{projectId}", "?since=0"),
+            ("/ws/notifications/{userId}", $"/ws/notifications/{adminId}", "?since=0"),
+            ("/ws/review/{playlistId}", $"/ws/review/{playlist}", ""),
         };
         var token = app.Client.DefaultRequestHeaders.Authorization!.Parameter!;
-        foreach (var (template, path) in channels)
+        foreach (var (template, path, query) in channels)
         {
             using (var socket = new System.Net.WebSockets.ClientWebSocket())
             {
                 socket.Options.SetRequestHeader("Authorization", $"Bearer {token}");
-                await socket.ConnectAsync(new Uri($"ws://{app.Client.BaseAddress!.Authority}{path}?since=0"), CancellationToken.None);
+                await socket.ConnectAsync(new Uri($"ws://{app.Client.BaseAddress!.Authority}{path}{query}"), CancellationToken.None);
                 _document.RecordUpgrade(template);
                 await socket.CloseOutputAsync(System.Net.WebSockets.WebSocketCloseStatus.NormalClosure, "", CancellationToken.None);
             }

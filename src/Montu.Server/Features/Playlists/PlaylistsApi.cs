@@ -71,7 +71,7 @@ public static class PlaylistsApi
             .ProducesErrors(401, 403, 404, 409, 422).ChecksIfMatch();
     }
 
-    private static readonly ProjectResolver PlaylistProject =
+    public static readonly ProjectResolver PlaylistProject =
         ProjectResolver.FromLookup<PlaylistQueries>("playlistId", "Playlist", (playlists, id, ct) => playlists.ProjectIdOfAsync(id, ct));
 
     public sealed record ListQuery(

@@ -15,13 +15,16 @@ public readonly record struct SocketEnd(int Code, string Reason)
     public static readonly SocketEnd ShuttingDown = new((int)WebSocketCloseStatus.EndpointUnavailable, "The server is shutting down");
     public static readonly SocketEnd SessionEnded = new(4401, "Your session has ended or its token expired: sign in again");
     public static readonly SocketEnd ResyncRequired = new(4409, "Resynchronise: reload, then reconnect with since");
+    public static readonly SocketEnd FellBehind = new(4409, "This client fell behind: reconnect");
 }
 
 /// <summary>
 /// One connected socket, from its replay to its close: it sends the events its channel carries
 /// in sequence order, exactly once, checking before each delivery (and twice a second when idle)
 /// that its caller may still see them; it answers the client's pings, token renewals and
-/// mistakes. Sends are serialised, since a socket takes one send at a time.
+/// mistakes. Sends are serialised, since a socket takes one send at a time. A socket with an
+/// <see cref="ISocketConversation"/> also carries its messages, and forwards only the events it
+/// chooses.
 /// </summary>
 public sealed partial class ChannelSession(
     EventFanOut fanOut, EventQueries events, EventLogHead head, SocketTokens tokens, TimeProvider time,
@@ -45,10 +48,11 @@ public sealed partial class ChannelSession(
     private CancellationToken Stopping { get; } = lifetime.ApplicationStopping;
 
     /// <summary>Runs the socket until it ends; returns how it ended.</summary>
-    public async Task<SocketEnd> RunAsync(WebSocket socket, ChannelScope scope, JsonWebToken token, long? since, bool legacy, string requestId, CancellationToken aborted)
+    public async Task<SocketEnd> RunAsync(
+        WebSocket socket, ChannelScope scope, JsonWebToken token, long? since, bool legacy, string requestId, CancellationToken aborted, ISocketConversation? conversation = null)
     {
         using var stopping = CancellationTokenSource.CreateLinkedTokenSource(aborted, Stopping);
-        using var live = new Live(socket, scope, token, legacy, requestId, this);
+        using var live = new Live(socket, scope, token, legacy, requestId, conversation, this);
         var end = await live.RunAsync(since, stopping.Token);
         await live.CloseAsync(end);
         LogSocketEnded(logger, scope.Kind, scope.ProjectId ?? scope.UserId, end.Code);
@@ -58,7 +62,8 @@ public sealed partial class ChannelSession(
     [LoggerMessage(Level = LogLevel.Debug, Message = "Socket on {Kind} {Id} ended with {Code}")]
     private static partial void LogSocketEnded(ILogger logger, ChannelKind kind, string? id, int code);
 
-    private sealed class Live(WebSocket socket, ChannelScope scope, JsonWebToken token, bool legacy, string requestId, ChannelSession owner) : IDisposable
+    private sealed class Live(
+        WebSocket socket, ChannelScope scope, JsonWebToken token, bool legacy, string requestId, ISocketConversation? conversation, ChannelSession owner) : IDisposable
     {
         private readonly SemaphoreSlim _sending = new(1, 1);
         private readonly RealtimeOptions _options = owner.Options;
@@ -159,10 +164,12 @@ public sealed partial class ChannelSession(
         private async Task<SocketEnd> DeliverAsync(Subscription subscription, long cursor, CancellationToken ct)
         {
             Task<bool>? waiting = null;
+            Task<bool>? talking = null;
             while (true)
             {
                 waiting ??= subscription.Events.WaitToReadAsync(ct).AsTask();
-                await Task.WhenAny(waiting, _receiving, Task.Delay(_options.AccessCheck, ct));
+                talking ??= conversation?.Outgoing.WaitToReadAsync(ct).AsTask() ?? Task.FromResult(false);
+                await Task.WhenAny(waiting, talking, _receiving, Task.Delay(_options.AccessCheck, ct));
                 ct.ThrowIfCancellationRequested();
                 if (_clientEnd is { } clientEnd)
                 {
@@ -180,6 +187,23 @@ public sealed partial class ChannelSession(
                     return SocketEnd.ResyncRequired;
                 }
 
+                if (conversation is not null)
+                {
+                    if (conversation.Overflowed)
+                    {
+                        return SocketEnd.FellBehind;
+                    }
+
+                    if (talking.IsCompleted && talking.Result)
+                    {
+                        talking = null;
+                        while (conversation.Outgoing.TryRead(out var message))
+                        {
+                            await SendAsync(message, ct);
+                        }
+                    }
+                }
+
                 if (!waiting.IsCompleted)
                 {
                     continue;
@@ -192,7 +216,10 @@ public sealed partial class ChannelSession(
                     if (logged.Seq > cursor)
                     {
                         cursor = logged.Seq;
-                        await SendAsync(legacy ? logged.LegacyMessage : logged.Message, ct);
+                        if (conversation is null || await conversation.ForwardsAsync(logged, ct))
+                        {
+                            await SendAsync(legacy ? logged.LegacyMessage : logged.Message, ct);
+                        }
                     }
                 }
             }
@@ -252,7 +279,10 @@ public sealed partial class ChannelSession(
 
         private async Task AnswerAsync(ReadOnlyMemory<byte> message, WebSocketMessageType kind, CancellationToken ct)
         {
-            var (type, renewal) = kind == WebSocketMessageType.Text ? Parse(message) : (null, null);
+            using var json = kind == WebSocketMessageType.Text ? Parse(message) : null;
+            var root = json?.RootElement;
+            var type = root is { } r && r.TryGetProperty("type", out var t) && t.ValueKind == JsonValueKind.String ? t.GetString() : null;
+            var renewal = root is { } o && o.TryGetProperty("token", out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
             switch (type)
             {
                 case "ping":
@@ -264,8 +294,16 @@ public sealed partial class ChannelSession(
                 case "auth":
                     await ErrorAsync(ErrorCodes.Validation, "An auth message carries the new access token in \"token\"", ct);
                     break;
+                case not null when conversation is not null && conversation.Vocabulary.Contains(type):
+                    if (await conversation.AnswerAsync(type, root!.Value, ct) is { } refusal)
+                    {
+                        await ErrorAsync(refusal.Code, refusal.Message, ct);
+                    }
+
+                    break;
                 default:
-                    await ErrorAsync(ErrorCodes.Validation, "Send JSON text messages of type \"ping\" or \"auth\"", ct);
+                    var types = (string[])["ping", "auth", .. conversation?.Vocabulary ?? []];
+                    await ErrorAsync(ErrorCodes.Validation, $"Send JSON text messages of type {string.Join(", ", types.Select(name => $"\"{name}\""))}", ct);
                     break;
             }
         }
@@ -303,23 +341,23 @@ public sealed partial class ChannelSession(
             }
         }
 
-        private static (string? Type, string? Token) Parse(ReadOnlyMemory<byte> message)
+        /// <summary>The client's message when it is a JSON object, else null.</summary>
+        private static JsonDocument? Parse(ReadOnlyMemory<byte> message)
         {
             try
             {
-                using var json = JsonDocument.Parse(message);
-                var root = json.RootElement;
-                if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("type", out var type) || type.ValueKind != JsonValueKind.String)
+                var json = JsonDocument.Parse(message);
+                if (json.RootElement.ValueKind == JsonValueKind.Object)
                 {
-                    return (null, null);
+                    return json;
                 }
 
-                var token = root.TryGetProperty("token", out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
-                return (type.GetString(), token);
+                json.Dispose();
+                return null;
             }
             catch (JsonException)
             {
-                return (null, null);
+                return null;
             }
         }
     }

@@ -83,7 +83,13 @@ public static class RealtimeApi
             ? ConnectAsync(context, new ChannelScope(ChannelKind.Notifications, null, UserId: userId))
             : Task.FromResult<Results<EmptyHttpResult, ApiError>>(ApiError.NotFound($"No notification channel for user {Quote.Of(userId)}"));
 
-    private static async Task<Results<EmptyHttpResult, ApiError>> ConnectAsync(HttpContext context, ChannelScope scope)
+    /// <summary>
+    /// Upgrades the request to a socket on <paramref name="scope"/> and runs it until it closes. With
+    /// <paramref name="converse"/>, the socket also carries the conversation it makes (which has no
+    /// replay, so <c>since</c> is refused).
+    /// </summary>
+    public static async Task<Results<EmptyHttpResult, ApiError>> ConnectAsync(
+        HttpContext context, ChannelScope scope, Func<CancellationToken, ValueTask<ISocketConversation>>? converse = null)
     {
         if (!context.WebSockets.IsWebSocketRequest)
         {
@@ -97,6 +103,11 @@ public static class RealtimeApi
 
         var problems = new ValidationProblems();
         var since = QueryValues.Long(context.Request.Query[SinceParameter], SinceParameter, 0, problems);
+        if (since is not null && converse is not null)
+        {
+            problems.Add(SinceParameter, "This channel has no replay: leave out 'since', and read what you missed over HTTP");
+        }
+
         if (problems.Any)
         {
             return problems.ToError();
@@ -112,8 +123,9 @@ public static class RealtimeApi
             KeepAliveTimeout = options.PingInterval,
         });
         var token = new JsonWebToken(BearerEvents.PresentedToken(context)!);
+        using var conversation = converse is null ? null : await converse(context.RequestAborted);
         await services.GetRequiredService<ChannelSession>().RunAsync(
-            socket, scope, token, since, LegacyShape.IsRequested(context), context.TraceIdentifier, context.RequestAborted);
+            socket, scope, token, since, LegacyShape.IsRequested(context), context.TraceIdentifier, context.RequestAborted, conversation);
         return TypedResults.Empty;
     }
 }
