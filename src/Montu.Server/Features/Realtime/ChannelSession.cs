@@ -31,6 +31,9 @@ public sealed partial class ChannelSession(
     IOptions<RealtimeOptions> options, IHostApplicationLifetime lifetime, ILogger<ChannelSession> logger)
 {
     private const int ReplayPage = 500;
+
+    /// <summary>Never completes: what a socket without a conversation waits on for its messages.</summary>
+    private static readonly TaskCompletionSource<bool> Silent = new();
     private static readonly TimeSpan CloseWait = TimeSpan.FromSeconds(2);
 
     private EventFanOut FanOut { get; } = fanOut;
@@ -168,7 +171,8 @@ public sealed partial class ChannelSession(
             while (true)
             {
                 waiting ??= subscription.Events.WaitToReadAsync(ct).AsTask();
-                talking ??= conversation?.Outgoing.WaitToReadAsync(ct).AsTask() ?? Task.FromResult(false);
+                // Without a conversation there is nothing to wait for: a task that never ends, not a finished one (which would spin the loop).
+                talking ??= conversation?.Outgoing.WaitToReadAsync(ct).AsTask() ?? Silent.Task;
                 await Task.WhenAny(waiting, talking, _receiving, Task.Delay(_options.AccessCheck, ct));
                 ct.ThrowIfCancellationRequested();
                 if (_clientEnd is { } clientEnd)
@@ -194,9 +198,10 @@ public sealed partial class ChannelSession(
                         return SocketEnd.FellBehind;
                     }
 
-                    if (talking.IsCompleted && talking.Result)
+                    if (talking.IsCompleted)
                     {
-                        talking = null;
+                        // False only once the conversation has ended its queue: nothing more will come.
+                        talking = talking.Result ? null : Silent.Task;
                         while (conversation.Outgoing.TryRead(out var message))
                         {
                             await SendAsync(message, ct);
