@@ -33,8 +33,8 @@ public sealed class AnnotationImage(AnnotationQueries annotations, MediaQueries 
         if (FrameOf(note, version) is not { } frame)
         {
             return ApiError.Conflict(version.MediaType is ContentSniffer.Video
-                ? $"Annotation {Quote.Of(note.Id)} is on the whole of video {Quote.Of(version.Id)}, not on one frame: it has no image"
-                : $"Annotation {Quote.Of(note.Id)} is on media {Quote.Of(version.Id)}, a {version.MediaType} with no picture: it has no image");
+                ? $"Annotation {Quote.Of(note.Id)} is on the whole of video {Quote.Of(version.Id)}, not on one of its frames: it has no picture to draw on"
+                : $"Annotation {Quote.Of(note.Id)} is on media {Quote.Of(version.Id)} ({version.MediaType}): it has no picture to draw on");
         }
 
         var tag = $"{version.Id}-r{note.Revision}";
