@@ -124,7 +124,7 @@ public sealed class BenchRun(BenchOptions options, string engine)
             [new InterleavedRequest(scenario.PathAndQuery, show.Token), new InterleavedRequest(reference.PathAndQuery, show.Token)],
             Path.Combine(show.WorkDir, $"{scenario.Name}.with-{reference.Name}.lua"), ShowUnderTest.LoadCore, show.Server.BaseUrl, options.Connections,
             options.P99RunSeconds);
-        var comparison = new P99Comparison(engine, show.Size, scenario.Name, reference.Name, results[0], results[1], errors);
+        var comparison = new P99Comparison(engine, show.Size, scenario.Name, reference.Name, scenario.P99Factor, results[0], results[1], errors);
         Progress.Say($"[{engine} {show.Size}] {scenario.Name} and {reference.Name} in one run: p99 {comparison.Measured.P99Ms:0.00} and " +
                      $"{comparison.Reference.P99Ms:0.00} ms ({comparison.Ratio:0.00}x), {comparison.Measured.RequestsPerSecond:0} and {comparison.Reference.RequestsPerSecond:0} req/s, errors {errors}");
         return comparison;

@@ -7,8 +7,8 @@ public sealed record SizeScaling(string Engine, string Scenario, int SmallSize, 
 }
 
 /// <summary>A scenario's p99 against its <see cref="Scenario.P99ComparedWith"/> on one show, both in one <see cref="InterleavedRun"/>.</summary>
-public sealed record P99Comparison(string Engine, int Size, string Scenario, string ComparedWith, InterleavedResult Measured, InterleavedResult Reference,
-    long Errors)
+public sealed record P99Comparison(string Engine, int Size, string Scenario, string ComparedWith, double Factor, InterleavedResult Measured,
+    InterleavedResult Reference, long Errors)
 {
     public double Ratio => Measured.P99Ms / Reference.P99Ms;
 }

@@ -36,8 +36,10 @@ public sealed class MontuUnderTest(BenchOptions options, string engine) : IAsync
             await new ShowSeeder(setup, engine, connection).CreateProjectsAsync(sizes);
         }
 
-        await new ShowSeeder(null, engine, connection).InsertTasksAsync(sizes);
-        Progress.Say($"[{engine}] tasks inserted; starting the server, which writes their documents");
+        var seeder = new ShowSeeder(null, engine, connection);
+        await seeder.InsertTasksAsync(sizes);
+        await seeder.InsertNotesAsync(sizes);
+        Progress.Say($"[{engine}] tasks and notes inserted; starting the server, which writes their documents");
         _server = await StartServerAsync(connection);
         Progress.Say($"[{engine}] server started; settling the database");
         // The server has just written every task's document: let the database settle before measuring.

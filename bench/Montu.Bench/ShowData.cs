@@ -9,6 +9,11 @@ public sealed record TaskRow(
     public string SearchText => string.Join(' ', Id, Episode, Sequence, Shot, Task, Artist ?? "", Description).ToLowerInvariant();
 }
 
+/// <summary>One generated review note, the columns of the <c>annotations</c> table the seeder fills.</summary>
+public sealed record NoteRow(
+    string Id, string ProjectId, string MediaId, string Author, string Content, long? FrameNumber, string? Drawing, string Status,
+    DateTime CreatedAt, DateTime UpdatedAt);
+
 /// <summary>
 /// A realistic, deterministic show: episodes of sequences of shots, each shot carrying several
 /// task types, statuses skewed the way a show mid-production looks, sixty artists.
@@ -22,7 +27,45 @@ public static class ShowData
     private static readonly (string Status, int Weight)[] StatusWeights =
         [("not_started", 30), ("in_progress", 30), ("pending_review", 10), ("needs_revision", 8), ("approved", 10), ("completed", 10), ("on_hold", 2)];
 
+    /// <summary>Notes on the one media version of each show, for the annotation list scenario.</summary>
+    public const int NotesPerShow = 5000;
+
+    /// <summary>The still every show's notes are on: the smallest valid PNG, one transparent pixel.</summary>
+    public static readonly byte[] ReviewStill = Convert.FromBase64String(
+        "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==");
+
+    private static readonly string[] NoteWords = ["Lift the shadows", "Edge is soft here", "Match the plate's grain", "Rim light too hot", "Tracking slips", "Love this"];
+
     public static string Artist(int n) => $"artist_{n:D2}";
+
+    /// <summary>
+    /// <paramref name="count"/> notes on a still, as review sessions leave them: most on its one frame (0), one in ten on the
+    /// whole media, a third with a drawing of a few strokes, a quarter resolved.
+    /// </summary>
+    public static IEnumerable<NoteRow> Notes(string projectId, string mediaId, string author, int count, int seed)
+    {
+        var random = new Random(seed);
+        var start = new DateTime(2026, 2, 2, 9, 0, 0, DateTimeKind.Utc);
+        for (var i = 0; i < count; i++)
+        {
+            var created = start.AddSeconds(i * 37);
+            var drawing = i % 3 == 0
+                ? "{\"shapes\":[" + string.Join(",", Enumerable.Range(0, 1 + random.Next(3)).Select(_ =>
+                    $"{{\"type\":\"stroke\",\"points\":[{string.Join(",", Enumerable.Range(0, 8).Select(_ => $"[{random.Next(1000) / 1000.0},{random.Next(1000) / 1000.0}]"))}],\"color\":\"#ff3b30\",\"width\":3}}")) + "]}"
+                : null;
+            yield return new NoteRow(
+                $"ann_{projectId.ToLowerInvariant()}_{i:D5}",
+                projectId,
+                mediaId,
+                author,
+                $"{NoteWords[random.Next(NoteWords.Length)]} (note {i})",
+                i % 10 == 0 ? null : 0,
+                drawing,
+                random.Next(4) == 0 ? "resolved" : "active",
+                created,
+                created.AddMinutes(random.Next(60 * 24)));
+        }
+    }
 
     public static IEnumerable<TaskRow> Tasks(string projectId, int count, int seed)
     {

@@ -9,8 +9,9 @@ namespace Montu.Bench;
 
 /// <summary>
 /// Creates the benchmark shows, one project of each size, and two noise projects a fifth the size
-/// of the biggest: projects through the API (so they are valid), tasks by bulk insert straight
-/// into the database (one HTTP call per task would take longer than the run).
+/// of the biggest: projects, and one media version in each show, through the API (so they are
+/// valid); tasks, and the notes on that version, by bulk insert straight into the database (one
+/// HTTP call per row would take longer than the run).
 /// </summary>
 public sealed class ShowSeeder(HttpClient? api, string engine, string connectionString)
 {
@@ -26,6 +27,12 @@ public sealed class ShowSeeder(HttpClient? api, string engine, string connection
             var response = await api!.PostAsJsonAsync("/api/v1/projects", ProjectBody(project));
             response.EnsureSuccessStatusCode();
         }
+
+        foreach (var project in sizes.Select(ShowProject))
+        {
+            using var form = new MultipartFormDataContent { { new StringContent(project), "project_id" }, { new ByteArrayContent(ShowData.ReviewStill), "file", "review.png" } };
+            (await api!.PostAsync("/api/v1/media", form)).EnsureSuccessStatusCode();
+        }
     }
 
     /// <summary>
@@ -36,15 +43,26 @@ public sealed class ShowSeeder(HttpClient? api, string engine, string connection
     {
         var rows = sizes.SelectMany(size => ShowData.Tasks(ShowProject(size), size, seed: 42))
             .Concat(NoiseProjects.SelectMany((p, i) => ShowData.Tasks(p, sizes.Max() / 5, seed: 100 + i)));
-        if (engine == "postgres")
-        {
-            await CopyIntoPostgresAsync(rows);
-        }
-        else
-        {
-            await InsertIntoSqliteAsync(rows);
-        }
+        await InsertAsync("tasks", TaskColumns, rows.Select(Values));
     }
+
+    /// <summary>Each show's notes, on the media version <see cref="CreateProjectsAsync"/> uploaded to it, by its uploader.</summary>
+    public async Task InsertNotesAsync(IReadOnlyList<int> sizes)
+    {
+        var projects = sizes.Select(ShowProject).ToArray();
+        List<(string Id, string ProjectId, string Author)> media;
+        await using (var connection = Open(engine, connectionString))
+        {
+            media = (await connection.QueryAsync<(string, string, string)>(
+                $"SELECT id, project_id, author FROM media WHERE project_id IN ({string.Join(", ", projects.Select(p => $"'{p}'"))})")).ToList();
+        }
+
+        var rows = media.SelectMany((m, i) => ShowData.Notes(m.ProjectId, m.Id, m.Author, ShowData.NotesPerShow, seed: 200 + i));
+        await InsertAsync("annotations", NoteColumns, rows.Select(Values));
+    }
+
+    private Task InsertAsync(string table, string columns, IEnumerable<IEnumerable<(string, object?)>> rows) =>
+        engine == "postgres" ? CopyIntoPostgresAsync(table, columns, rows) : InsertIntoSqliteAsync(table, columns, rows);
 
     private static object ProjectBody(string id) => new
     {
@@ -57,46 +75,51 @@ public sealed class ShowSeeder(HttpClient? api, string engine, string connection
         priorityLevels = ShowData.Priorities,
     };
 
-    private const string Columns = """
+    private const string TaskColumns = """
         id, project_id, type, episode, sequence, shot, task, artist, status, priority, priority_rank, milestone,
         frame_start, frame_end, deadline, estimated_duration_hours, episode_clean, sequence_clean, shot_clean,
         description, search_text, created_at, updated_at
         """;
 
-    private async Task InsertIntoSqliteAsync(IEnumerable<TaskRow> rows)
+    private const string NoteColumns = "id, project_id, media_id, author, annotation_type, content, frame_number, drawing, status, created_at, updated_at";
+
+    /// <summary>A JSON column's value: jsonb on PostgreSQL, text on SQLite.</summary>
+    private sealed record Json(string Text);
+
+    private async Task InsertIntoSqliteAsync(string table, string columns, IEnumerable<IEnumerable<(string, object?)>> rows)
     {
         await using var connection = new SqliteConnection(connectionString);
         await connection.OpenAsync();
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync();
         await using var insert = connection.CreateCommand();
         insert.Transaction = transaction;
-        var names = Columns.Split(',', StringSplitOptions.TrimEntries);
-        insert.CommandText = $"INSERT INTO tasks ({Columns}) VALUES ({string.Join(", ", names.Select(n => "$" + n))})";
+        var names = columns.Split(',', StringSplitOptions.TrimEntries);
+        insert.CommandText = $"INSERT INTO {table} ({columns}) VALUES ({string.Join(", ", names.Select(n => "$" + n))})";
         var parameters = names.ToDictionary(n => n, n => insert.Parameters.Add(new SqliteParameter { ParameterName = "$" + n }));
         foreach (var row in rows)
         {
-            foreach (var (name, value) in Values(row))
+            foreach (var (name, value) in row)
             {
-                parameters[name].Value = value ?? DBNull.Value;
+                parameters[name].Value = (value is Json json ? json.Text : value) ?? DBNull.Value;
             }
 
             await insert.ExecuteNonQueryAsync();
         }
 
         await transaction.CommitAsync();
-        await connection.ExecuteAsync("ANALYZE tasks");
+        await connection.ExecuteAsync($"ANALYZE {table}");
     }
 
-    private async Task CopyIntoPostgresAsync(IEnumerable<TaskRow> rows)
+    private async Task CopyIntoPostgresAsync(string table, string columns, IEnumerable<IEnumerable<(string, object?)>> rows)
     {
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync();
-        await using (var copy = await connection.BeginBinaryImportAsync($"COPY tasks ({Columns}) FROM STDIN (FORMAT BINARY)"))
+        await using (var copy = await connection.BeginBinaryImportAsync($"COPY {table} ({columns}) FROM STDIN (FORMAT BINARY)"))
         {
             foreach (var row in rows)
             {
                 await copy.StartRowAsync();
-                foreach (var (_, value) in Values(row))
+                foreach (var (_, value) in row)
                 {
                     await WriteAsync(copy, value);
                 }
@@ -105,7 +128,7 @@ public sealed class ShowSeeder(HttpClient? api, string engine, string connection
             await copy.CompleteAsync();
         }
 
-        await connection.ExecuteAsync("ANALYZE tasks");
+        await connection.ExecuteAsync($"ANALYZE {table}");
     }
 
     private static Task WriteAsync(NpgsqlBinaryImporter copy, object? value) => value switch
@@ -113,6 +136,8 @@ public sealed class ShowSeeder(HttpClient? api, string engine, string connection
         null => copy.WriteNullAsync(),
         DateTime time => copy.WriteAsync(time, NpgsqlDbType.TimestampTz),
         int number => copy.WriteAsync(number, NpgsqlDbType.Integer),
+        long number => copy.WriteAsync(number, NpgsqlDbType.Bigint),
+        Json json => copy.WriteAsync(json.Text, NpgsqlDbType.Jsonb),
         double number => copy.WriteAsync(number, NpgsqlDbType.Double),
         _ => copy.WriteAsync((string)value, NpgsqlDbType.Text),
     };
@@ -140,6 +165,21 @@ public sealed class ShowSeeder(HttpClient? api, string engine, string connection
         yield return ("shot_clean", r.Shot);
         yield return ("description", r.Description);
         yield return ("search_text", r.SearchText);
+        yield return ("created_at", r.CreatedAt);
+        yield return ("updated_at", r.UpdatedAt);
+    }
+
+    private static IEnumerable<(string, object?)> Values(NoteRow r)
+    {
+        yield return ("id", r.Id);
+        yield return ("project_id", r.ProjectId);
+        yield return ("media_id", r.MediaId);
+        yield return ("author", r.Author);
+        yield return ("annotation_type", "note");
+        yield return ("content", r.Content);
+        yield return ("frame_number", r.FrameNumber);
+        yield return ("drawing", r.Drawing is null ? null : new Json(r.Drawing));
+        yield return ("status", r.Status);
         yield return ("created_at", r.CreatedAt);
         yield return ("updated_at", r.UpdatedAt);
     }

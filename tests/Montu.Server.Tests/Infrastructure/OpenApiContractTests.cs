@@ -247,6 +247,9 @@ public sealed class OpenApiContractTests(KestrelTestApp app) : IClassFixture<Kes
         await Call(admin, Get, export, $"{export}?frame=x", HttpStatusCode.BadRequest);
         await Call(admin, Get, one, $"{list}/{id}", HttpStatusCode.OK);
         await Call(admin, Get, one, $"{list}/ann_nope", HttpStatusCode.NotFound);
+        const string image = "/api/v1/annotations/{annotationId}/image";
+        await Call(admin, Get, image, $"{list}/{id}/image", HttpStatusCode.OK);
+        await Call(admin, Get, image, $"{list}/ann_nope/image", HttpStatusCode.NotFound);
         await Call(admin, Patch, one, $"{list}/{id}", HttpStatusCode.OK, new { content = "Lift the shadows a stop" });
         await Call(admin, Put, one, $"{list}/{id}", HttpStatusCode.OK, new { status = "resolved" });
         await Call(admin, Patch, one, $"{list}/{id}", HttpStatusCode.BadRequest, new { author = "user_x" });

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Mvc;
 using Montu.Server.Infrastructure.Access;
 using Montu.Server.Infrastructure.Concurrency;
 using Montu.Server.Infrastructure.Errors;
+using Montu.Server.Infrastructure.OpenApi;
 using Montu.Server.Infrastructure.WireFormat;
 
 namespace Montu.Server.Features.Annotations;
@@ -14,7 +15,8 @@ public static class AnnotationsApi
         .AddSingleton<AnnotationQueries>()
         .AddSingleton<AnnotationMentions>()
         .AddSingleton<AnnotationChanges>()
-        .AddSingleton<AnnotationExport>();
+        .AddSingleton<AnnotationExport>()
+        .AddSingleton<AnnotationImage>();
 
     public static void MapAnnotationsApi(this RouteGroupBuilder api)
     {
@@ -29,6 +31,18 @@ public static class AnnotationsApi
             .ProducesErrors(400, 401, 403, 404, 409, 415, 422).TagsRevision();
         group.MapGet("/{annotationId}", GetAnnotation).WithName("GetAnnotation").RequireProject(ProjectPermission.Read, resolvedBy: AnnotationProject)
             .WithSummary("A note with its replies, oldest first").ProducesErrors(401, 404).ServesRevision();
+        group.MapGet("/{annotationId}/image", (string annotationId, AnnotationImage image, HttpContext http, CancellationToken ct) => image.RenderAsync(annotationId, http, ct))
+            .WithName("GetAnnotationImage").RequireProject(ProjectPermission.Read, resolvedBy: AnnotationProject)
+            .WithSummary("A JPEG of the note's frame (as GET /media/{id}/frames/{frame} gives it; a still's one frame) with its drawing burned in")
+            .WithDescription("""
+                The frame is the note's frameNumber; a note on a still without one uses the still. A note on a sound or
+                document, or on a whole video without a frame, has no picture to draw on: 409. A frame not made yet is
+                404 with Retry-After, as on the frame route. The ETag follows the note's revision: If-None-Match with it is 304.
+                """)
+            .Produces<Stream>(StatusCodes.Status200OK, "image/jpeg").Produces(StatusCodes.Status304NotModified).ProducesErrors(401, 404, 409)
+            .ReadsHeaders(required: false, ImageTagHeader with { Name = "If-None-Match", Description = "The image's ETag: 304 with no body while the note is at that revision" })
+            .AnswersHeaders(StatusCodes.Status200OK, ImageTagHeader, ImageCacheHeader)
+            .AnswersHeaders(StatusCodes.Status304NotModified, ImageTagHeader, ImageCacheHeader);
         group.MapPatch("/{annotationId}", UpdateAnnotation).WithName("UpdateAnnotation").RequireProject(ProjectPermission.Annotate, resolvedBy: AnnotationProject)
             .WithSummary("Change a note: its author changes what it says and where; its author, or write on the project, resolves it")
             .ProducesErrors(400, 401, 403, 404, 409, 415, 422).ChecksIfMatch();
@@ -38,6 +52,10 @@ public static class AnnotationsApi
             .WithSummary("Archive a note (its author, or write on the project): it leaves lists and its thread, and stays readable by id")
             .ProducesErrors(401, 403, 404).ChecksIfMatch();
     }
+
+    private static readonly ApiHeader ImageTagHeader = ApiHeader.Text("ETag", "The media's id and the note's revision, quoted; it changes with every change to the note", 128);
+
+    private static readonly ApiHeader ImageCacheHeader = ApiHeader.Fixed("Cache-Control", "The image shows what only the note's readers may see", AnnotationImage.CacheControl);
 
     private static readonly ProjectResolver AnnotationProject =
         ProjectResolver.FromLookup<AnnotationQueries>("annotationId", "Annotation", (annotations, id, ct) => annotations.ProjectIdOfAsync(id, ct));

@@ -66,30 +66,46 @@ public sealed class MediaViews(
             return MediaChanges.NotFound(id);
         }
 
+        var (file, error) = await FrameFileAsync(row, frame, ct);
+        return error ?? ServeDerived(file!, "image/jpeg");
+    }
+
+    /// <summary>
+    /// The stored JPEG of frame <paramref name="frame"/> of a video or still, made on first request;
+    /// or why there is none (404, with <c>Retry-After</c> while processing runs), as the frame route answers.
+    /// </summary>
+    public async Task<(StoredFile? File, ApiError? Error)> FrameFileAsync(MediaRow row, long frame, CancellationToken ct)
+    {
+        var id = row.Id;
         if (row.MediaType is not (ContentSniffer.Video or ContentSniffer.Image))
         {
-            return ApiError.NotFound($"Media {Quote.Of(id)} is {row.MediaType}: it has no frames");
+            return (null, ApiError.NotFound($"Media {Quote.Of(id)} is {row.MediaType}: it has no frames"));
         }
 
         if (NotMade(row, "frames") is { } missing)
         {
-            return missing;
+            return (null, missing);
         }
 
         var metadata = StorageJson.Read<MediaMetadata>(row.Metadata);
         var (first, count) = (metadata.FirstFrame ?? 0, metadata.FrameCount ?? 1);
         if (frame < first || frame >= first + count)
         {
-            return ApiError.NotFound($"Media {Quote.Of(id)} has frames {first} to {first + count - 1}; there is no frame {frame}");
+            return (null, ApiError.NotFound($"Media {Quote.Of(id)} has frames {first} to {first + count - 1}; there is no frame {frame}"));
         }
 
         var key = $"{MediaRules.FramePrefix(id)}{frame.ToString(CultureInfo.InvariantCulture)}.jpg";
         if (await store.FindAsync(key, ct) is { } kept)
         {
-            return ServeDerived(kept, "image/jpeg");
+            return (kept, null);
         }
 
-        return await MakeFrameAsync(row, metadata, frame - first, key, ct) ?? await ServeDerivedAsync(key, "image/jpeg", ct);
+        if (await MakeFrameAsync(row, metadata, frame - first, key, ct) is { } failed)
+        {
+            return (null, failed);
+        }
+
+        return await store.FindAsync(key, ct) is { } made ? (made, null) : (null, ApiError.NotFound("The file is gone from storage"));
     }
 
     private async Task<ApiError?> MakeFrameAsync(MediaRow row, MediaMetadata metadata, long index, string key, CancellationToken ct)
