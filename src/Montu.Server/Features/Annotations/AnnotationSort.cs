@@ -17,16 +17,13 @@ public sealed record AnnotationSort(string Field)
 
     public static readonly IReadOnlyList<string> Fields = [Frame, CreatedAt];
 
-    /// <summary>Sorts notes without a frame before every frame, in SQL and in cursors alike.</summary>
-    private const long NoFrame = long.MinValue;
-
     public static AnnotationSort Parse(string? sort, ValidationProblems problems) =>
         new(QueryValues.OneOf(QueryValues.Text(sort), "sort", Fields, problems) ?? Frame);
 
     public string OrderBy => OrderByOn("");
 
     public string OrderByOn(string table) => Field == Frame
-        ? $"COALESCE({table}frame_number, {NoFrame}), {table}created_at, {table}id"
+        ? $"{table}frame_number NULLS FIRST, {table}created_at, {table}id"
         : $"{table}created_at, {table}id";
 
     public string Keyset(AnnotationCursor cursor, DynamicParameters args)
@@ -38,8 +35,14 @@ public sealed record AnnotationSort(string Field)
             return "(created_at, id) > (@afterCreated, @afterId)";
         }
 
-        args.Add("afterFrame", cursor.Frame ?? NoFrame);
-        return $"(COALESCE(frame_number, {NoFrame}), created_at, id) > (@afterFrame, @afterCreated, @afterId)";
+        // Notes without a frame come first: after one of them, the rest of them and every framed note.
+        if (cursor.Frame is not { } frame)
+        {
+            return "((frame_number IS NULL AND (created_at, id) > (@afterCreated, @afterId)) OR frame_number IS NOT NULL)";
+        }
+
+        args.Add("afterFrame", frame);
+        return "(frame_number, created_at, id) > (@afterFrame, @afterCreated, @afterId)";
     }
 
     public string CursorAfter(AnnotationRow last) => Cursor.Encode(new AnnotationCursor(

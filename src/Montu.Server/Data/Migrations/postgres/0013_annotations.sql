@@ -26,8 +26,10 @@ CREATE TABLE annotations (
     created_at      timestamptz NOT NULL,
     updated_at      timestamptz NOT NULL
 );
-CREATE INDEX ix_annotations_media_frame ON annotations (media_id, frame_number, created_at, id);
+-- NULLS FIRST as the list orders (notes on the whole media first; SQLite's default), so the first
+-- page of a media's notes is read from the index in order, without sorting them all.
+CREATE INDEX ix_annotations_media_frame ON annotations (media_id, frame_number NULLS FIRST, created_at, id);
 CREATE INDEX ix_annotations_project_created ON annotations (project_id, created_at, id);
-CREATE INDEX ix_annotations_task ON annotations (task_id, frame_number);
+CREATE INDEX ix_annotations_task ON annotations (task_id, frame_number NULLS FIRST);
 CREATE INDEX ix_annotations_parent ON annotations (parent_id, created_at, id);
 CREATE INDEX ix_annotations_updated ON annotations (project_id, updated_at);
