@@ -73,7 +73,7 @@ public sealed class PlaylistShareTests(TestApp app) : IClassFixture<TestApp>
         Assert.Equal(64, (await ScalarAsync<string>("SELECT token_hash FROM playlist_shares WHERE id = @id", new { id = share.Str("id") })).Length);
 
         var payload = await ScalarAsync<string>(
-            "SELECT payload FROM events WHERE type = 'playlist_shared' AND entity_id = @playlist AND payload LIKE '%' || @id || '%'", new { playlist = w.Playlist, id = share.Str("id") });
+            "SELECT CAST(payload AS TEXT) FROM events WHERE type = 'playlist_shared' AND entity_id = @playlist AND CAST(payload AS TEXT) LIKE '%' || @id || '%'", new { playlist = w.Playlist, id = share.Str("id") });
         Assert.DoesNotContain(token["mshare_".Length..], payload);
         var shared = JsonDocument.Parse(payload).RootElement;
         Assert.Equal((w.Playlist, "Acme"), (shared.Str("playlistId"), shared.GetProperty("share").Str("guestName")));
