@@ -328,7 +328,7 @@ public sealed class OpenApiContractTests(KestrelTestApp app) : IClassFixture<Kes
 
     private async Task PlaylistSharing(string projectId, TestUser member)
     {
-        const string notes = "/api/v1/playlists/{playlistId}/notes.csv", share = "/api/v1/playlists/{playlistId}/share", revoke = share + "/{token}";
+        const string notes = "/api/v1/playlists/{playlistId}/notes.csv", share = "/api/v1/playlists/{playlistId}/share", revoke = share + "/{link}";
         var admin = app.Client;
         var id = (await admin.CreatePlaylist(projectId)).Str("id");
         var url = $"/api/v1/playlists/{id}";

@@ -22,8 +22,8 @@ public static class PlaylistSharingApi
         group.MapGet("/{playlistId}/share", ListShares).WithName("ListPlaylistShares").RequireProject(ProjectPermission.Write, resolvedBy: playlistProject)
             .WithSummary("The playlist's share links that still work (neither expired nor revoked), oldest first, without their tokens")
             .ProducesErrors(401, 403, 404);
-        group.MapDelete("/{playlistId}/share/{token}", Revoke).WithName("RevokePlaylistShare").RequireProject(ProjectPermission.Write, resolvedBy: playlistProject)
-            .WithSummary("Revoke a share link, named by its token or its id: the next request with it is refused")
+        group.MapDelete("/{playlistId}/share/{link}", Revoke).WithName("RevokePlaylistShare").RequireProject(ProjectPermission.Write, resolvedBy: playlistProject)
+            .WithSummary("Revoke a share link, named by its id (share_...) or its token: the next request with it is refused")
             .ProducesErrors(401, 403, 404);
     }
 
@@ -45,6 +45,6 @@ public static class PlaylistSharingApi
     private static async Task<Ok<IReadOnlyList<PlaylistShare>>> ListShares(string playlistId, PlaylistShares shares, CancellationToken ct) =>
         TypedResults.Ok<IReadOnlyList<PlaylistShare>>((await shares.ActiveAsync(playlistId, ct)).Select(s => s.ToShare()).ToList());
 
-    private static async Task<Results<NoContent, ApiError>> Revoke(string playlistId, string token, PlaylistShares shares, Caller caller, CancellationToken ct) =>
-        await shares.RevokeAsync(playlistId, token, caller, ct) is { } error ? error : TypedResults.NoContent();
+    private static async Task<Results<NoContent, ApiError>> Revoke(string playlistId, string link, PlaylistShares shares, Caller caller, CancellationToken ct) =>
+        await shares.RevokeAsync(playlistId, link, caller, ct) is { } error ? error : TypedResults.NoContent();
 }

@@ -24,7 +24,7 @@ public static class OpenApiParameters
         ["annotationId"] = (InputLimits.OpaqueValueLength, null),
         ["playlistId"] = (InputLimits.OpaqueValueLength, null),
         ["itemId"] = (InputLimits.OpaqueValueLength, null),
-        ["token"] = (InputLimits.OpaqueValueLength, null),
+        ["link"] = (InputLimits.OpaqueValueLength, null),
     };
 
     public static Task DescribeAsync(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken _)

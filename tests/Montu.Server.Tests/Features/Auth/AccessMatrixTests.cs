@@ -142,7 +142,7 @@ public sealed class AccessMatrixTests(TestApp app) : IClassFixture<TestApp>
             ["annotationId"] = annotation.Str("id"),
             ["playlistId"] = playlist,
             ["itemId"] = item,
-            ["token"] = share.Str("id"),
+            ["link"] = share.Str("id"),
             ["shareToken"] = share.Str("token"),
         };
     }
