@@ -53,9 +53,8 @@ public static class ShareLinks
     public static string? Presented(HttpContext context)
     {
         var authorization = context.Request.Headers.Authorization.ToString();
-        if (authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
-            && authorization["Bearer ".Length..].Trim() is { } bearer
-            && bearer.StartsWith(TokenPrefix, StringComparison.Ordinal))
+        var bearer = authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? authorization["Bearer ".Length..].Trim() : null;
+        if (IsShareToken(bearer))
         {
             return bearer;
         }
