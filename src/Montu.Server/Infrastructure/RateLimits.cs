@@ -64,10 +64,11 @@ public static class RateLimits
         services.AddOptions<RateLimiterOptions>().Configure<IOptions<RateLimitOptions>>((limiter, limits) =>
         {
             var api = limits.Value.Api;
-            // Partitioned by the authenticated user; anonymous requests only reach public routes or get 401.
+            // Partitioned by the authenticated user, or by the share link presented (decided after this, in
+            // AccessControl); anonymous requests only reach public routes or get 401.
             limiter.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
-                api.PermitLimit > 0 && context.Features.Get<Caller>() is { } caller
-                    ? RateLimitPartition.GetFixedWindowLimiter(caller.UserId, _ => api.ToLimiterOptions())
+                api.PermitLimit > 0 && (ShareLinks.Presented(context) is { } share ? $"share:{share}" : context.Features.Get<Caller>()?.UserId) is { } key
+                    ? RateLimitPartition.GetFixedWindowLimiter(key, _ => api.ToLimiterOptions())
                     : RateLimitPartition.GetNoLimiter(""));
             limiter.OnRejected = (rejected, _) =>
             {

@@ -48,6 +48,9 @@ public sealed class FuzzWorld
 
     public string ItemId { get; private set; } = "";
 
+    /// <summary>A share link of the playlist, by its id (revoking it again changes nothing).</summary>
+    public string ShareId { get; private set; } = "";
+
     /// <summary>A resumable upload of 10 bytes to the assigned task, created by the server admin; replaced when an operation uses it up.</summary>
     public string UploadId { get; set; } = "";
 
@@ -73,6 +76,7 @@ public sealed class FuzzWorld
         await world.StartUploadAsync(admin);
         world.PlaylistId = (await admin.CreatePlaylist(projectId, "Fuzz dailies")).Str("id");
         world.ItemId = (await admin.AddItem(world.PlaylistId, new { mediaId = world.MediaId })).ItemOf(world.MediaId);
+        world.ShareId = (await (await admin.PostJson($"/api/v1/playlists/{world.PlaylistId}/share", new { })).Expect(HttpStatusCode.Created)).Str("id");
         return world;
     }
 

@@ -71,6 +71,7 @@ public static class ValidRequests
         (_, "annotationId") => world.AnnotationId,
         (_, "playlistId") => world.PlaylistId,
         (_, "itemId") => world.ItemId,
+        (_, "link") => world.ShareId,
         _ => throw new InvalidOperationException($"{operation}: add a value for path parameter '{parameter}' to ValidRequests.PathValue"),
     };
 
@@ -85,6 +86,7 @@ public static class ValidRequests
         "annotationId" => [world.AnnotationId.ToUpperInvariant(), "ann_nothing"],
         "playlistId" => [world.PlaylistId.ToUpperInvariant(), "playlist_nothing"],
         "itemId" => [world.ItemId.ToUpperInvariant(), "pli_nothing"],
+        "link" => [world.ShareId.ToUpperInvariant(), "share_nothing", "mshare_nothing"],
         "frame" => ["1", "-1", "99999999999999999999", "1e3"],
         _ => ["nothing_here"],
     };
@@ -215,6 +217,7 @@ public static class ValidRequests
         ("CreatePlaylist" or "UpdatePlaylist", "name") => "Fuzz dailies",
         ("AddPlaylistItem", "mediaId") => world.MediaId,
         ("UpdatePlaylistItem", "decision") => "approved",
+        ("SharePlaylist", "guestName") => "Fuzz client",
         _ => null,
     };
 

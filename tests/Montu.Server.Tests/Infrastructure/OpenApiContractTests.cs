@@ -31,6 +31,7 @@ public sealed class OpenApiContractTests(KestrelTestApp app) : IClassFixture<Kes
         await Annotations(projectId, member);
         await Uploads(projectId);
         await Playlists(projectId, member);
+        await PlaylistSharing(projectId, member);
         await RealTime(projectId, member);
         await Users(member);
         await EveryProtectedOperationAnswers401();
@@ -326,6 +327,31 @@ public sealed class OpenApiContractTests(KestrelTestApp app) : IClassFixture<Kes
         await (await admin.DeleteAsync($"/api/v1/media/{media}")).Expect(HttpStatusCode.NoContent);
         await (await admin.PatchJson($"{list}/{fresh}/items/{lone}", new { decision = "approved" })).Expect(HttpStatusCode.OK);
         await Call(admin, Post, close, $"{list}/{fresh}/close", HttpStatusCode.Conflict);
+    }
+
+    private async Task PlaylistSharing(string projectId, TestUser member)
+    {
+        const string notes = "/api/v1/playlists/{playlistId}/notes.csv", share = "/api/v1/playlists/{playlistId}/share", revoke = share + "/{link}";
+        var admin = app.Client;
+        var id = (await admin.CreatePlaylist(projectId)).Str("id");
+        var url = $"/api/v1/playlists/{id}";
+        await Call(admin, Get, notes, $"{url}/notes.csv", HttpStatusCode.OK);
+        await Call(admin, Get, notes, "/api/v1/playlists/playlist_nope/notes.csv", HttpStatusCode.NotFound);
+        var link = await Call(admin, Post, share, $"{url}/share", HttpStatusCode.Created, new { expiresInSeconds = 600, guestName = "Client" });
+        await Call(admin, Post, share, $"{url}/share", HttpStatusCode.BadRequest, new { expiresInSeconds = 1 });
+        await Call(admin, Post, share, $"{url}/share", HttpStatusCode.UnsupportedMediaType, "x", "text/plain");
+        await Call(member.Client, Post, share, $"{url}/share", HttpStatusCode.Forbidden, new { });
+        await Call(admin, Post, share, "/api/v1/playlists/playlist_nope/share", HttpStatusCode.NotFound, new { });
+        await Call(app.WithToken(link.Str("token")), Get, notes, $"{url}/notes.csv", HttpStatusCode.OK);
+        await Call(app.WithToken(link.Str("token")), Get, share, $"{url}/share", HttpStatusCode.Unauthorized);
+        await Call(admin, Get, share, $"{url}/share", HttpStatusCode.OK);
+        await Call(member.Client, Get, share, $"{url}/share", HttpStatusCode.Forbidden);
+        await Call(admin, Get, share, "/api/v1/playlists/playlist_nope/share", HttpStatusCode.NotFound);
+        await Call(member.Client, Delete, revoke, $"{url}/share/{link.Str("id")}", HttpStatusCode.Forbidden);
+        await Call(admin, Delete, revoke, $"{url}/share/{link.Str("token")}", HttpStatusCode.NoContent);
+        await Call(admin, Delete, revoke, $"{url}/share/share_nope", HttpStatusCode.NotFound);
+        await (await admin.DeleteAsync(url)).Expect(HttpStatusCode.OK);
+        await Call(admin, Post, share, $"{url}/share", HttpStatusCode.Conflict, new { });
     }
 
     private async Task Uploads(string projectId)

@@ -47,6 +47,12 @@ public sealed class AnnotationChanges(
         }
 
         CheckCommon(request.Content, request.Drawing, request.Mentions, problems);
+        if (caller.IsGuest && request.Mentions is { Count: > 0 })
+        {
+            // Resolving a mention tells whether an email has an account: not for guests of a share link.
+            problems.Add("mentions", "A guest of a share link cannot mention users");
+        }
+
         if (problems.Any)
         {
             return problems.ToError();

@@ -10,7 +10,8 @@ public static class AnnotationListing
     /// <summary>The <c>parent_id</c> that asks for first notes only.</summary>
     public const string NoParent = "none";
 
-    private static readonly IReadOnlyList<string> NotArchived = [AnnotationRules.Active, AnnotationRules.Resolved];
+    /// <summary>The statuses listed when none is asked for.</summary>
+    public static readonly IReadOnlyList<string> NotArchived = [AnnotationRules.Active, AnnotationRules.Resolved];
 
     public static AnnotationFilters Filters(AnnotationsApi.FilterQuery query, ValidationProblems problems)
     {

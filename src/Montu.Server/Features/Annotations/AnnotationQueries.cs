@@ -113,7 +113,7 @@ public sealed class AnnotationQueries(Db db)
         return (rows.Take(page.PageSize).ToList(), total, rows.Count > page.PageSize);
     }
 
-    /// <summary>Every matching note with what the export adds from its media and author, in the list's order.</summary>
+    /// <summary>Every matching note with what the export adds from its media and author (a user, or a share link's guest), in the list's order.</summary>
     public async IAsyncEnumerable<ExportedAnnotation> ExportAsync(
         AnnotationFilters filters, ReadableProjects readable, AnnotationSort sort, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
     {
@@ -122,8 +122,9 @@ public sealed class AnnotationQueries(Db db)
         var columns = string.Join(", ", Columns.Split(',').Select(c => "a." + c.Trim()));
         await using var connection = await db.OpenAsync(ct);
         var rows = connection.QueryUnbufferedAsync<ExportedAnnotation>($"""
-            SELECT {columns}, m.file_name AS media_file_name, m.version AS media_version, m.metadata AS media_metadata, u.email AS author_email
-            FROM annotations a JOIN media m ON m.id = a.media_id LEFT JOIN users u ON u.id = a.author
+            SELECT {columns}, m.file_name AS media_file_name, m.version AS media_version, m.metadata AS media_metadata, u.email AS author_email,
+                   g.guest_name AS guest_name
+            FROM annotations a JOIN media m ON m.id = a.media_id LEFT JOIN users u ON u.id = a.author LEFT JOIN playlist_shares g ON g.id = a.author
             WHERE {string.Join(" AND ", where)} ORDER BY {sort.OrderByOn("a.")}
             """, args);
         await foreach (var row in rows.WithCancellation(ct))

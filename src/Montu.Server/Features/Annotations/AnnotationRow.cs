@@ -72,7 +72,7 @@ public class AnnotationRow
         DateTime.SpecifyKind(UpdatedAt, DateTimeKind.Utc));
 }
 
-/// <summary>A row of the notes export: the annotation with its media's name, version and metadata, and its author's email.</summary>
+/// <summary>A row of the notes export: the annotation with its media's name, version and metadata, and its author's email or guest name.</summary>
 public sealed class ExportedAnnotation : AnnotationRow
 {
     public string MediaFileName { get; set; } = "";
@@ -82,4 +82,10 @@ public sealed class ExportedAnnotation : AnnotationRow
     public string MediaMetadata { get; set; } = "{}";
 
     public string? AuthorEmail { get; set; }
+
+    /// <summary>The guest's name when a share link wrote the note (its author is the link's id).</summary>
+    public string? GuestName { get; set; }
+
+    /// <summary>In a playlist's notes, the 1-based position of the item showing the media.</summary>
+    public int? Item { get; set; }
 }

@@ -21,15 +21,15 @@ public static class AnnotationsApi
     public static void MapAnnotationsApi(this RouteGroupBuilder api)
     {
         var group = api.MapGroup("/annotations").WithTags("Annotations");
-        group.MapGet("/", ListAnnotations).WithName("ListAnnotations").RequireSignedIn()
+        group.MapGet("/", ListAnnotations).WithName("ListAnnotations").OpensToShareLinks(ShareScope.AnnotationsOfMedia).RequireSignedIn()
             .WithSummary("List the notes on media of the projects you can read: filters, sort by frame or creation, page or cursor").ProducesErrors(400, 401, 404);
         group.MapGet("/export.csv", ExportAnnotations).WithName("ExportAnnotations").RequireSignedIn()
             .WithSummary("The notes a list with the same filters gives, as CSV: media, task, version, frame, timecode, author, type, status, content, replies")
             .Produces<string>(StatusCodes.Status200OK, "text/csv").ProducesErrors(400, 401, 404);
-        group.MapPost("/", CreateAnnotation).WithName("CreateAnnotation").RequireSignedIn()
+        group.MapPost("/", CreateAnnotation).WithName("CreateAnnotation").OpensToShareLinks(ShareScope.NewAnnotation).RequireSignedIn()
             .WithSummary("Write a note on a media version, at a frame, with a drawing, or as a reply (annotate on the media's project: clients and viewers may)")
             .ProducesErrors(400, 401, 403, 404, 409, 415, 422).TagsRevision();
-        group.MapGet("/{annotationId}", GetAnnotation).WithName("GetAnnotation").RequireProject(ProjectPermission.Read, resolvedBy: AnnotationProject)
+        group.MapGet("/{annotationId}", GetAnnotation).WithName("GetAnnotation").OpensToShareLinks(ShareScope.Annotation).RequireProject(ProjectPermission.Read, resolvedBy: AnnotationProject)
             .WithSummary("A note with its replies, oldest first").ProducesErrors(401, 404).ServesRevision();
         group.MapGet("/{annotationId}/image", (string annotationId, AnnotationImage image, HttpContext http, CancellationToken ct) => image.RenderAsync(annotationId, http, ct))
             .WithName("GetAnnotationImage").RequireProject(ProjectPermission.Read, resolvedBy: AnnotationProject)

@@ -27,6 +27,13 @@ public sealed class BearerEvents(TokenAdmission admission, ILogger<BearerEvents>
     /// </summary>
     public override Task MessageReceived(MessageReceivedContext context)
     {
+        // A playlist's share link is no JWT: AccessControl decides it, so it is neither parsed nor logged here.
+        if (ShareLinks.IsShareToken(PresentedToken(context.HttpContext)))
+        {
+            context.NoResult();
+            return Task.CompletedTask;
+        }
+
         if (context.Request.Headers.Authorization.Count == 0 && PresentedToken(context.HttpContext) is { } token)
         {
             context.Token = token;

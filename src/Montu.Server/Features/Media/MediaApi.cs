@@ -36,7 +36,7 @@ public static class MediaApi
             .DocumentsFormBody<MediaUploadForm>().WithBodyLimit(options.MaxFileSize + InputLimits.UploadFieldsBytes + 64 * 1024)
             .TakesIdempotencyKeys(RequestSameness.StreamedBody)
             .ProducesErrors(400, 401, 403, 404, 409, 413, 415, 422).TagsRevision();
-        group.MapGet("/{mediaId}", GetMedia).WithName("GetMedia").RequireProject(ProjectPermission.Read, resolvedBy: MediaProject)
+        group.MapGet("/{mediaId}", GetMedia).WithName("GetMedia").OpensToShareLinks(ShareScope.Media).RequireProject(ProjectPermission.Read, resolvedBy: MediaProject)
             .WithSummary("Get a media version").ProducesErrors(401, 404).ServesRevision();
         group.MapPatch("/{mediaId}", UpdateMedia).WithName("UpdateMedia").RequireProject(ProjectPermission.WriteAssigned, resolvedBy: MediaProject)
             .WithSummary("Change a media version's description and tags (its author, or write on the project)").ProducesErrors(400, 401, 403, 404, 415)
@@ -51,19 +51,19 @@ public static class MediaApi
             .WithSummary("The original file: ETag, If-None-Match (304), one byte Range (206, 416 past the end); a signed link needs no token")
             .Produces<Stream>(StatusCodes.Status200OK, "application/octet-stream").Produces<Stream>(StatusCodes.Status206PartialContent, "application/octet-stream")
             .Produces(StatusCodes.Status302Found).Produces(StatusCodes.Status304NotModified).ProducesErrors(401, 404, 416);
-        group.MapGet("/{mediaId}/thumbnail", (string mediaId, MediaViews views, CancellationToken ct) => views.ThumbnailAsync(mediaId, ct)).WithName("GetMediaThumbnail")
+        group.MapGet("/{mediaId}/thumbnail", (string mediaId, MediaViews views, CancellationToken ct) => views.ThumbnailAsync(mediaId, ct)).WithName("GetMediaThumbnail").OpensToShareLinks(ShareScope.Media)
             .RequireProjectOrSignedLink(ProjectPermission.Read, MediaProject, "mediaId", MediaLinks.Thumbnail)
             .WithSummary("A JPEG, longest side 320 px (a video's frame at 1 s, a still, a sound's waveform); 404 with Retry-After while it is being made")
             .Produces<Stream>(StatusCodes.Status200OK, "image/jpeg").Produces(StatusCodes.Status302Found).Produces(StatusCodes.Status304NotModified)
             .ProducesErrors(401, 404, 416);
-        group.MapGet("/{mediaId}/stream", (string mediaId, MediaViews views, CancellationToken ct) => views.StreamAsync(mediaId, ct)).WithName("StreamMedia")
+        group.MapGet("/{mediaId}/stream", (string mediaId, MediaViews views, CancellationToken ct) => views.StreamAsync(mediaId, ct)).WithName("StreamMedia").OpensToShareLinks(ShareScope.Media)
             .RequireProjectOrSignedLink(ProjectPermission.Read, MediaProject, "mediaId", MediaLinks.Stream)
             .WithSummary("What a browser plays or shows: an H.264 MP4 proxy with a keyframe every 2 frames, a PNG preview of EXR, DPX and TIFF, or the original; with Range")
             .Produces<Stream>(StatusCodes.Status200OK, "video/mp4", "image/png", "image/jpeg", "audio/wav", "audio/mpeg", "audio/aac", "audio/flac")
             .Produces<Stream>(StatusCodes.Status206PartialContent, "video/mp4")
             .Produces(StatusCodes.Status302Found).Produces(StatusCodes.Status304NotModified).ProducesErrors(401, 404, 416);
         group.MapGet("/{mediaId}/frames/{frame}", (string mediaId, string frame, MediaViews views, CancellationToken ct) => views.FrameAsync(mediaId, frame, ct))
-            .WithName("GetMediaFrame").RequireProject(ProjectPermission.Read, resolvedBy: MediaProject)
+            .WithName("GetMediaFrame").OpensToShareLinks(ShareScope.Media).RequireProject(ProjectPermission.Read, resolvedBy: MediaProject)
             .WithSummary("A JPEG of one frame of a video or still, numbered from the media's firstFrame (else from 0); frame-accurate, kept after the first request")
             .Produces<Stream>(StatusCodes.Status200OK, "image/jpeg").Produces(StatusCodes.Status304NotModified).ProducesErrors(400, 401, 404, 416);
         group.MapPost("/{mediaId}/links", CreateLink).WithName("CreateMediaLink").RequireProject(ProjectPermission.Read, resolvedBy: MediaProject).NeverCompressed()

@@ -18,7 +18,11 @@ public static class PlaylistsApi
         .AddSingleton<PlaylistWrites>()
         .AddSingleton<PlaylistChanges>()
         .AddSingleton<PlaylistItemChanges>()
-        .AddSingleton<PlaylistClosing>();
+        .AddSingleton<PlaylistClosing>()
+        .AddSingleton<PlaylistNotes>()
+        .AddSingleton<PlaylistShareQueries>()
+        .AddSingleton<PlaylistShares>()
+        .AddSingleton<IShareLinkGate, PlaylistShareGate>();
 
     public static void MapPlaylistsApi(this RouteGroupBuilder api)
     {
@@ -28,6 +32,7 @@ public static class PlaylistsApi
         group.MapPost("/", CreatePlaylist).WithName("CreatePlaylist").RequireProject(ProjectPermission.Write, resolvedBy: ProjectResolver.FromBodyField("projectId"))
             .WithSummary("Make an empty playlist in a project").ProducesErrors(400, 401, 403, 404, 415).TagsRevision();
         group.MapGet("/{playlistId}", GetPlaylist).WithName("GetPlaylist").RequireProject(ProjectPermission.Read, resolvedBy: PlaylistProject)
+            .OpensToShareLinks(ShareScope.Playlist)
             .WithSummary("Get a playlist with its items in order, each with its media version in full").ProducesErrors(401, 404).ServesRevision();
         group.MapPatch("/{playlistId}", UpdatePlaylist).WithName("UpdatePlaylist").RequireProject(ProjectPermission.Write, resolvedBy: PlaylistProject)
             .WithSummary("Change an open playlist's name, description or review date").ProducesErrors(400, 401, 403, 404, 409, 415).ChecksIfMatch();
@@ -69,6 +74,7 @@ public static class PlaylistsApi
         group.MapPost("/{playlistId}/close", Close).WithName("ClosePlaylist").RequireProject(ProjectPermission.Approve, resolvedBy: PlaylistProject)
             .WithSummary("Apply every item's decision as its media's approval (moving tasks as approving does) and close the playlist, all or nothing")
             .ProducesErrors(401, 403, 404, 409, 422).ChecksIfMatch();
+        group.MapPlaylistSharingApi(PlaylistProject);
     }
 
     public static readonly ProjectResolver PlaylistProject =

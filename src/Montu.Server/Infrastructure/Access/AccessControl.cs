@@ -6,7 +6,8 @@ namespace Montu.Server.Infrastructure.Access;
 /// Enforces each endpoint's declared <see cref="AccessRule"/> after authentication and before
 /// the endpoint binds its parameters: no or invalid token → 401, a project the caller cannot
 /// read → 404, a permission they lack → 403; only then does validation run. Endpoints that
-/// declare nothing still require a valid token (fail closed).
+/// declare nothing still require a valid token (fail closed). A share link
+/// (<see cref="ShareLinks"/>) is decided first, and alone: admitted, its guest is the caller.
 /// </summary>
 public static class AccessControl
 {
@@ -29,7 +30,20 @@ public static class AccessControl
             return;
         }
 
-        if (rule is SignedLinkRule link)
+        if (ShareLinks.Presented(context) is { } share)
+        {
+            // Only the share decides: whatever token came with it, the request runs as the link's guest.
+            var admission = await context.RequestServices.GetRequiredService<IShareLinkGate>().AdmitAsync(context, share, endpoint.Metadata.GetMetadata<ShareLinkRule>());
+            if (admission.Refusal is { } refused)
+            {
+                await refused.ExecuteAsync(context);
+                return;
+            }
+
+            context.Features.Set(admission.Guest!);
+            rule = rule is SignedLinkRule signed ? signed.Inner : rule;
+        }
+        else if (rule is SignedLinkRule link)
         {
             if (SignedLinks.IsPresented(context))
             {

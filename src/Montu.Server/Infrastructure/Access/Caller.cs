@@ -20,10 +20,11 @@ public sealed record UserAccess(
     FrozenSet<string> RevokedSessions);
 
 /// <summary>
-/// The authenticated user of this request and the token they presented. A handler takes it as
-/// a parameter (<c>Caller caller</c>); it exists on every route but public ones.
+/// The authenticated user of this request and the token they presented, or the guest of a share
+/// link. A handler takes it as a parameter (<c>Caller caller</c>); it exists on every route but
+/// public ones.
 /// </summary>
-public sealed class Caller(UserAccess user, string tokenId, string? sessionId, string? projectId, DateTimeOffset expiresAt)
+public sealed class Caller(UserAccess user, string tokenId, string? sessionId, string? projectId, DateTimeOffset expiresAt, bool isGuest = false)
 {
     public UserAccess User => user;
 
@@ -41,6 +42,9 @@ public sealed class Caller(UserAccess user, string tokenId, string? sessionId, s
     public string? ProjectId => projectId;
 
     public DateTimeOffset ExpiresAt => expiresAt;
+
+    /// <summary>A guest of a playlist's share link (decision 0029): <see cref="UserId"/> is the link's id, no user's.</summary>
+    public bool IsGuest => isGuest;
 
     /// <summary>The caller's role in a project, or null when not a member.</summary>
     public string? RoleIn(string projectId) => user.Roles.GetValueOrDefault(projectId);

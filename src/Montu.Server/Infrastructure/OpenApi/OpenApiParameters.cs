@@ -24,6 +24,7 @@ public static class OpenApiParameters
         ["annotationId"] = (InputLimits.OpaqueValueLength, null),
         ["playlistId"] = (InputLimits.OpaqueValueLength, null),
         ["itemId"] = (InputLimits.OpaqueValueLength, null),
+        ["link"] = (InputLimits.OpaqueValueLength, null),
     };
 
     public static Task DescribeAsync(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken _)
@@ -52,6 +53,13 @@ public static class OpenApiParameters
             operation.Parameters ??= [];
             operation.Parameters.Add(LinkParameter(SignedLinks.ExpiresParameter, "With signature: the link's expiry, in seconds since 1970 (from POST .../links)"));
             operation.Parameters.Add(LinkParameter(SignedLinks.SignatureParameter, "With expires: the link's signature; a valid pair needs no token, an expired or altered one is 401"));
+        }
+
+        if (context.Description.ActionDescriptor.EndpointMetadata.OfType<ShareLinkRule>().Any())
+        {
+            operation.Parameters ??= [];
+            operation.Parameters.Add(LinkParameter(ShareLinks.QueryParameter,
+                "A playlist's share link (mshare_...), as a browser sends it; or send it as the bearer token. It opens only what its playlist shows: anything else, or an expired or revoked link, is 401"));
         }
 
         return Task.CompletedTask;

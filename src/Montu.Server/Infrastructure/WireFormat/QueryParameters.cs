@@ -11,7 +11,8 @@ namespace Montu.Server.Infrastructure.WireFormat;
 /// so <c>?pgae=2</c> or <c>?projectid=SWA</c> is an error rather than a silently unfiltered list.
 /// A route's parameters are those its handler binds from the query, by the names they bind
 /// (case-insensitively, as the framework binds them). A WebSocket upgrade may also carry its
-/// access token as <c>token</c>, and a route that takes signed links their expiry and signature.
+/// access token as <c>token</c>, a route that takes signed links their expiry and signature, and one
+/// open to share links <c>share</c>.
 /// </summary>
 public static class QueryParameters
 {
@@ -45,7 +46,8 @@ public static class QueryParameters
 
     /// <summary>A route that takes signed links reads their two parameters.</summary>
     private static bool IsLinkParameter(string name, HttpContext context) =>
-        name is SignedLinks.ExpiresParameter or SignedLinks.SignatureParameter && context.GetEndpoint()?.Metadata.GetMetadata<SignedLinkRule>() is not null;
+        (name is SignedLinks.ExpiresParameter or SignedLinks.SignatureParameter && context.GetEndpoint()?.Metadata.GetMetadata<SignedLinkRule>() is not null)
+        || (name == ShareLinks.QueryParameter && context.GetEndpoint()?.Metadata.GetMetadata<ShareLinkRule>() is not null);
 
     private static ApiError Refuse(IReadOnlyList<string> unknown, IReadOnlyList<string> declared) => ApiError.Validation(unknown
         .Select(name => new FieldError(Quote.Name(name), $"Unknown query parameter {Quote.Of(name)}{Spelling.Hint(Spelling.Nearest(name, declared))}", ErrorCodes.UnknownField))

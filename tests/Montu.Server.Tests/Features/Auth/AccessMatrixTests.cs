@@ -101,6 +101,22 @@ public sealed class AccessMatrixTests(TestApp app) : IClassFixture<TestApp>
         Assert.True(failures.Count == 0, string.Join("\n", failures));
     }
 
+    [Fact]
+    public async Task A_share_link_gets_401_on_every_route_not_opened_to_it()
+    {
+        var values = await RouteValues();
+        var guest = app.WithToken(values["shareToken"]);
+        var closed = app.Services.GetRequiredService<EndpointDataSource>().Endpoints
+            .Where(e => e.Metadata.GetMetadata<ShareLinkRule>() is null).Select(e => e.DisplayName).ToHashSet();
+        var failures = new List<string>();
+        foreach (var route in Routes().Where(r => r.Rule is not PublicRule && closed.Contains(r.DisplayName)))
+        {
+            await ExpectAsync(guest, route, values, HttpStatusCode.Unauthorized, "UNAUTHORIZED", failures);
+        }
+
+        Assert.True(failures.Count == 0, string.Join("\n", failures));
+    }
+
     /// <summary>Values for route parameters, all pointing at project A's resources.</summary>
     private async Task<Dictionary<string, string>> RouteValues()
     {
@@ -112,6 +128,7 @@ public sealed class AccessMatrixTests(TestApp app) : IClassFixture<TestApp>
         var annotation = await app.Client.Annotate(new { mediaId = media.Str("id"), content = "matrix" });
         var playlist = (await app.Client.CreatePlaylist(projectId)).Str("id");
         var item = (await app.Client.AddItem(playlist, new { mediaId = media.Str("id") })).ItemOf(media.Str("id"));
+        var share = await (await app.Client.PostJson($"/api/v1/playlists/{playlist}/share", new { allowAnnotations = true })).Expect(HttpStatusCode.Created);
         return new Dictionary<string, string>
         {
             ["projectId"] = projectId,
@@ -125,6 +142,8 @@ public sealed class AccessMatrixTests(TestApp app) : IClassFixture<TestApp>
             ["annotationId"] = annotation.Str("id"),
             ["playlistId"] = playlist,
             ["itemId"] = item,
+            ["link"] = share.Str("id"),
+            ["shareToken"] = share.Str("token"),
         };
     }
 
@@ -133,7 +152,7 @@ public sealed class AccessMatrixTests(TestApp app) : IClassFixture<TestApp>
         from method in endpoint.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods ?? [HttpMethods.Get]
         // Without a link, a route that takes signed links is its project rule (MediaLinkTests covers links).
         select new Route(endpoint.RoutePattern, method, Access.Declared(endpoint) is SignedLinkRule link ? link.Inner : Access.Declared(endpoint),
-            $"{method} {endpoint.RoutePattern.RawText} ({endpoint.Metadata.GetMetadata<IEndpointNameMetadata>()?.EndpointName ?? endpoint.DisplayName})");
+            $"{method} {endpoint.RoutePattern.RawText} ({endpoint.Metadata.GetMetadata<IEndpointNameMetadata>()?.EndpointName ?? endpoint.DisplayName})", endpoint.DisplayName);
 
     private static async Task ExpectAsync(
         HttpClient client, Route route, Dictionary<string, string> values, HttpStatusCode status, string code, List<string> failures)
@@ -172,5 +191,5 @@ public sealed class AccessMatrixTests(TestApp app) : IClassFixture<TestApp>
             _ => "",
         }))));
 
-    private sealed record Route(RoutePattern Pattern, string Method, AccessRule? Rule, string Name);
+    private sealed record Route(RoutePattern Pattern, string Method, AccessRule? Rule, string Name, string? DisplayName);
 }

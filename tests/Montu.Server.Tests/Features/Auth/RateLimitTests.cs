@@ -142,4 +142,25 @@ public sealed class ApiLimitTests(ApiLimitTests.LimitApp app) : IClassFixture<Ap
         Assert.StartsWith("\"api\";q=5;w=2", last.Headers.GetValues("RateLimit-Policy").Single());
         await (await second.Client.GetAsync("/api/v1/auth/me")).Expect(HttpStatusCode.OK);
     }
+
+    [Fact]
+    public async Task A_share_links_guest_has_its_own_allowance()
+    {
+        var playlist = (await app.Client.CreatePlaylist(await app.Client.CreateProject())).Str("id");
+        var token = (await (await app.Client.PostJson($"/api/v1/playlists/{playlist}/share", new { })).Expect(HttpStatusCode.Created)).Str("token");
+        await Task.Delay(TimeSpan.FromSeconds(2.2));
+
+        var statuses = new List<HttpStatusCode>();
+        HttpResponseMessage last;
+        do
+        {
+            last = await app.Anonymous().GetAsync($"/api/v1/playlists/{playlist}?share={token}");
+            statuses.Add(last.StatusCode);
+        }
+        while (last.StatusCode == HttpStatusCode.OK && statuses.Count < 20);
+
+        await last.ExpectError(HttpStatusCode.TooManyRequests, "RATE_LIMITED");
+        Assert.InRange(statuses.Count, 2, 6);
+        await (await app.Client.GetAsync($"/api/v1/playlists/{playlist}")).Expect(HttpStatusCode.OK);
+    }
 }
