@@ -32,7 +32,7 @@ public static class AnnotationsApi
         group.MapGet("/{annotationId}", GetAnnotation).WithName("GetAnnotation").OpensToShareLinks(ShareScope.Annotation).RequireProject(ProjectPermission.Read, resolvedBy: AnnotationProject)
             .WithSummary("A note with its replies, oldest first").ProducesErrors(401, 404).ServesRevision();
         group.MapGet("/{annotationId}/image", (string annotationId, AnnotationImage image, HttpContext http, CancellationToken ct) => image.RenderAsync(annotationId, http, ct))
-            .WithName("GetAnnotationImage").RequireProject(ProjectPermission.Read, resolvedBy: AnnotationProject)
+            .WithName("GetAnnotationImage").OpensToShareLinks(ShareScope.Annotation).RequireProject(ProjectPermission.Read, resolvedBy: AnnotationProject)
             .WithSummary("A JPEG of the note's frame (as GET /media/{id}/frames/{frame} gives it; a still's one frame) with its drawing burned in")
             .WithDescription("""
                 The frame is the note's frameNumber; a note on a still without one uses the still. A note on a sound or

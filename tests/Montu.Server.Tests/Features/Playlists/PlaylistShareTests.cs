@@ -109,7 +109,7 @@ public sealed class PlaylistShareTests(TestApp app) : IClassFixture<TestApp>
         string[] opened =
         [
             $"{PlaylistBuilders.Url}/{w.Playlist}", $"{PlaylistBuilders.Url}/{w.Playlist}/notes.csv", media, $"{media}/stream", $"{media}/thumbnail",
-            $"{media}/frames/0", $"/api/v1/annotations?media_id={w.Media[0]}", $"/api/v1/annotations/{w.Note}",
+            $"{media}/frames/0", $"/api/v1/annotations?media_id={w.Media[0]}", $"/api/v1/annotations/{w.Note}", $"/api/v1/annotations/{w.Note}/image",
         ];
 
         foreach (var url in opened)
@@ -146,7 +146,7 @@ public sealed class PlaylistShareTests(TestApp app) : IClassFixture<TestApp>
         foreach (var url in new[]
         {
             $"/api/v1/media/{w.Media[1]}", $"/api/v1/media/{w.Media[1]}/stream", $"{PlaylistBuilders.Url}/{other}", $"{PlaylistBuilders.Url}/{other}/notes.csv",
-            $"/api/v1/annotations/{otherNote}", $"/api/v1/annotations?media_id={w.Media[1]}", "/api/v1/annotations", $"/api/v1/annotations?project_id={w.Project}",
+            $"/api/v1/annotations/{otherNote}", $"/api/v1/annotations/{otherNote}/image", $"/api/v1/annotations?media_id={w.Media[1]}", "/api/v1/annotations", $"/api/v1/annotations?project_id={w.Project}",
             "/api/v1/tasks", $"/api/v1/tasks/{w.Tasks[0]}", "/api/v1/projects", $"/api/v1/projects/{w.Project}", PlaylistBuilders.Url,
             $"/api/v1/media/{w.Media[0]}/download", $"{PlaylistBuilders.Url}/{w.Playlist}/share", "/api/v1/auth/me", "/api/v1/media/media_nope",
         })
