@@ -37,8 +37,9 @@ public static class ReviewRelay
         form.Add(file, "file", "relay.png");
         var media = await ReadIdAsync(await api.PostAsync("/api/v1/media", form));
         var playlist = await ReadIdAsync(await api.PostAsJsonAsync("/api/v1/playlists", new { projectId = project, name = "Relay bench" }));
-        var item = await ReadIdAsync(await api.PostAsJsonAsync($"/api/v1/playlists/{playlist}/items", new { mediaId = media }));
-        return (playlist, item);
+        // Adding an item answers the whole playlist: the item is its only one.
+        var added = await ReadAsync(await api.PostAsJsonAsync($"/api/v1/playlists/{playlist}/items", new { mediaId = media }));
+        return (playlist, added.GetProperty("items")[0].GetProperty("id").GetString()!);
     }
 
     public static async Task<RelayRun> MeasureAsync(ServerProcess server, string token, string playlist, string item, int seconds, string engine)
@@ -148,7 +149,9 @@ public static class ReviewRelay
         return json.RootElement.GetProperty("type").GetString() == "state" ? json.RootElement.GetProperty("data").GetProperty("frame").GetInt64() : -1;
     }
 
-    private static async Task<string> ReadIdAsync(HttpResponseMessage response)
+    private static async Task<string> ReadIdAsync(HttpResponseMessage response) => (await ReadAsync(response)).GetProperty("id").GetString()!;
+
+    private static async Task<JsonElement> ReadAsync(HttpResponseMessage response)
     {
         using (response)
         {
@@ -158,7 +161,7 @@ public static class ReviewRelay
                 throw new InvalidOperationException($"{response.RequestMessage?.RequestUri}: {(int)response.StatusCode} {body}");
             }
 
-            return JsonDocument.Parse(body).RootElement.GetProperty("id").GetString()!;
+            return JsonDocument.Parse(body).RootElement.Clone();
         }
     }
 }
