@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Data.Common;
 using Dapper;
 using Montu.Server.Data;
@@ -10,39 +9,18 @@ namespace Montu.Server.Features.Annotations;
 /// <summary>The SQL the annotations feature owns.</summary>
 public sealed class AnnotationQueries(Db db)
 {
-    private const int MaxRemembered = 200_000;
 
     private const string Columns = """
         id, project_id, media_id, task_id, parent_id, author, annotation_type, content, frame_number, first_frame, frame_rate,
         position, drawing, mentions, status, resolved_by, resolved_at, reply_count, revision, created_at, updated_at
         """;
 
-    private readonly ConcurrentDictionary<string, string> _projectOfAnnotation = new(StringComparer.Ordinal);
+    private readonly ProjectOfResource _projects = new(db, "annotations");
 
     private string ForUpdate => db.Dialect.Engine == DbEngine.Postgres ? "FOR UPDATE" : "";
 
     /// <summary>The project of an annotation, for access checks; remembered, since it never changes.</summary>
-    public async Task<string?> ProjectIdOfAsync(string id, CancellationToken ct)
-    {
-        if (_projectOfAnnotation.TryGetValue(id, out var known))
-        {
-            return known;
-        }
-
-        await using var connection = await db.OpenAsync(ct);
-        var projectId = await connection.ExecuteScalarAsync<string?>(new CommandDefinition("SELECT project_id FROM annotations WHERE id = @id", new { id }, cancellationToken: ct));
-        if (projectId is not null)
-        {
-            if (_projectOfAnnotation.Count >= MaxRemembered)
-            {
-                _projectOfAnnotation.Clear();
-            }
-
-            _projectOfAnnotation[id] = projectId;
-        }
-
-        return projectId;
-    }
+    public Task<string?> ProjectIdOfAsync(string id, CancellationToken ct) => _projects.LookUpAsync(id, ct);
 
     public async Task<AnnotationRow?> FindAsync(string id, CancellationToken ct)
     {

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Data.Common;
 using Dapper;
 using Montu.Server.Data;
@@ -9,7 +8,6 @@ namespace Montu.Server.Features.Media;
 /// <summary>The SQL the media feature owns.</summary>
 public sealed class MediaQueries(Db db)
 {
-    private const int MaxRemembered = 200_000;
 
     private const string Columns = """
         id, project_id, task_id, version, version_number, author, file_name, file_extension, media_type, content_type,
@@ -17,32 +15,12 @@ public sealed class MediaQueries(Db db)
         processing_error, approval_status, reviewed_by, review_notes, reviewed_at, revision, created_at, updated_at
         """;
 
-    private readonly ConcurrentDictionary<string, string> _projectOfMedia = new(StringComparer.Ordinal);
+    private readonly ProjectOfResource _projects = new(db, "media");
 
     private string ForUpdate => db.Dialect.Engine == DbEngine.Postgres ? "FOR UPDATE" : "";
 
     /// <summary>The project of a media version, for access checks; remembered, since it never changes.</summary>
-    public async Task<string?> ProjectIdOfAsync(string id, CancellationToken ct)
-    {
-        if (_projectOfMedia.TryGetValue(id, out var known))
-        {
-            return known;
-        }
-
-        await using var connection = await db.OpenAsync(ct);
-        var projectId = await connection.ExecuteScalarAsync<string?>(new CommandDefinition("SELECT project_id FROM media WHERE id = @id", new { id }, cancellationToken: ct));
-        if (projectId is not null)
-        {
-            if (_projectOfMedia.Count >= MaxRemembered)
-            {
-                _projectOfMedia.Clear();
-            }
-
-            _projectOfMedia[id] = projectId;
-        }
-
-        return projectId;
-    }
+    public Task<string?> ProjectIdOfAsync(string id, CancellationToken ct) => _projects.LookUpAsync(id, ct);
 
     public async Task<MediaRow?> FindAsync(string id, CancellationToken ct)
     {

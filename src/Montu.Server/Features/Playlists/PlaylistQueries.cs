@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Data.Common;
 using Dapper;
 using Montu.Server.Data;
@@ -10,7 +9,6 @@ namespace Montu.Server.Features.Playlists;
 /// <summary>The SQL the playlists feature owns.</summary>
 public sealed class PlaylistQueries(Db db)
 {
-    private const int MaxRemembered = 200_000;
 
     private const string Columns = """
         id, project_id, name, description, review_date, created_by, status, closed_by, closed_at, revision, created_at, updated_at
@@ -18,32 +16,12 @@ public sealed class PlaylistQueries(Db db)
 
     private const string ItemColumns = "id, playlist_id, media_id, task_id, follow_latest, position, decision, decision_notes, created_at";
 
-    private readonly ConcurrentDictionary<string, string> _projectOfPlaylist = new(StringComparer.Ordinal);
+    private readonly ProjectOfResource _projects = new(db, "playlists");
 
     private string ForUpdate => db.Dialect.Engine == DbEngine.Postgres ? "FOR UPDATE" : "";
 
     /// <summary>The project of a playlist, for access checks; remembered, since it never changes.</summary>
-    public async Task<string?> ProjectIdOfAsync(string id, CancellationToken ct)
-    {
-        if (_projectOfPlaylist.TryGetValue(id, out var known))
-        {
-            return known;
-        }
-
-        await using var connection = await db.OpenAsync(ct);
-        var projectId = await connection.ExecuteScalarAsync<string?>(new CommandDefinition("SELECT project_id FROM playlists WHERE id = @id", new { id }, cancellationToken: ct));
-        if (projectId is not null)
-        {
-            if (_projectOfPlaylist.Count >= MaxRemembered)
-            {
-                _projectOfPlaylist.Clear();
-            }
-
-            _projectOfPlaylist[id] = projectId;
-        }
-
-        return projectId;
-    }
+    public Task<string?> ProjectIdOfAsync(string id, CancellationToken ct) => _projects.LookUpAsync(id, ct);
 
     public Task<PlaylistRow?> FindAsync(DbConnection connection, string id, CancellationToken ct) =>
         connection.QuerySingleOrDefaultAsync<PlaylistRow>(new CommandDefinition($"SELECT {Columns} FROM playlists WHERE id = @id", new { id }, cancellationToken: ct));

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Data.Common;
 using System.Reflection;
 using System.Text.Json;
@@ -15,8 +14,7 @@ public sealed record StoredTask(TaskItem Task, string? StatusBeforeArchive, int 
 /// <summary>The SQL the tasks feature owns.</summary>
 public sealed class TaskQueries(Db db)
 {
-    private const int MaxRememberedTasks = 200_000;
-    private readonly ConcurrentDictionary<string, string> _projectOfTask = new(StringComparer.Ordinal);
+    private readonly ProjectOfResource _projects = new(db, "tasks");
 
     private const string Columns = """
         id, project_id, type, episode, sequence, shot, asset, task, artist, status, status_before_archive, priority,
@@ -32,31 +30,8 @@ public sealed class TaskQueries(Db db)
     /// <summary>Dapper sends a list as one array parameter to PostgreSQL and expands it for SQLite.</summary>
     private string IdIn => db.Dialect.In("id", "ids");
 
-    /// <summary>
-    /// The project a task belongs to, for access checks; null when there is no such task. A task
-    /// never changes project, so the answer is remembered (bounded, since ids are unbounded).
-    /// </summary>
-    public async Task<string?> ProjectIdOfAsync(string id, CancellationToken ct)
-    {
-        if (_projectOfTask.TryGetValue(id, out var known))
-        {
-            return known;
-        }
-
-        await using var connection = await db.OpenAsync(ct);
-        var projectId = await connection.ExecuteScalarAsync<string?>(new CommandDefinition("SELECT project_id FROM tasks WHERE id = @id", new { id }, cancellationToken: ct));
-        if (projectId is not null)
-        {
-            if (_projectOfTask.Count >= MaxRememberedTasks)
-            {
-                _projectOfTask.Clear();
-            }
-
-            _projectOfTask[id] = projectId;
-        }
-
-        return projectId;
-    }
+    /// <summary>The project a task belongs to, for access checks; null when there is no such task (remembered).</summary>
+    public Task<string?> ProjectIdOfAsync(string id, CancellationToken ct) => _projects.LookUpAsync(id, ct);
 
     public async Task<TaskJson?> FindAsync(string id, CancellationToken ct)
     {
