@@ -1,6 +1,8 @@
 using System.ComponentModel;
+using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
+using Montu.Server.Features.Media;
 using Montu.Server.Infrastructure.Access;
 using Montu.Server.Infrastructure.Concurrency;
 using Montu.Server.Infrastructure.Errors;
@@ -13,6 +15,7 @@ public static class AnnotationsApi
 {
     public static IServiceCollection AddMontuAnnotations(this IServiceCollection services) => services
         .AddSingleton<AnnotationQueries>()
+        .AddSingleton<AnnotationListCache>()
         .AddSingleton<AnnotationMentions>()
         .AddSingleton<AnnotationChanges>()
         .AddSingleton<AnnotationExport>()
@@ -79,8 +82,9 @@ public static class AnnotationsApi
         [property: FromQuery(Name = "page_size"), Description("Items per page, 1 to 100 (default 50)")] string? PageSize,
         [property: FromQuery(Name = "cursor"), Description("Opaque cursor from a previous page's nextCursor, valid with the same sort")] string? Cursor);
 
-    private static async Task<Results<Ok<ListEnvelope<AnnotationItem, AnnotationFilters>>, ApiError>> ListAnnotations(
-        [AsParameters] FilterQuery query, [AsParameters] PageQuery paging, AnnotationQueries annotations, Caller caller, CancellationToken ct)
+    private static async Task<Results<Ok<ListEnvelope<AnnotationItem, AnnotationFilters>>, FileContentHttpResult, ApiError>> ListAnnotations(
+        [AsParameters] FilterQuery query, [AsParameters] PageQuery paging, AnnotationQueries annotations, AnnotationListCache cache, MediaQueries media,
+        Caller caller, HttpContext http, CancellationToken ct)
     {
         var problems = new ValidationProblems();
         var page = PageRequest.Parse(paging.Page, paging.PageSize, paging.Cursor, problems);
@@ -91,11 +95,27 @@ public static class AnnotationsApi
             return refused;
         }
 
-        var (rows, total, hasMore) = await annotations.ListAsync(filters, ProjectAccess.Readable(caller), sort, page, after, ct);
-        var next = hasMore ? sort.CursorAfter(rows[^1]) : null;
-        return TypedResults.Ok(new ListEnvelope<AnnotationItem, AnnotationFilters>(
-            rows.Select(r => r.ToItem()).ToList(), total, page.Number, page.PageSize, PageRequest.TotalPages(total, page.PageSize), next, filters)
-        { LegacyItemsKey = "annotations" });
+        var readable = ProjectAccess.Readable(caller);
+        if (LegacyShape.IsRequested(http))
+        {
+            return TypedResults.Ok(await EnvelopeAsync(ct));
+        }
+
+        // A version's notes change only with its project's events, so its project's version keeps the page.
+        var version = filters.ProjectId ?? (filters.MediaId is { } mediaId ? await media.ProjectIdOfAsync(mediaId, ct) : null);
+        var body = await cache.GetAsync(AnnotationListCache.Key(filters, sort, page, readable), version,
+            async () => JsonSerializer.SerializeToUtf8Bytes(await EnvelopeAsync(CancellationToken.None), WireJson.Default), ct);
+        return TypedResults.Bytes(body, "application/json; charset=utf-8");
+
+        // Shared with other requests for the page, so not cancelled with this one.
+        async Task<ListEnvelope<AnnotationItem, AnnotationFilters>> EnvelopeAsync(CancellationToken token)
+        {
+            var (rows, total, hasMore) = await annotations.ListAsync(filters, readable, sort, page, after, token);
+            var next = hasMore ? sort.CursorAfter(rows[^1]) : null;
+            return new ListEnvelope<AnnotationItem, AnnotationFilters>(
+                rows.Select(r => r.ToItem()).ToList(), total, page.Number, page.PageSize, PageRequest.TotalPages(total, page.PageSize), next, filters)
+            { LegacyItemsKey = "annotations" };
+        }
     }
 
     private static async Task<IResult> ExportAnnotations([AsParameters] FilterQuery query, AnnotationExport export, HttpContext http, Caller caller, CancellationToken ct)

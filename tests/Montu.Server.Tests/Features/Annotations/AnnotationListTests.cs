@@ -51,6 +51,26 @@ public sealed class AnnotationListTests(TestApp app) : IClassFixture<TestApp>
     }
 
     [Fact]
+    public async Task A_page_read_again_shows_a_new_note_an_edit_and_an_archive_at_once()
+    {
+        var w = await WorldAsync();
+        var query = $"media_id={w.Clip}";
+        var before = await _admin.AnnotationIds(query);
+        Assert.Equal(before, await _admin.AnnotationIds(query));
+
+        var added = await w.Artist.Client.Annotate(new { mediaId = w.Clip, content = "at nine", frameNumber = 9 });
+        Assert.Equal([.. before, added.Str("id")], await _admin.AnnotationIds(query));
+
+        await (await w.Artist.Client.PatchJson($"/api/v1/annotations/{added.Str("id")}", new { content = "at nine, warmer" })).Expect(HttpStatusCode.OK);
+        var items = (await _admin.ListAnnotations(query)).GetProperty("items").EnumerateArray();
+        Assert.Equal("at nine, warmer", items.Single(i => i.Str("id") == added.Str("id")).Str("content"));
+
+        await (await _admin.DeleteAsync($"/api/v1/annotations/{added.Str("id")}")).Expect(HttpStatusCode.NoContent);
+        Assert.Equal(before, await _admin.AnnotationIds(query));
+        Assert.Equal(before, await w.Artist.Client.AnnotationIds(query));
+    }
+
+    [Fact]
     public async Task Bad_filters_are_refused_by_name_and_an_unreadable_project_is_hidden()
     {
         var error = await (await _admin.GetAsync("/api/v1/annotations?status=gone&frame=x&sort=size&frame_from=5&frame_to=2"))
