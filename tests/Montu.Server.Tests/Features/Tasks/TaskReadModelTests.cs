@@ -99,7 +99,7 @@ public sealed class TaskReadModelTests(TestApp app) : IClassFixture<TestApp>
 
         Assert.Single(bodies.Distinct());
         Assert.Contains($"\"{projectId}_only\"", bodies[0], StringComparison.Ordinal);
-        Assert.Single(app.Logs.Lines, l => l.Text.StartsWith("Task list page computed", StringComparison.Ordinal) && l.Text.Contains(projectId, StringComparison.Ordinal));
+        Assert.Single(app.Logs.Lines, l => l.Text.StartsWith("List page computed", StringComparison.Ordinal) && l.Text.Contains(projectId, StringComparison.Ordinal));
     }
 
     [Fact]
