@@ -29,6 +29,12 @@ public sealed class ValidRequest(ApiOperation operation, FuzzWorld world, FuzzCa
 
     public FuzzRequest ToRequest(string mutation = "valid request", string query = "")
     {
+        // The path reader needs both of its query values; other operations' are all optional.
+        if (operation.Id == "ValidatePath" && query.Length == 0)
+        {
+            query = $"?project_id={world.ProjectId}&path={Uri.EscapeDataString("V:/x/ep01_sq010_sh020_lighting_master_v003.ma")}";
+        }
+
         if (operation.Id == "UploadMedia")
         {
             return new FuzzRequest(operation.Method, Path(), query, MultipartMutations.Body(MultipartMutations.Parts(this)),
@@ -218,6 +224,12 @@ public static class ValidRequests
         ("AddPlaylistItem", "mediaId") => world.MediaId,
         ("UpdatePlaylistItem", "decision") => "approved",
         ("SharePlaylist", "guestName") => "Fuzz client",
+        ("GeneratePath" or "GeneratePaths", "projectId") => world.ProjectId,
+        ("GeneratePath" or "GeneratePaths", "templateType") => "working_file",
+        ("GeneratePath" or "GeneratePaths", "filenamePattern") => "maya_scene",
+        ("GeneratePath", "taskId") => world.AssignedTaskId,
+        ("GeneratePath", "taskData") => new JsonObject { ["version"] = "3" },
+        ("GeneratePaths", "taskIds") => new JsonArray(world.AssignedTaskId),
         _ => null,
     };
 

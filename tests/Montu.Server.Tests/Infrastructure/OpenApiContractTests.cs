@@ -33,6 +33,7 @@ public sealed class OpenApiContractTests(KestrelTestApp app) : IClassFixture<Kes
         await Playlists(projectId, member);
         await PlaylistSharing(projectId, member);
         await RealTime(projectId, member);
+        await PathBuilder(projectId);
         await Users(member);
         await EveryProtectedOperationAnswers401();
 
@@ -260,6 +261,25 @@ public sealed class OpenApiContractTests(KestrelTestApp app) : IClassFixture<Kes
         await Call(admin, Delete, one, $"{list}/{id}", HttpStatusCode.NoContent);
         await Call(admin, Patch, one, $"{list}/{id}", HttpStatusCode.UnprocessableEntity, new { content = "archived" });
         await Call(admin, Delete, one, $"{list}/ann_nope", HttpStatusCode.NotFound);
+    }
+
+    private async Task PathBuilder(string projectId)
+    {
+        const string generate = "/api/v1/paths/generate", batch = "/api/v1/paths/batch", validate = "/api/v1/paths/validate";
+        var admin = app.Client;
+        var values = new { episode = "ep01", sequence = "sq010", shot = "sh020", task = "lighting", version = "3" };
+        var path = (await Call(admin, Post, generate, generate, HttpStatusCode.OK, new { projectId, templateType = "working_file", taskData = values, filenamePattern = "maya_scene" })).Str("generatedPath");
+        await Call(admin, Post, generate, generate, HttpStatusCode.BadRequest, new { projectId, templateType = "nope", taskData = values });
+        await Call(admin, Post, generate, generate, HttpStatusCode.NotFound, new { projectId = "NOPE", templateType = "working_file", taskData = values });
+        await Call(admin, Post, generate, generate, HttpStatusCode.UnsupportedMediaType, "x", "text/plain");
+        var task = (await admin.CreateTask(TaskBuilders.ShotTask(projectId, episode: "paths"))).Str("id");
+        await Call(admin, Post, batch, batch, HttpStatusCode.OK, new { projectId, templateType = "working_file", filenamePattern = "maya_scene", taskIds = new[] { task } });
+        await Call(admin, Post, batch, batch, HttpStatusCode.BadRequest, new { projectId, templateType = "working_file" });
+        await Call(admin, Post, batch, batch, HttpStatusCode.NotFound, new { projectId = "NOPE", templateType = "working_file", taskIds = new[] { task } });
+        await Call(admin, Post, batch, batch, HttpStatusCode.UnsupportedMediaType, "x", "text/plain");
+        await Call(admin, Get, validate, $"{validate}?project_id={projectId}&path={Uri.EscapeDataString(path)}", HttpStatusCode.OK);
+        await Call(admin, Get, validate, $"{validate}?project_id={projectId}", HttpStatusCode.BadRequest);
+        await Call(admin, Get, validate, $"{validate}?project_id=NOPE&path=x", HttpStatusCode.NotFound);
     }
 
     private async Task Playlists(string projectId, TestUser member)

@@ -55,7 +55,7 @@ public static class PathMatcher
                     continue;
                 }
 
-                var weight = pieces.Where(p => p.Literal).Sum(p => p.Display.Length) + (pattern is null ? 0 : 1000);
+                var weight = pieces.Where(p => p.Fixed).Sum(p => p.Display.Length) + (pattern is null ? 0 : 1000);
                 if (weight > bestWeight)
                 {
                     (best, bestWeight) = (new PathReading(true, template.Name, pattern?.Name, components, []), weight);
@@ -81,8 +81,11 @@ public static class PathMatcher
         return new PathReading(false, null, null, [], errors.OrderByDescending(e => e.Matched.Length).Take(MaxErrors).ToList());
     }
 
-    /// <summary>A piece of the expression: its regular expression and how the template shows it.</summary>
-    private sealed record Piece(string Expression, string Display, bool Literal);
+    /// <summary>
+    /// A piece of the expression: its regular expression, how the template shows it, and whether it
+    /// matches fixed text (a literal, or a value repeated from earlier), after which a partial match may stop.
+    /// </summary>
+    private sealed record Piece(string Expression, string Display, bool Fixed);
 
     private static List<PathTemplate> Parsed(IReadOnlyDictionary<string, string> templates) =>
         templates.OrderBy(t => t.Key, StringComparer.Ordinal)
@@ -128,17 +131,19 @@ public static class PathMatcher
                     pieces.Add(new Piece(Regex.Escape(text), text, true));
                     break;
                 case LayoutPart.Drive { Roots: var roots }:
-                    pieces.Add(new Piece(Group("drive", $"(?i:{string.Join('|', roots.Select(Regex.Escape))})"), "{drive}", false));
+                    pieces.Add(Group("drive", $"(?i:{string.Join('|', roots.Select(Regex.Escape))})", "{drive}"));
                     break;
                 case LayoutPart.Value { Placeholder: var name }:
-                    pieces.Add(new Piece(Group(name, ValueExpression(name, project)), $"{{{name}}}", false));
+                    pieces.Add(Group(name, ValueExpression(name, project), $"{{{name}}}"));
                     break;
             }
         }
 
         return pieces;
 
-        string Group(string name, string expression) => defined.Add(name) ? $"(?<{name}>{expression})" : $"\\k<{name}>";
+        Piece Group(string name, string expression, string display) => defined.Add(name)
+            ? new Piece($"(?<{name}>{expression})", display, false)
+            : new Piece($"\\k<{name}>", display, true);
     }
 
     private static string ValueExpression(string placeholder, Project project) => placeholder switch
@@ -159,7 +164,7 @@ public static class PathMatcher
             expression.Append(piece.Expression);
         }
 
-        if (end && pieces.Count > 0 && pieces[^1] is { Literal: true, Display: var last } && last.EndsWith('/'))
+        if (end && pieces.Count > 0 && pieces[^1] is { Fixed: true, Display: var last } && last.EndsWith('/'))
         {
             expression.Append('?');
         }
@@ -257,13 +262,17 @@ public static class PathMatcher
             yield break;
         }
 
-        var folder = path[..(path.LastIndexOf('/') + 1)];
-        var file = path[folder.Length..];
+        // Each pattern is tried after the template's folders, so a name the folders gave ({task})
+        // must repeat in the file name and the mismatch is found where the file name departs.
+        var isFile = (LayoutPart p) => p is LayoutPart.Value { Placeholder: PathPlaceholders.Filename };
         foreach (var pattern in patterns)
         {
-            var patternPieces = Pieces(project, PathLayout.ForMatching(project, pattern), new HashSet<string>(StringComparer.Ordinal));
-            var (fileMatched, fileNext) = LongestStart(patternPieces, file);
-            yield return Mismatch(template.Name, pattern.Name, folder + fileMatched, patternPieces, fileNext, folder + file);
+            var defined = new HashSet<string>(StringComparer.Ordinal);
+            var combined = Pieces(project, layout.TakeWhile(p => !isFile(p)).ToList(), defined);
+            combined.AddRange(Pieces(project, PathLayout.ForMatching(project, pattern), defined));
+            combined.AddRange(Pieces(project, layout.SkipWhile(p => !isFile(p)).Skip(1).ToList(), defined));
+            var (patternMatched, patternNext) = LongestStart(combined, path);
+            yield return Mismatch(template.Name, pattern.Name, patternMatched, combined, patternNext, path);
         }
     }
 
@@ -276,7 +285,7 @@ public static class PathMatcher
 
         for (var count = pieces.Count - 1; count > 0; count--)
         {
-            if (pieces[count - 1].Literal && Match(Expression(pieces[..count], end: false), path) is { } start)
+            if (pieces[count - 1].Fixed && Match(Expression(pieces[..count], end: false), path) is { } start)
             {
                 return (start.Value, count);
             }

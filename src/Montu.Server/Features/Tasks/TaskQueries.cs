@@ -41,6 +41,15 @@ public sealed class TaskQueries(Db db)
         return row is var (doc, revision) ? new TaskJson(doc, revision) : null;
     }
 
+    /// <summary>The tasks among <paramref name="ids"/> that exist, as read now.</summary>
+    public async Task<IReadOnlyDictionary<string, TaskItem>> FindManyAsync(IReadOnlyCollection<string> ids, CancellationToken ct)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        var rows = await connection.QueryAsync<TaskRow>(new CommandDefinition(
+            $"SELECT {Columns} FROM tasks WHERE {IdIn}", new { ids = ids.ToArray() }, cancellationToken: ct));
+        return rows.Select(r => r.ToStored().Task).ToDictionary(t => t.Id, StringComparer.Ordinal);
+    }
+
     /// <summary>The task, locked for the write, and its project, in one round trip; null when there is no such task.</summary>
     public async Task<(StoredTask Current, Project Project)?> FindForUpdateAsync(DbTransaction transaction, string id, CancellationToken ct)
     {
