@@ -45,6 +45,7 @@ public static class ApiDocs
         ["Media"] = "Media versions submitted for review: uploads, downloads, descriptions and tags",
         ["Annotations"] = "Review notes on media versions: frames, drawings, threads, mentions, and their CSV export",
         ["Playlists"] = "Media versions in order for dailies and client reviews: decisions taken during the session, applied as approvals on close",
+        ["Paths"] = "The path builder: where a file of a task goes on disk, and what a path on disk means, from the project's templates",
         ["Uploads"] = "Resumable uploads of large files (the tus 1.0 protocol): a finished upload becomes a media version",
         ["Real time"] = "WebSocket channels of a project's events, with replay after a reconnect, and the changes feed for clients that were offline",
         ["System"] = "Health checks for load balancers and figures for administrators",
