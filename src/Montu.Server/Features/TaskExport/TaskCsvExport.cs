@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using CsvHelper;
 using Dapper;
 using Montu.Server.Data;
@@ -15,7 +16,7 @@ namespace Montu.Server.Features.TaskExport;
 /// chunk at a time along its keyset and written as they come, so memory does not grow with the
 /// number of tasks and no connection is held while the client reads.
 /// </summary>
-public sealed class TaskCsvExport(Db db, TaskListing listing)
+public sealed partial class TaskCsvExport(Db db, TaskListing listing)
 {
     public const int ChunkSize = 1000;
 
@@ -103,9 +104,46 @@ public sealed class TaskCsvExport(Db db, TaskListing listing)
         var custom = task.TryGetProperty(TaskFields.CustomFields, out var fields) ? fields : default;
         foreach (var key in customKeys)
         {
-            csv.WriteField(Cell(custom.ValueKind == JsonValueKind.Object && custom.TryGetProperty(key, out var value) ? value : default));
+            csv.WriteField(CustomCell(custom.ValueKind == JsonValueKind.Object && custom.TryGetProperty(key, out var value) ? value : default));
         }
     }
+
+    /// <summary>
+    /// A custom field's cell. Its value may be any JSON, so an import reads a cell that parses as
+    /// JSON as that value and any other cell as text: text that would parse as JSON (<c>"3"</c>,
+    /// <c>"true"</c>, <c>"[1]"</c>, <c>"\"quoted\""</c>) is written as its JSON string, quotes included, to
+    /// come back as text.
+    /// </summary>
+    public static string CustomCell(JsonElement value) =>
+        value.ValueKind == JsonValueKind.String && IsJson(value.GetString()!) ? Defused(value.GetRawText()) : Cell(value);
+
+    /// <summary>Whether <see cref="JsonDocument.Parse(string, JsonDocumentOptions)"/> would read <paramref name="text"/>; plain words and dates are told apart without an exception.</summary>
+    private static bool IsJson(string text)
+    {
+        var trimmed = text.AsSpan().Trim(" \t\r\n");
+        if (trimmed is "true" or "false" or "null" || JsonNumber().IsMatch(trimmed))
+        {
+            return true;
+        }
+
+        if (trimmed.IsEmpty || trimmed[0] is not ('"' or '[' or '{'))
+        {
+            return false;
+        }
+
+        try
+        {
+            using var parsed = JsonDocument.Parse(text);
+            return true;
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+    }
+
+    [GeneratedRegex(@"^-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?$", RegexOptions.CultureInvariant)]
+    private static partial Regex JsonNumber();
 
     /// <summary>
     /// A value as its cell: text as it is, numbers and booleans as JSON writes them, lists and
@@ -121,6 +159,9 @@ public sealed class TaskCsvExport(Db db, TaskListing listing)
             JsonValueKind.Undefined or JsonValueKind.Null => "",
             _ => value.GetRawText(),
         };
-        return text.Length > 1 && text[0] == '\'' && (text[1] == '\'' || InjectionCharacters.Contains(text[1])) ? "'" + text : text;
+        return Defused(text);
     }
+
+    private static string Defused(string text) =>
+        text.Length > 1 && text[0] == '\'' && (text[1] == '\'' || InjectionCharacters.Contains(text[1])) ? "'" + text : text;
 }

@@ -148,6 +148,33 @@ public sealed class TaskExportTests(TestApp app) : IClassFixture<TestApp>
     }
 
     [Fact]
+    public async Task Custom_text_that_reads_as_json_is_written_as_a_json_string_so_it_comes_back_as_text()
+    {
+        var project = await _admin.CreateProject();
+        var custom = new Dictionary<string, object?>
+        {
+            ["text3"] = "3",
+            ["number3"] = 3,
+            ["textTrue"] = "true",
+            ["textNull"] = "null",
+            ["quoted"] = "\"hi\"",
+            ["textList"] = "[1]",
+            ["date"] = "2027-01-15",
+            ["textMinus"] = "-5",
+            ["minus"] = -5,
+            ["broken"] = "{not json",
+            ["plain"] = "Acme",
+        };
+        await _admin.CreateTask(TaskBuilders.NamedTask(project, $"{project}_c", ("customFields", custom)));
+
+        var row = (await ExportedCsv.Get(_admin, $"project_id={project}")).Row($"{project}_c");
+
+        Assert.Equal(
+            ["\"3\"", "3", "\"true\"", "\"null\"", "\"\\\"hi\\\"\"", "\"[1]\"", "2027-01-15", "\"-5\"", "'-5", "{not json", "Acme"],
+            custom.Keys.Select(key => row["cf." + key]));
+    }
+
+    [Fact]
     public async Task Bom_true_starts_the_file_with_a_utf8_byte_order_mark()
     {
         var project = await _admin.CreateProject();
