@@ -27,11 +27,11 @@ public sealed partial class TaskCsvExport(Db db, TaskListing listing)
 
     private const string InjectionCharacters = "=+-@\t\r";
 
-    private const string FrameRange = "frameRange";
+    public const string FrameRange = "frameRange";
 
-    /// <summary>The task fields as the JSON shows them, in its order; custom fields get columns of their own.</summary>
+    /// <summary>The task fields as the JSON shows them, in its order; custom fields get columns of their own, after the others.</summary>
     private static readonly string[] Fields = WireJson.Default.GetTypeInfo(typeof(TaskItem)).Properties
-        .Where(p => p.Get is not null && p.Name != TaskFields.CustomFields).Select(p => p.Name).ToArray();
+        .Where(p => p.Get is not null).Select(p => p.Name).ToArray();
 
     private static CsvWriterOptions Options(bool bom) => new()
     {
@@ -60,13 +60,14 @@ public sealed partial class TaskCsvExport(Db db, TaskListing listing)
     {
         await using var csv = CsvWriter.Create(body, Options(bom), leaveOpen: true);
         csv.WriteHeader([.. Fields.SelectMany(Header), .. customKeys.Select(key => CustomFieldPrefix + key)]);
+        using var row = new TaskCsvRow(Fields, customKeys);
         TaskCursor? after = null;
         while (true)
         {
             var chunk = await listing.ChunkAsync(filters, readable, sort, after, ChunkSize, ct);
             foreach (var task in chunk)
             {
-                WriteRow(csv, task.Task.Json, customKeys);
+                row.Write(csv, task.Task.Json);
                 await csv.EndRecordAsync(ct);
             }
 
@@ -81,32 +82,13 @@ public sealed partial class TaskCsvExport(Db db, TaskListing listing)
         await csv.FlushAsync(ct);
     }
 
-    private static IEnumerable<string> Header(string field) => field == FrameRange ? ["frameStart", "frameEnd"] : [field];
-
-    private static void WriteRow(CsvWriter csv, string json, IReadOnlyList<string> customKeys)
+    private static IEnumerable<string> Header(string field) => field switch
     {
-        using var doc = JsonDocument.Parse(json);
-        var task = doc.RootElement;
-        foreach (var field in Fields)
-        {
-            var value = task.TryGetProperty(field, out var found) ? found : default;
-            if (field == FrameRange)
-            {
-                csv.WriteField(Cell(value.ValueKind == JsonValueKind.Object ? value.GetProperty("start") : default));
-                csv.WriteField(Cell(value.ValueKind == JsonValueKind.Object ? value.GetProperty("end") : default));
-            }
-            else
-            {
-                csv.WriteField(Cell(value));
-            }
-        }
+        FrameRange => ["frameStart", "frameEnd"],
+        TaskFields.CustomFields => [],
+        _ => [field],
+    };
 
-        var custom = task.TryGetProperty(TaskFields.CustomFields, out var fields) ? fields : default;
-        foreach (var key in customKeys)
-        {
-            csv.WriteField(CustomCell(custom.ValueKind == JsonValueKind.Object && custom.TryGetProperty(key, out var value) ? value : default));
-        }
-    }
 
     /// <summary>
     /// A custom field's cell. Its value may be any JSON, so an import reads a cell that parses as
@@ -162,6 +144,10 @@ public sealed partial class TaskCsvExport(Db db, TaskListing listing)
         return Defused(text);
     }
 
-    private static string Defused(string text) =>
+    public static string Defused(string text) =>
         text.Length > 1 && text[0] == '\'' && (text[1] == '\'' || InjectionCharacters.Contains(text[1])) ? "'" + text : text;
+
+    /// <summary>Whether <see cref="Defused"/> would change these UTF-8 bytes.</summary>
+    public static bool NeedsApostrophe(ReadOnlySpan<byte> text) =>
+        text.Length > 1 && text[0] == '\'' && (text[1] == '\'' || InjectionCharacters.Contains((char)text[1]));
 }
