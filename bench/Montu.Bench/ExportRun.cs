@@ -20,11 +20,12 @@ public sealed record ExportResults(string Engine, int Size, IReadOnlyList<ShowRe
 /// The CSV export against the task list (bench/README.md, "CSV export"): one client reads every
 /// task of the show, by <c>GET /tasks/export.csv</c> and by paging <c>GET /tasks</c> with
 /// <c>page_size=100</c> along <c>nextCursor</c>, in turns, on a quiet machine each time. The first
-/// walk of the list computes its pages; later walks are served from the page cache.
+/// walk of the list computes its pages and the first export runs cold code: both are reported, and
+/// the goal compares the reads after them.
 /// </summary>
 public sealed class ExportRun(BenchOptions options, string engine)
 {
-    public const string Export = "export", ListComputed = "list (pages computed)", ListCached = "list (page cache)";
+    public const string Export = "export", ExportWarmUp = "export (first, warm-up)", ListComputed = "list (pages computed, warm-up)", ListCached = "list (page cache)";
 
     public async Task<ExportResults> RunAsync()
     {
@@ -35,36 +36,36 @@ public sealed class ExportRun(BenchOptions options, string engine)
         using var api = await montu.SignedInClientAsync();
         var project = ShowSeeder.ShowProject(size);
         var reads = new List<ShowRead>();
+        // One unmeasured-for-the-goal read of each first: it computes the list's pages and brings
+        // both paths' code to its final JIT tier; every walk after it is served from the page cache.
+        foreach (var (export, kind) in new[] { (false, ListComputed), (true, ExportWarmUp) })
+        {
+            reads.Add(await MeasureAsync(api, montu.Server, project, size, export, kind));
+        }
+
         for (var round = 0; round < options.ExportRounds; round++)
         {
-            // The list first in the first round, so its pages are computed once; the export then
-            // alternates with cached walks, each first every other round.
-            var order = round % 2 == 0 ? new[] { false, true } : [true, false];
-            foreach (var export in order)
+            // Each first every other round.
+            foreach (var export in round % 2 == 0 ? new[] { true, false } : [false, true])
             {
-                await QuietMachine.WaitAsync($"[{engine} {size}] {(export ? Export : "list")}");
-                var read = await ReadAsync(api, montu.Server, project, export, round == 0 ? ListComputed : ListCached);
-                Progress.Say($"[{engine} {size}] {read.Kind}: {read.Rows} rows in {read.Seconds:0.000} s, {read.RowsPerSecond:0} rows/s, RSS +{read.RssGrowthMb:0} MB");
-                if (read.Rows != size)
-                {
-                    throw new InvalidOperationException($"{read.Kind} read {read.Rows} tasks of {size}");
-                }
-
-                reads.Add(read);
+                reads.Add(await MeasureAsync(api, montu.Server, project, size, export, export ? Export : ListCached));
             }
         }
 
         return new ExportResults(engine, size, reads);
     }
 
-    private static async Task<ShowRead> ReadAsync(HttpClient api, ServerProcess server, string project, bool export, string listKind)
+    private async Task<ShowRead> MeasureAsync(HttpClient api, ServerProcess server, string project, int size, bool export, string kind)
     {
+        await QuietMachine.WaitAsync($"[{engine} {size}] {kind}");
         server.ResetPeakRss();
         var rssBefore = server.RssMb();
         var clock = Stopwatch.StartNew();
         var rows = export ? await ExportAsync(api, project) : await WalkAsync(api, project);
         clock.Stop();
-        return new ShowRead(export ? Export : listKind, rows, clock.Elapsed.TotalSeconds, server.PeakRssMb() - rssBefore);
+        var read = new ShowRead(kind, rows, clock.Elapsed.TotalSeconds, server.PeakRssMb() - rssBefore);
+        Progress.Say($"[{engine} {size}] {read.Kind}: {read.Rows} rows in {read.Seconds:0.000} s, {read.RowsPerSecond:0} rows/s, RSS +{read.RssGrowthMb:0} MB");
+        return rows == size ? read : throw new InvalidOperationException($"{kind} read {rows} tasks of {size}");
     }
 
     /// <summary>The rows of the CSV, counted as line ends less the header's (the seeded tasks have no line breaks in their values).</summary>
@@ -123,12 +124,9 @@ public sealed class ExportRun(BenchOptions options, string engine)
         foreach (var engine in engines)
         {
             var export = engine.Median(Export);
-            foreach (var kind in new[] { ListComputed, ListCached }.Where(k => engine.Reads.Any(r => r.Kind == k)))
-            {
-                var ratio = export / engine.Median(kind);
-                text.AppendLine(CultureInfo.InvariantCulture,
-                    $"- [{(ratio >= 0.5 ? "x" : " ")}] {engine.Engine}, {engine.Size} tasks: export {export:0} rows/s ≥ 50% of the {kind} {engine.Median(kind):0} rows/s ({ratio:P0})");
-            }
+            var ratio = export / engine.Median(ListCached);
+            text.AppendLine(CultureInfo.InvariantCulture,
+                $"- [{(ratio >= 0.5 ? "x" : " ")}] {engine.Engine}, {engine.Size} tasks: export {export:0} rows/s ≥ 50% of the {ListCached} {engine.Median(ListCached):0} rows/s ({ratio:P0}, medians)");
         }
 
         return text.ToString();
