@@ -45,6 +45,16 @@ else if (options.Realtime)
 
     report = RealtimeReport.Render(options, realtime);
 }
+else if (options.Export)
+{
+    var exports = new List<ExportResults>();
+    foreach (var engine in options.Engines)
+    {
+        exports.Add(await new ExportRun(options, engine).RunAsync());
+    }
+
+    report = ExportRun.Render(options, exports);
+}
 else
 {
     var results = new List<EngineResults>();

@@ -325,7 +325,7 @@ public sealed class RealtimeRun(BenchOptions options, string engine)
     /// Moves every thread of this process to the load core (<c>taskset -a</c>; threads started later
     /// inherit it), beside wrk, so the sockets' receiving does not take the server's core.
     /// </summary>
-    private static async Task PinToLoadCoreAsync()
+    internal static async Task PinToLoadCoreAsync()
     {
         var info = new ProcessStartInfo("taskset") { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var argument in new[] { "-a", "-p", "-c", ShowUnderTest.LoadCore, Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture) })

@@ -27,6 +27,7 @@ public sealed class OpenApiContractTests(KestrelTestApp app) : IClassFixture<Kes
         var (projectId, member) = await Projects();
         await Members(projectId, member);
         await Tasks(projectId, member);
+        await TaskExport(projectId);
         await Media(projectId, member);
         await Annotations(projectId, member);
         await Uploads(projectId);
@@ -153,6 +154,14 @@ public sealed class OpenApiContractTests(KestrelTestApp app) : IClassFixture<Kes
         await Call(admin, Post, "/api/v1/tasks/{taskId}/restore", $"{list}/{assetId}/restore", HttpStatusCode.UnprocessableEntity);
         await Call(admin, Delete, one, $"{list}/{assetId}", HttpStatusCode.OK);
         await Call(admin, Post, "/api/v1/tasks/{taskId}/restore", $"{list}/{assetId}/restore", HttpStatusCode.OK);
+    }
+
+    private async Task TaskExport(string projectId)
+    {
+        const string export = "/api/v1/tasks/export.csv";
+        await Call(app.Client, Get, export, $"{export}?project_id={projectId}&sort=priority&bom=true", HttpStatusCode.OK);
+        await Call(app.Client, Get, export, $"{export}?page_size=10", HttpStatusCode.BadRequest);
+        await Call(app.Client, Get, export, $"{export}?project_id=NOPE", HttpStatusCode.NotFound);
     }
 
     private async Task Users(TestUser member)

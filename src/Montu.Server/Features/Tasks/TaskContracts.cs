@@ -169,5 +169,15 @@ public sealed record BulkOperationRequest
 /// </summary>
 public sealed record BulkResult(int Successful, int Failed, IReadOnlyList<BulkItemError> Errors, IReadOnlyList<string> UpdatedTasks);
 
+/// <summary>
+/// The answer of <c>PATCH /tasks/bulk-update</c>: the per-item result of <see cref="BulkResult"/>
+/// and v2.1's <c>message</c> and <c>updatedCount</c>, the number of distinct tasks updated.
+/// </summary>
+public sealed record BulkUpdateResult(string Message, int UpdatedCount, int Successful, int Failed, IReadOnlyList<BulkItemError> Errors, IReadOnlyList<string> UpdatedTasks)
+{
+    public static BulkUpdateResult From(BulkResult result) =>
+        new($"Successfully updated {result.UpdatedTasks.Count} tasks", result.UpdatedTasks.Count, result.Successful, result.Failed, result.Errors, result.UpdatedTasks);
+}
+
 /// <summary>Why one bulk item was not applied; <c>details</c> names the fields as a single PATCH would.</summary>
 public sealed record BulkItemError(string TaskId, string Error, string Code, IReadOnlyList<FieldError> Details);

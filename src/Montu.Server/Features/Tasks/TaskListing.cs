@@ -23,26 +23,49 @@ public sealed class TaskListing(Db db, TaskCounts counts)
         TaskFilters filters, ReadableProjects readable, TaskSort sort, PageRequest page, TaskCursor? after, CancellationToken ct)
     {
         var args = new DynamicParameters();
-        var where = Where(filters, args, db.Dialect);
-        where.Add(readable.SqlCondition("project_id", args, db.Dialect));
-        var filter = "WHERE " + string.Join(" AND ", where);
+        var where = Conditions(filters, readable, args);
 
         // Counted before the page connection is taken: a request never waits for a second pooled connection while holding one.
-        var total = await counts.CountAsync(filter, args, filters.ProjectId, ct);
+        var total = await counts.CountAsync("WHERE " + string.Join(" AND ", where), args, filters.ProjectId, ct);
 
+        var rows = await ReadAsync(where, args, filters, sort, after, page.PageSize + 1, after is null ? page.Offset : 0, ct);
+        return (rows.Take(page.PageSize).ToList(), total, rows.Count > page.PageSize);
+    }
+
+    /// <summary>
+    /// Up to <paramref name="limit"/> tasks after <paramref name="after"/>, with no total: the CSV
+    /// export walks every matching task this way, a chunk at a time.
+    /// </summary>
+    public Task<List<ListedTask>> ChunkAsync(
+        TaskFilters filters, ReadableProjects readable, TaskSort sort, TaskCursor? after, int limit, CancellationToken ct)
+    {
+        var args = new DynamicParameters();
+        return ReadAsync(Conditions(filters, readable, args), args, filters, sort, after, limit, 0, ct);
+    }
+
+    /// <summary>The conditions a task matches to be listed with <paramref name="filters"/> by a caller reading <paramref name="readable"/>.</summary>
+    public List<string> Conditions(TaskFilters filters, ReadableProjects readable, DynamicParameters args)
+    {
+        var where = Where(filters, args, db.Dialect);
+        where.Add(readable.SqlCondition("project_id", args, db.Dialect));
+        return where;
+    }
+
+    private async Task<List<ListedTask>> ReadAsync(
+        List<string> where, DynamicParameters args, TaskFilters filters, TaskSort sort, TaskCursor? after, int limit, int offset, CancellationToken ct)
+    {
         if (after is not null)
         {
             where.Add(sort.Keyset(after, args));
         }
 
-        args.Add("limit", page.PageSize + 1);
-        args.Add("offset", after is null ? page.Offset : 0);
+        args.Add("limit", limit);
+        args.Add("offset", offset);
         await using var connection = await db.OpenAsync(ct);
-        var rows = (await connection.QueryAsync<(string Id, string Doc, int Revision, object? SortValue)>(new CommandDefinition(
+        var rows = await connection.QueryAsync<(string Id, string Doc, int Revision, object? SortValue)>(new CommandDefinition(
             $"SELECT id, doc, revision, {sort.SortColumn} FROM tasks WHERE {string.Join(" AND ", where)} ORDER BY {sort.OrderBy(withinProject: filters.ProjectId is not null)} LIMIT @limit OFFSET @offset",
-            args, cancellationToken: ct))).ToList();
-        var items = rows.Take(page.PageSize).Select(r => new ListedTask(r.Id, new TaskJson(r.Doc, r.Revision), r.SortValue)).ToList();
-        return (items, total, rows.Count > page.PageSize);
+            args, cancellationToken: ct));
+        return rows.Select(r => new ListedTask(r.Id, new TaskJson(r.Doc, r.Revision), r.SortValue)).ToList();
     }
 
     private static List<string> Where(TaskFilters filters, DynamicParameters args, SqlDialect dialect)

@@ -71,7 +71,10 @@ public sealed record TaskSort(string Field, bool Descending)
     /// The cursor that continues after <paramref name="last"/>, from the value of <see cref="SortColumn"/>
     /// as the database returned it (SQLite: text timestamps; PostgreSQL: timestamps; a rank).
     /// </summary>
-    public string CursorAfter(ListedTask last)
+    public string CursorAfter(ListedTask last) => Cursor.Encode(PositionAfter(last));
+
+    /// <summary>The position <see cref="CursorAfter"/> encodes, for a reader that walks the keyset itself (the CSV export).</summary>
+    public TaskCursor PositionAfter(ListedTask last)
     {
         var value = Field switch
         {
@@ -84,7 +87,7 @@ public sealed record TaskSort(string Field, bool Descending)
                 var text => Timestamp(DateTime.Parse((string)text, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal)),
             },
         };
-        return Cursor.Encode(new TaskCursor(Field, Order, value, last.Id));
+        return new TaskCursor(Field, Order, value, last.Id);
     }
 
     /// <summary>A cursor continues only the order it was made for; with another it would skip or repeat rows.</summary>

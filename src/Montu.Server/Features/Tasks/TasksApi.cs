@@ -24,7 +24,7 @@ public static class TasksApi
             .WithSummary("Create a task; custom fields go inside customFields, other unknown keys are refused")
             .DocumentsBody<TaskCreateDoc>().ProducesErrors(400, 401, 403, 404, 409, 415, 422).TagsRevision();
         group.MapPatch("/bulk-update", BulkUpdate).WithName("BulkUpdateTasks").RequireSignedIn()
-            .WithSummary("Update many tasks, each with its own changes (v2.1); answers {successful, failed, errors, updatedTasks}; If-Match does not apply")
+            .WithSummary("Update many tasks, each with its own changes (v2.1); answers {message, updatedCount, successful, failed, errors, updatedTasks}; If-Match does not apply")
             .DocumentsListBody<BulkUpdateItemDoc>(InputLimits.BulkItems).WithBodyLimit(InputLimits.BulkBodyBytes).ProducesErrors(400, 401, 415);
         group.MapPost("/bulk", BulkOperation).WithName("BulkOperateTasks").RequireSignedIn()
             .WithSummary("Apply update_status, assign, update or archive to many tasks (v2.0); If-Match does not apply")
@@ -139,9 +139,13 @@ public static class TasksApi
         string taskId, IfMatch ifMatch, TaskWriter writer, Caller caller, CancellationToken ct) =>
         Answer(await writer.RestoreAsync(taskId, ifMatch, caller.UserId, ct));
 
-    private static async Task<Results<Ok<BulkResult>, ApiError>> BulkUpdate(
+    private static async Task<Results<Ok<BulkUpdateResult>, ApiError>> BulkUpdate(
         List<BulkUpdateItem?> items, TaskBulkWriter bulk, Caller caller, CancellationToken ct) =>
-        Answer(await bulk.UpdateEachAsync(items, new TaskGuard(caller), ct));
+        await bulk.UpdateEachAsync(items, new TaskGuard(caller), ct) switch
+        {
+            (_, { } error) => error,
+            var (result, _) => TypedResults.Ok(BulkUpdateResult.From(result!)),
+        };
 
     private static async Task<Results<Ok<BulkResult>, ApiError>> BulkOperation(
         BulkOperationRequest request, TaskBulkWriter bulk, Caller caller, CancellationToken ct) =>
