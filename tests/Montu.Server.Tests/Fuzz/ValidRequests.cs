@@ -72,6 +72,7 @@ public static class ValidRequests
         (_, "playlistId") => world.PlaylistId,
         (_, "itemId") => world.ItemId,
         (_, "link") => world.ShareId,
+        (_, "version") => FuzzWorld.VersionId,
         _ => throw new InvalidOperationException($"{operation}: add a value for path parameter '{parameter}' to ValidRequests.PathValue"),
     };
 
@@ -88,6 +89,7 @@ public static class ValidRequests
         "itemId" => [world.ItemId.ToUpperInvariant(), "pli_nothing"],
         "link" => [world.ShareId.ToUpperInvariant(), "share_nothing", "mshare_nothing"],
         "frame" => ["1", "-1", "99999999999999999999", "1e3"],
+        "version" => ["2", "v000", "v1000000", "latest"],
         _ => ["nothing_here"],
     };
 
@@ -218,6 +220,11 @@ public static class ValidRequests
         ("AddPlaylistItem", "mediaId") => world.MediaId,
         ("UpdatePlaylistItem", "decision") => "approved",
         ("SharePlaylist", "guestName") => "Fuzz client",
+        ("AllocateTaskVersion", "comment") => "Fuzz take",
+        ("CreateProjectDirectories", "episodes") => new JsonArray("ep01"),
+        ("CreateProjectDirectories", "sequences") => new JsonArray("sq010"),
+        ("CreateProjectDirectories", "shots") => new JsonArray("sh010"),
+        ("CreateProjectDirectories", "taskTypes") => new JsonArray("lighting"),
         _ => null,
     };
 
