@@ -53,6 +53,13 @@ public static class InputLimits
 
     public const int VersionsCount = 1000;
 
+    /// <summary>A work-file version number: <c>{version}</c> renders at most six digits.</summary>
+    public const int MaxVersionNumber = 999_999;
+
+    /// <summary>Names in each list of <c>POST /projects/{id}/directories</c>, and the directories one request may make (over all templates).</summary>
+    public const int DirectoryNames = 1000;
+    public const int Directories = 10_000;
+
     /// <summary><c>estimatedDurationHours</c> and <c>actualTimeLogged</c>.</summary>
     public const int MaxHours = 1_000_000;
 

@@ -29,6 +29,9 @@ public sealed class FuzzWorld
 
     public string ArchivedTaskId => $"{ProjectId.ToLowerInvariant()}_archived";
 
+    /// <summary>A work-file version of the assigned task, allocated by the server admin.</summary>
+    public const string VersionId = "v001";
+
     /// <summary>A media version of the assigned task, uploaded by the server admin; replaced when an operation deletes it.</summary>
     public string MediaId { get; set; } = "";
 
@@ -72,6 +75,7 @@ public sealed class FuzzWorld
         await admin.CreateTask(TaskBuilders.NamedTask(projectId, world.OtherTaskId));
         await admin.CreateTask(TaskBuilders.NamedTask(projectId, world.ArchivedTaskId));
         await (await admin.DeleteAsync($"/api/v1/tasks/{world.ArchivedTaskId}")).Expect(HttpStatusCode.OK);
+        await (await admin.PostJson($"/api/v1/tasks/{world.AssignedTaskId}/versions", new { })).Expect(HttpStatusCode.Created);
         await world.UploadMediaAsync(admin);
         await world.StartUploadAsync(admin);
         world.PlaylistId = (await admin.CreatePlaylist(projectId, "Fuzz dailies")).Str("id");

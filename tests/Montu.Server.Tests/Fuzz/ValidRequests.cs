@@ -78,6 +78,7 @@ public static class ValidRequests
         (_, "playlistId") => world.PlaylistId,
         (_, "itemId") => world.ItemId,
         (_, "link") => world.ShareId,
+        (_, "version") => FuzzWorld.VersionId,
         _ => throw new InvalidOperationException($"{operation}: add a value for path parameter '{parameter}' to ValidRequests.PathValue"),
     };
 
@@ -94,6 +95,7 @@ public static class ValidRequests
         "itemId" => [world.ItemId.ToUpperInvariant(), "pli_nothing"],
         "link" => [world.ShareId.ToUpperInvariant(), "share_nothing", "mshare_nothing"],
         "frame" => ["1", "-1", "99999999999999999999", "1e3"],
+        "version" => ["2", "v000", "v1000000", "latest"],
         _ => ["nothing_here"],
     };
 
@@ -230,6 +232,11 @@ public static class ValidRequests
         ("GeneratePath", "taskId") => world.AssignedTaskId,
         ("GeneratePath", "taskData") => new JsonObject { ["version"] = "3" },
         ("GeneratePaths", "taskIds") => new JsonArray(world.AssignedTaskId),
+        ("AllocateTaskVersion", "comment") => "Fuzz take",
+        ("CreateProjectDirectories", "episodes") => new JsonArray("ep01"),
+        ("CreateProjectDirectories", "sequences") => new JsonArray("sq010"),
+        ("CreateProjectDirectories", "shots") => new JsonArray("sh010"),
+        ("CreateProjectDirectories", "taskTypes") => new JsonArray("lighting"),
         _ => null,
     };
 

@@ -33,6 +33,7 @@ public sealed class OpenApiContractTests(KestrelTestApp app) : IClassFixture<Kes
         await Uploads(projectId);
         await Playlists(projectId, member);
         await PlaylistSharing(projectId, member);
+        await WorkFilesAndDirectories(projectId);
         await RealTime(projectId, member);
         await PathBuilder(projectId);
         await Users(member);
@@ -432,6 +433,34 @@ public sealed class OpenApiContractTests(KestrelTestApp app) : IClassFixture<Kes
             Assert.True(response.StatusCode == expected, $"{request.Method} {url}: expected {(int)expected}, got {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
             return await _document.Check(response, template);
         }
+    }
+
+    private async Task WorkFilesAndDirectories(string projectId)
+    {
+        const string versions = "/api/v1/tasks/{taskId}/versions", publish = "/api/v1/tasks/{taskId}/versions/{version}/publish";
+        var viewer = await app.CreateUser(projectId, "viewer");
+        var url = $"/api/v1/tasks/{(await app.Client.CreateTask(TaskBuilders.NamedTask(projectId, $"{projectId}_work"))).Str("id")}/versions";
+        await Call(app.Client, Post, versions, url, HttpStatusCode.Created, new { comment = "first" });
+        await Call(app.Client, Post, versions, url, HttpStatusCode.BadRequest, new { comment = new string('c', 10_001) });
+        await Call(app.Client, Post, versions, url, HttpStatusCode.PreconditionFailed, new { }, "application/json", ("If-Match", "\"1\""));
+        await Call(viewer.Client, Post, versions, url, HttpStatusCode.Forbidden, new { });
+        await Call(app.Client, Post, versions, "/api/v1/tasks/nope/versions", HttpStatusCode.NotFound, new { });
+        await Call(app.Client, Get, versions, url, HttpStatusCode.OK);
+        await Call(app.Client, Get, versions, "/api/v1/tasks/nope/versions", HttpStatusCode.NotFound);
+        await Call(app.Client, Post, publish, $"{url}/v001/publish", HttpStatusCode.OK, new { });
+        await Call(app.Client, Post, publish, $"{url}/v009/publish", HttpStatusCode.NotFound, new { });
+        await Call(app.Client, Post, publish, $"{url}/latest/publish", HttpStatusCode.BadRequest, new { });
+        await Call(viewer.Client, Post, publish, $"{url}/v001/publish", HttpStatusCode.Forbidden, new { });
+
+        const string directories = "/api/v1/projects/{projectId}/directories";
+        var folders = $"/api/v1/projects/{projectId}/directories";
+        string[] two = ["a", "b"], lighting = ["lighting"];
+        var names = new { episodes = two, sequences = two, shots = two, taskTypes = lighting, dryRun = true };
+        await Call(app.Client, Post, directories, folders, HttpStatusCode.OK, names);
+        await Call(app.Client, Post, directories, folders, HttpStatusCode.BadRequest, names with { episodes = (string[])[".."] });
+        // This server has no projects root.
+        await Call(app.Client, Post, directories, folders, HttpStatusCode.UnprocessableEntity, names with { dryRun = false });
+        await Call(viewer.Client, Post, directories, folders, HttpStatusCode.Forbidden, names);
     }
 
     /// <summary>Every operation that needs a token answers 401, in the envelope, without one.</summary>

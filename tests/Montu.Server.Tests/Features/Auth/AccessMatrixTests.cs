@@ -146,6 +146,7 @@ public sealed class AccessMatrixTests(TestApp app) : IClassFixture<TestApp>
             ["itemId"] = item,
             ["link"] = share.Str("id"),
             ["shareToken"] = share.Str("token"),
+            ["version"] = "v001",
         };
     }
 

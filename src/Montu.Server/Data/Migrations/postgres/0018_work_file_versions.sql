@@ -1,0 +1,11 @@
+-- Work-file versions allocated by POST /tasks/{id}/versions: one row per number, so two
+-- concurrent allocations can never hand out the same one. The task keeps its own copy in its
+-- versions and currentVersion fields; these rows hold who made each version, when, and why.
+CREATE TABLE work_file_versions (
+    task_id    text NOT NULL REFERENCES tasks (id),
+    number     integer NOT NULL,
+    created_by text NOT NULL,
+    created_at timestamptz NOT NULL,
+    comment    text,
+    PRIMARY KEY (task_id, number)
+);
