@@ -75,8 +75,6 @@ public sealed class ImportJobs(Db db, JobQueue queue, EventLog events, TimeProvi
 {
     public const string ProgressEvent = "import_progress";
 
-    private readonly ProjectOfResource _projects = new(db, "task_imports");
-
     private const string Select = """
         SELECT i.job_id, i.project_id, i.created_by, i.file_key, j.status AS job_status, j.error, i.total_rows, i.processed_rows,
                i.invalid_tasks, i.created_tasks, i.updated_tasks, i.skipped_tasks, i.errors, i.preview
@@ -87,7 +85,12 @@ public sealed class ImportJobs(Db db, JobQueue queue, EventLog events, TimeProvi
     private string ForUpdate => db.Dialect.Engine == DbEngine.Postgres ? "FOR UPDATE" : "";
 
     /// <summary>The project of an import job, for the status routes' access check.</summary>
-    public Task<string?> ProjectIdOfAsync(string jobId, CancellationToken ct) => _projects.LookUpAsync(jobId, ct);
+    public async Task<string?> ProjectIdOfAsync(string jobId, CancellationToken ct)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        return await connection.ExecuteScalarAsync<string?>(new CommandDefinition(
+            "SELECT project_id FROM task_imports WHERE job_id = @jobId", new { jobId }, cancellationToken: ct));
+    }
 
     public async Task<ImportJobRow?> FindAsync(string jobId, CancellationToken ct)
     {
