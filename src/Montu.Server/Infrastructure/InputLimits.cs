@@ -61,6 +61,8 @@ public static class InputLimits
 
     /// <summary>Entries of a project's <c>templates</c> or <c>filenamePatterns</c>.</summary>
     public const int TemplatesCount = 100;
+    public const int RootMappingsCount = 20;
+    public const int NamingRuleLength = 256;
     public const int TemplateNameLength = 128;
     public const int TemplateLength = 1024;
 

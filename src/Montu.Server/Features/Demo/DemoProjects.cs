@@ -25,6 +25,13 @@ public static class DemoProjects
             ["nuke_script"] = "{episode}_{sequence_clean}_{shot_clean}_{task}_master_v{version}.nk",
             ["render_sequence"] = "{episode}_{sequence_clean}_{shot_clean}_{task}_v{version}.{frame}.{ext}",
         },
+        RootMappings = new()
+        {
+            ["V:"] = new RootMapping { Linux = "/mnt/vfx/working", Macos = "/Volumes/working" },
+            ["W:"] = new RootMapping { Linux = "/mnt/vfx/render", Macos = "/Volumes/render" },
+            ["E:"] = new RootMapping { Linux = "/mnt/vfx/media", Macos = "/Volumes/media" },
+        },
+        NamingRules = new() { ["episode"] = @"[Ee]p\d{2}", ["sequence"] = @"sq\d{4}", ["shot"] = @"SH\d{4}" },
         TaskTypes = ["modeling", "rigging", "animation", "layout", "lighting", "comp", "fx", "lookdev"],
         Milestones = ["not_started", "single_frame", "low_quality", "final_render", "final_comp", "approved"],
         PriorityLevels = ["low", "medium", "high", "urgent"],

@@ -28,6 +28,8 @@ public static class ProjectChanges
             request.PriorityLevels ?? ProjectRules.DefaultPriorityLevels,
             request.TaskStatuses ?? ProjectRules.DefaultTaskStatuses,
             request.ApprovalStatusMap ?? [],
+            request.RootMappings ?? [],
+            request.NamingRules ?? [],
             request.RequireIfMatch ?? false,
             1,
             now,
@@ -67,6 +69,8 @@ public static class ProjectChanges
             PriorityLevels = change.PriorityLevels ?? current.PriorityLevels,
             TaskStatuses = change.TaskStatuses ?? current.TaskStatuses,
             ApprovalStatusMap = MergePatch(current.ApprovalStatusMap, change.ApprovalStatusMap),
+            RootMappings = MergePatch(current.RootMappings, change.RootMappings),
+            NamingRules = MergePatch(current.NamingRules, change.NamingRules),
             RequireIfMatch = change.RequireIfMatch ?? current.RequireIfMatch,
             Revision = current.Revision + 1,
             UpdatedAt = now,
@@ -100,12 +104,15 @@ public static class ProjectChanges
         ProjectRules.CheckVocabulary(project.PriorityLevels, "priorityLevels", problems);
         ProjectRules.CheckVocabulary(project.TaskStatuses, "taskStatuses", problems);
         ProjectRules.CheckApprovalStatusMap(project, problems);
+        ProjectRules.CheckRootMappings(project.RootMappings, problems);
+        ProjectRules.CheckNamingRules(project.NamingRules, problems);
     }
 
     /// <summary>RFC 7396 on a flat map: a key set to null is removed, others are set.</summary>
-    private static Dictionary<string, string> MergePatch(IReadOnlyDictionary<string, string> current, Dictionary<string, string?>? patch)
+    private static Dictionary<string, T> MergePatch<T>(IReadOnlyDictionary<string, T> current, Dictionary<string, T?>? patch)
+        where T : class
     {
-        var merged = new Dictionary<string, string>(current);
+        var merged = new Dictionary<string, T>(current);
         foreach (var (key, value) in patch ?? [])
         {
             if (value is null)

@@ -72,6 +72,19 @@ public sealed record PathSegments
     };
 }
 
+/// <summary>The folder a drive is mounted at on each operating system; one left out keeps the drive as written.</summary>
+public sealed record RootMapping
+{
+    [MaxLength(InputLimits.PathPartLength)]
+    public string? Windows { get; init; }
+
+    [MaxLength(InputLimits.PathPartLength)]
+    public string? Linux { get; init; }
+
+    [MaxLength(InputLimits.PathPartLength)]
+    public string? Macos { get; init; }
+}
+
 /// <summary>A show: its storage layout, naming rules and the vocabularies its tasks use.</summary>
 public sealed record Project(
     string Id,
@@ -88,6 +101,10 @@ public sealed record Project(
     IReadOnlyList<string> TaskStatuses,
     [property: Description("The task status approving a media version sets, by approval status; left out, approved sets approved and rejected or needs_revision set needs_revision")]
     IReadOnlyDictionary<string, string> ApprovalStatusMap,
+    [property: Description("Where other operating systems mount each drive, by drive as written in driveMapping: {\"V:\": {\"linux\": \"/mnt/vfx/working\", \"macos\": \"/Volumes/working\"}}")]
+    IReadOnlyDictionary<string, RootMapping> RootMappings,
+    [property: Description("Regular expressions that episode, sequence, shot and asset names must match on CSV import")]
+    IReadOnlyDictionary<string, string> NamingRules,
     [property: Description("Changes to the project, its tasks and its media need If-Match (428 without it)")]
     bool RequireIfMatch,
     [property: Description("Grows by one with every change; sent as the ETag")]
@@ -131,6 +148,14 @@ public sealed record CreateProjectRequest
 
     [Description("approved, rejected, needs_revision or pending → one of taskStatuses"), MapLimits(4, InputLimits.WordLength, MaxValueLength = InputLimits.VocabularyValueLength)]
     public Dictionary<string, string>? ApprovalStatusMap { get; init; }
+
+    [Description("Where other operating systems mount each drive, by drive as written in driveMapping")]
+    [MapLimits(InputLimits.RootMappingsCount, InputLimits.PathPartLength)]
+    public Dictionary<string, RootMapping>? RootMappings { get; init; }
+
+    [Description("episode, sequence, shot or asset → a regular expression the name must match on CSV import")]
+    [MapLimits(4, InputLimits.WordLength, MaxValueLength = InputLimits.NamingRuleLength)]
+    public Dictionary<string, string>? NamingRules { get; init; }
 
     [Description("true: every change to the project, its tasks and its media must send If-Match (default false)")]
     public bool? RequireIfMatch { get; init; }
@@ -176,6 +201,12 @@ public sealed record UpdateProjectRequest
 
     [Description("Merged like templates: a key set to null is removed"), MapLimits(4, InputLimits.WordLength, MaxValueLength = InputLimits.VocabularyValueLength)]
     public Dictionary<string, string?>? ApprovalStatusMap { get; init; }
+
+    [Description("Merged like templates: a drive set to null is removed"), MapLimits(InputLimits.RootMappingsCount, InputLimits.PathPartLength)]
+    public Dictionary<string, RootMapping?>? RootMappings { get; init; }
+
+    [Description("Merged like templates: a key set to null is removed"), MapLimits(4, InputLimits.WordLength, MaxValueLength = InputLimits.NamingRuleLength)]
+    public Dictionary<string, string?>? NamingRules { get; init; }
 
     [Description("true: every change to the project, its tasks and its media must send If-Match")]
     public bool? RequireIfMatch { get; init; }

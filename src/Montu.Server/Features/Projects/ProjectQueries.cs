@@ -11,7 +11,7 @@ public sealed class ProjectQueries(Db db)
 {
     private const string Columns = """
         id, name, description, status, drive_mapping, path_segments, templates, filename_patterns,
-        task_types, milestones, priority_levels, task_statuses, approval_status_map, require_if_match, revision, created_at, updated_at
+        task_types, milestones, priority_levels, task_statuses, approval_status_map, root_mappings, naming_rules, require_if_match, revision, created_at, updated_at
         """;
 
     public async Task<Project?> FindAsync(DbConnection connection, string id, CancellationToken ct, DbTransaction? transaction = null)
@@ -93,7 +93,7 @@ public sealed class ProjectQueries(Db db)
             INSERT INTO projects ({Columns})
             VALUES (@Id, @Name, @Description, @Status, {Json("DriveMapping")}, {Json("PathSegments")}, {Json("Templates")},
                     {Json("FilenamePatterns")}, {Json("TaskTypes")}, {Json("Milestones")}, {Json("PriorityLevels")},
-                    {Json("TaskStatuses")}, {Json("ApprovalStatusMap")}, @RequireIfMatch, @Revision, @CreatedAt, @UpdatedAt)
+                    {Json("TaskStatuses")}, {Json("ApprovalStatusMap")}, {Json("RootMappings")}, {Json("NamingRules")}, @RequireIfMatch, @Revision, @CreatedAt, @UpdatedAt)
             """, ProjectRow.From(project), transaction, cancellationToken: ct));
 
     public Task UpdateAsync(DbTransaction transaction, Project project, CancellationToken ct) =>
@@ -102,7 +102,8 @@ public sealed class ProjectQueries(Db db)
                 drive_mapping = {Json("DriveMapping")}, path_segments = {Json("PathSegments")}, templates = {Json("Templates")},
                 filename_patterns = {Json("FilenamePatterns")}, task_types = {Json("TaskTypes")}, milestones = {Json("Milestones")},
                 priority_levels = {Json("PriorityLevels")}, task_statuses = {Json("TaskStatuses")},
-                approval_status_map = {Json("ApprovalStatusMap")}, require_if_match = @RequireIfMatch, revision = @Revision,
+                approval_status_map = {Json("ApprovalStatusMap")}, root_mappings = {Json("RootMappings")},
+                naming_rules = {Json("NamingRules")}, require_if_match = @RequireIfMatch, revision = @Revision,
                 updated_at = @UpdatedAt
             WHERE id = @Id
             """, ProjectRow.From(project), transaction, cancellationToken: ct));
@@ -174,6 +175,10 @@ public sealed class ProjectQueries(Db db)
 
         public string ApprovalStatusMap { get; init; } = "{}";
 
+        public string RootMappings { get; init; } = "{}";
+
+        public string NamingRules { get; init; } = "{}";
+
         public bool RequireIfMatch { get; init; }
 
         public int Revision { get; init; }
@@ -197,6 +202,8 @@ public sealed class ProjectQueries(Db db)
             PriorityLevels = StorageJson.Write(p.PriorityLevels),
             TaskStatuses = StorageJson.Write(p.TaskStatuses),
             ApprovalStatusMap = StorageJson.Write(p.ApprovalStatusMap),
+            RootMappings = StorageJson.Write(p.RootMappings),
+            NamingRules = StorageJson.Write(p.NamingRules),
             RequireIfMatch = p.RequireIfMatch,
             Revision = p.Revision,
             CreatedAt = p.CreatedAt,
@@ -217,6 +224,8 @@ public sealed class ProjectQueries(Db db)
             StorageJson.Read<List<string>>(PriorityLevels),
             StorageJson.Read<List<string>>(TaskStatuses),
             StorageJson.Read<Dictionary<string, string>>(ApprovalStatusMap),
+            StorageJson.Read<Dictionary<string, RootMapping>>(RootMappings),
+            StorageJson.Read<Dictionary<string, string>>(NamingRules),
             RequireIfMatch,
             Revision,
             DateTime.SpecifyKind(CreatedAt, DateTimeKind.Utc),

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Montu.Server.Features.Paths;
 using Montu.Server.Infrastructure;
 using Montu.Server.Infrastructure.Errors;
 
@@ -131,19 +132,101 @@ public static partial class ProjectRules
                 continue;
             }
 
-            var (names, error) = TemplatePlaceholders.Parse(template ?? "");
-            if (error is not null || string.IsNullOrWhiteSpace(template))
+            var parsed = PathTemplate.Parse(key, template ?? "", out var error);
+            if (parsed is null || string.IsNullOrWhiteSpace(template))
             {
                 problems.Add($"{field}.{key}", error is null ? "Template must not be empty" : $"Template is malformed: {error}", ErrorCodes.InvalidFormat);
                 continue;
             }
 
-            foreach (var name in names.Where(n => !TemplatePlaceholders.Known.Contains(n) || (!allowFilename && n == "filename")).Distinct())
+            foreach (var name in parsed.Placeholders.Where(n => !PathPlaceholders.Known.Contains(n) || (!allowFilename && n == PathPlaceholders.Filename)).Distinct())
             {
                 problems.Add($"{field}.{key}", $"Unknown placeholder '{{{name}}}'", ErrorCodes.InvalidValue);
             }
         }
     }
+
+    /// <summary>Each key a drive as written in <c>driveMapping</c>; each folder absolute for its system.</summary>
+    public static void CheckRootMappings(IReadOnlyDictionary<string, RootMapping> mappings, ValidationProblems problems)
+    {
+        if (mappings.Count > InputLimits.RootMappingsCount)
+        {
+            problems.Add("rootMappings", $"At most {InputLimits.RootMappingsCount} drives", ErrorCodes.OutOfRange);
+            return;
+        }
+
+        foreach (var (drive, mapping) in mappings)
+        {
+            if (string.IsNullOrWhiteSpace(drive) || drive.Length > InputLimits.PathPartLength)
+            {
+                problems.Add("rootMappings", $"A drive must be 1 to {InputLimits.PathPartLength} characters");
+                continue;
+            }
+
+            Check(mapping.Windows, "windows");
+            Check(mapping.Linux, "linux");
+            Check(mapping.Macos, "macos");
+
+            void Check(string? root, string os)
+            {
+                if (root is null)
+                {
+                    return;
+                }
+
+                if (root.Length > InputLimits.PathPartLength)
+                {
+                    problems.Add($"rootMappings.{drive}.{os}", $"Root must be at most {InputLimits.PathPartLength} characters", ErrorCodes.OutOfRange);
+                }
+                else if (root.Replace('\\', '/').Split('/').Contains("..") || !(root.StartsWith('/') || root.StartsWith('\\') || WindowsDrive().IsMatch(root)))
+                {
+                    problems.Add($"rootMappings.{drive}.{os}", "Root must be an absolute folder ('/mnt/vfx', 'V:' or '//server/share') without '..'", ErrorCodes.InvalidFormat);
+                }
+            }
+        }
+    }
+
+    /// <summary>The names a naming rule may constrain.</summary>
+    public static readonly IReadOnlyList<string> NamingRuleFields = ["episode", "sequence", "shot", "asset"];
+
+    /// <summary>
+    /// Each rule must compile for the non-backtracking engine, whose matching time is linear in
+    /// the name's length, so a rule cannot make an import hang.
+    /// </summary>
+    public static void CheckNamingRules(IReadOnlyDictionary<string, string> rules, ValidationProblems problems)
+    {
+        foreach (var (field, pattern) in rules)
+        {
+            if (!NamingRuleFields.Contains(field))
+            {
+                problems.Add("namingRules", $"{Quote.Of(field)} is not a name with rules: {string.Join(", ", NamingRuleFields)}");
+            }
+            else if (pattern.Length > InputLimits.NamingRuleLength)
+            {
+                problems.Add($"namingRules.{field}", $"Rule must be at most {InputLimits.NamingRuleLength} characters", ErrorCodes.OutOfRange);
+            }
+            else if (NamingRule(pattern) is null)
+            {
+                problems.Add($"namingRules.{field}", "Rule is not a regular expression this server can run (backreferences and lookarounds are not supported)", ErrorCodes.InvalidFormat);
+            }
+        }
+    }
+
+    /// <summary>The rule as it is matched: the whole name, with the non-backtracking engine; null when it does not compile.</summary>
+    public static Regex? NamingRule(string pattern)
+    {
+        try
+        {
+            return new Regex($"^(?:{pattern})$", RegexOptions.NonBacktracking | RegexOptions.CultureInvariant);
+        }
+        catch (Exception e) when (e is ArgumentException or NotSupportedException)
+        {
+            return null;
+        }
+    }
+
+    [GeneratedRegex("^[A-Za-z]:")]
+    private static partial Regex WindowsDrive();
 
     /// <summary>The approval statuses of media versions, which <see cref="Project.ApprovalStatusMap"/> maps to task statuses.</summary>
     public static readonly IReadOnlyList<string> ApprovalStatuses = ["pending", "approved", "rejected", "needs_revision"];
