@@ -279,6 +279,31 @@ public sealed class TaskImportTests(TestApp app) : IClassFixture<TestApp>
     }
 
     [Fact]
+    public async Task The_projects_naming_rules_apply_unless_the_import_names_a_preset_or_none()
+    {
+        var body = Builders.Project(Builders.NewProjectId());
+        body["namingRules"] = new Dictionary<string, string> { ["episode"] = @"[Ee]p\d{2}", ["asset"] = "[a-z]+" };
+        await (await _client.PostJson("/api/v1/projects", body)).Expect(HttpStatusCode.Created);
+        var project = (string)body["id"]!;
+        var csv = $"""
+            id,type,episode,sequence,shot,asset,task
+            {project}_r1,shot,Ep01,sq010,sh0010,,animation
+            {project}_r2,shot,E1,sq010,sh0020,,animation
+            {project}_r3,asset,,,,Robot,modeling
+            """;
+
+        var byRules = await (await _client.Import(project, csv, ("validate_only", "true"))).Expect(HttpStatusCode.OK);
+        var unchecked_ = await (await _client.Import(project, csv, ("validate_only", "true"), ("naming_pattern", "none"))).Expect(HttpStatusCode.OK);
+        var byPreset = await (await _client.Import(project, csv, ("validate_only", "true"), ("naming_pattern", "ep##_sq###_sh####"))).Expect(HttpStatusCode.OK);
+
+        Assert.Equal([(3, "episode", "episode", "INVALID_FORMAT"), (4, "asset", "asset", "INVALID_FORMAT")], byRules.Errors());
+        Assert.Equal("Invalid asset format", byRules.GetProperty("errors")[1].Str("error"));
+        Assert.Empty(unchecked_.Errors());
+        // The preset names no asset rule, and its letters match in any case.
+        Assert.Equal([(3, "episode", "episode", "INVALID_FORMAT")], byPreset.Errors());
+    }
+
+    [Fact]
     public async Task Form_fields_are_checked_before_the_file_is_read()
     {
         var project = await _client.CreateProject();
