@@ -29,7 +29,7 @@ public sealed class ValidRequest(ApiOperation operation, FuzzWorld world, FuzzCa
 
     public FuzzRequest ToRequest(string mutation = "valid request", string query = "")
     {
-        if (operation.Id == "UploadMedia")
+        if (MultipartMutations.Takes(operation))
         {
             return new FuzzRequest(operation.Method, Path(), query, MultipartMutations.Body(MultipartMutations.Parts(this)),
                 $"multipart/form-data; boundary={MultipartMutations.Boundary}", mutation);
@@ -72,6 +72,7 @@ public static class ValidRequests
         (_, "playlistId") => world.PlaylistId,
         (_, "itemId") => world.ItemId,
         (_, "link") => world.ShareId,
+        (_, "jobId") => world.ImportJobId,
         _ => throw new InvalidOperationException($"{operation}: add a value for path parameter '{parameter}' to ValidRequests.PathValue"),
     };
 
@@ -88,6 +89,7 @@ public static class ValidRequests
         "itemId" => [world.ItemId.ToUpperInvariant(), "pli_nothing"],
         "link" => [world.ShareId.ToUpperInvariant(), "share_nothing", "mshare_nothing"],
         "frame" => ["1", "-1", "99999999999999999999", "1e3"],
+        "jobId" => [world.ImportJobId.ToUpperInvariant(), "job_nothing"],
         _ => ["nothing_here"],
     };
 

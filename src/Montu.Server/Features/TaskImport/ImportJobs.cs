@@ -2,7 +2,6 @@ using System.Data.Common;
 using Dapper;
 using Montu.Server.Data;
 using Montu.Server.Features.Tasks;
-using Montu.Server.Infrastructure.Errors;
 using Montu.Server.Infrastructure.Jobs;
 using Montu.Server.Infrastructure.WireFormat;
 
@@ -112,29 +111,24 @@ public sealed class ImportJobs(Db db, JobQueue queue, EventLog events, TimeProvi
 
     /// <summary>
     /// Cancels the job unless it has ended: the import stops before its next batch and the rows
-    /// committed stay. Answers the job as it was before (null when there is none) and, when it had
-    /// ended, the 409 saying so.
+    /// committed stay. Answers the job as it was before, or null when there is none; a job that
+    /// has ended is left as it is.
     /// </summary>
-    public Task<(ImportJobRow? Before, ApiError? Error)> CancelAsync(string jobId, string userId, CancellationToken ct) =>
-        db.InTransactionAsync<(ImportJobRow?, ApiError?)>(async tx =>
+    public Task<ImportJobRow?> CancelAsync(string jobId, string userId, CancellationToken ct) =>
+        db.InTransactionAsync(async tx =>
         {
             var job = await tx.Connection!.QuerySingleOrDefaultAsync<ImportJobRow>(new CommandDefinition(
                 $"{Select} {(db.Dialect.Engine == DbEngine.Postgres ? "FOR UPDATE OF j" : "")}", new { jobId }, tx, cancellationToken: ct));
-            if (job is null)
+            if (job is null || job.HasEnded)
             {
-                return (null, null);
-            }
-
-            if (job.HasEnded)
-            {
-                return (job, ApiError.Conflict($"The import is already {job.Status}", new FieldError("jobId", $"The import is {job.Status}", ErrorCodes.InvalidValue)));
+                return job;
             }
 
             await tx.Connection!.ExecuteAsync(new CommandDefinition("""
                 UPDATE jobs SET status = 'cancelled', lease_expires_at = NULL, finished_at = @now WHERE id = @jobId
                 """, new { jobId, now = time.GetUtcNow().UtcDateTime }, tx, cancellationToken: ct));
             await events.AppendAsync(tx, Progress(job.ProjectId, jobId, "cancelled", job.Tally(), job.TotalRows, userId), ct);
-            return (job, null);
+            return job;
         }, ct);
 
     /// <summary>Whether the job was cancelled, read in <paramref name="tx"/> and locked on PostgreSQL so a cancel waits for the batch.</summary>

@@ -37,12 +37,12 @@ public static class TaskImportApi
             .WithSummary("Import tasks from a CSV file in the background (same form); answers 202 with the job id to follow at /tasks/import-status/{jobId}")
             .DocumentsFormBody<ImportForm>().WithBodyLimit(maxFileSize + InputLimits.UploadFieldsBytes)
             .Produces<ImportJobAccepted>(202).ProducesErrors(400, 401, 403, 404, 413, 415, 422);
-        group.MapGet("/import-status/{jobId}", GetImportStatus).WithName("GetTaskImportStatus").RequireProject(ProjectPermission.Read, resolvedBy: ImportProject)
+        group.MapGet("/import-status/{jobId}", GetImportStatus).WithName("GetTaskImportStatus").RequireProject(ProjectPermission.Write, resolvedBy: ImportProject)
             .WithSummary("Where a background import is: status, progress, counts, errors; the report once completed (its starter or a project admin)")
             .Produces<ImportJobStatus>(200).ProducesErrors(401, 403, 404);
-        group.MapDelete("/import-status/{jobId}", CancelImport).WithName("CancelTaskImport").RequireProject(ProjectPermission.Read, resolvedBy: ImportProject)
-            .WithSummary("Cancel a background import before its next batch; the tasks of rows already committed stay (its starter or a project admin)")
-            .Produces<ImportJobStatus>(200).ProducesErrors(401, 403, 404, 409);
+        group.MapDelete("/import-status/{jobId}", CancelImport).WithName("CancelTaskImport").RequireProject(ProjectPermission.Write, resolvedBy: ImportProject)
+            .WithSummary("Cancel a background import before its next batch; the tasks of rows already committed stay; an ended import stays as it is (its starter or a project admin)")
+            .Produces<ImportJobStatus>(200).ProducesErrors(401, 403, 404);
     }
 
     private static readonly ProjectResolver ImportProject =
@@ -124,14 +124,8 @@ public static class TaskImportApi
             return denied;
         }
 
-        var (before, ended) = await imports.CancelAsync(jobId, caller.UserId, ct);
-        if (ended is not null)
-        {
-            return ended;
-        }
-
         // A job no worker started never will: its file goes now. A running one deletes its own when it stops.
-        if (before!.JobStatus is "queued" or "leased")
+        if (await imports.CancelAsync(jobId, caller.UserId, ct) is { JobStatus: "queued" or "leased" } before)
         {
             await store.DeleteAsync(before.FileKey, CancellationToken.None);
         }

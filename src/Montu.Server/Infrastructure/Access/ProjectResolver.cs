@@ -112,6 +112,8 @@ public sealed class BodyFieldResolver(string name) : ProjectResolver
 
 public sealed class FormFieldResolver(string name) : ProjectResolver
 {
+    public string Field => name;
+
     private readonly string _camelCase = string.Concat(name.Split('_').Select((part, i) => i == 0 || part.Length == 0 ? part : char.ToUpperInvariant(part[0]) + part[1..]));
 
     internal override async ValueTask<ProjectResolution> ResolveAsync(HttpContext context)
