@@ -89,8 +89,10 @@ public sealed class TaskImporter(Db db, TaskQueries tasks, ProjectQueries projec
         var options = plan.Options;
         if (!options.Atomic)
         {
+            var batches = 0;
             await foreach (var batch in BatchesAsync(plan, tally, ct))
             {
+                batches++;
                 var last = tally.Processed + batch.Count == plan.Layout.DataRows;
                 var going = await InBatchTransactionAsync(tally, async (tx, mark) =>
                 {
@@ -113,7 +115,8 @@ public sealed class TaskImporter(Db db, TaskQueries tasks, ProjectQueries projec
                 }
             }
 
-            return true;
+            // A file of a header alone, or a run resumed after its last batch: the end is still recorded.
+            return batches > 0 || checkpoint is null || await FinishAsync(checkpoint, tally, ct);
         }
 
         try
@@ -147,23 +150,22 @@ public sealed class TaskImporter(Db db, TaskQueries tasks, ProjectQueries projec
         catch (AtomicImportFailed)
         {
             (tally.Created, tally.Updated) = (0, 0);
-            if (checkpoint is not null)
-            {
-                return await db.InTransactionAsync(async tx =>
-                {
-                    if (!await checkpoint.ContinueAsync(tx, ct))
-                    {
-                        return false;
-                    }
-
-                    await checkpoint.SaveAsync(tx, tally, true, ct);
-                    return true;
-                }, ct);
-            }
-
-            return true;
+            return checkpoint is null || await FinishAsync(checkpoint, tally, ct);
         }
     }
+
+    /// <summary>Records the end of an import no batch recorded; false when it was cancelled first.</summary>
+    private Task<bool> FinishAsync(IImportCheckpoint checkpoint, ImportTally tally, CancellationToken ct) =>
+        db.InTransactionAsync(async tx =>
+        {
+            if (!await checkpoint.ContinueAsync(tx, ct))
+            {
+                return false;
+            }
+
+            await checkpoint.SaveAsync(tx, tally, true, ct);
+            return true;
+        }, ct);
 
     /// <summary>The data rows after those already processed, a batch at a time; the ids of the rows skipped are noted again, so a resumed import still finds an id given twice.</summary>
     private async IAsyncEnumerable<List<CsvRecord>> BatchesAsync(ImportPlan plan, ImportTally tally, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)

@@ -152,6 +152,18 @@ public sealed class TaskImportJobTests(TaskImportJobTests.ImportJobApp app) : IC
     }
 
     [Fact]
+    public async Task A_file_of_a_header_alone_completes_with_nothing_to_do()
+    {
+        var project = await _client.CreateProject();
+
+        var jobId = await StartAsync(_client, project, "episode,sequence,shot,task\n");
+        var status = await WaitForAsync(_client, jobId, s => s.Str("status") == "completed");
+
+        Assert.Equal(("completed", 100.0, 0), (status.Str("status"), status.GetProperty("progressPercent").GetDouble(), status.GetProperty("results").GetProperty("totalRows").GetInt32()));
+        Assert.Equal("completed", Assert.Single(await app.Events(project, "import_progress")).Str("status"));
+    }
+
+    [Fact]
     public async Task A_refused_file_is_answered_at_once_and_no_job_is_made()
     {
         var project = await _client.CreateProject();
