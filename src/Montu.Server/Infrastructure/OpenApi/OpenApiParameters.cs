@@ -25,6 +25,7 @@ public static class OpenApiParameters
         ["playlistId"] = (InputLimits.OpaqueValueLength, null),
         ["itemId"] = (InputLimits.OpaqueValueLength, null),
         ["link"] = (InputLimits.OpaqueValueLength, null),
+        ["jobId"] = (InputLimits.OpaqueValueLength, null),
     };
 
     public static Task DescribeAsync(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken _)
