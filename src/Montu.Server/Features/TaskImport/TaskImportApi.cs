@@ -3,6 +3,7 @@ using Montu.Server.Features.Media;
 using Montu.Server.Infrastructure;
 using Montu.Server.Infrastructure.Access;
 using Montu.Server.Infrastructure.Errors;
+using Montu.Server.Infrastructure.Idempotency;
 using Montu.Server.Infrastructure.Jobs;
 using Montu.Server.Infrastructure.OpenApi;
 using Montu.Server.Infrastructure.Storage;
@@ -31,11 +32,11 @@ public static class TaskImportApi
         var formProject = ProjectResolver.FromFormField("project_id");
         group.MapPost("/import-csv", ImportCsv).WithName("ImportTasksCsv").RequireProject(ProjectPermission.Write, resolvedBy: formProject)
             .WithSummary("Import tasks from a CSV file (multipart/form-data): each row is checked as POST /tasks or PATCH would check it; answers the report")
-            .DocumentsFormBody<ImportForm>().WithBodyLimit(maxFileSize + InputLimits.UploadFieldsBytes)
+            .DocumentsFormBody<ImportForm>().WithBodyLimit(maxFileSize + InputLimits.UploadFieldsBytes).TakesIdempotencyKeys(RequestSameness.StreamedBody)
             .Produces<ImportReport>(200).ProducesErrors(400, 401, 403, 404, 413, 415, 422);
         group.MapPost("/import-csv-async", ImportCsvInBackground).WithName("ImportTasksCsvAsync").RequireProject(ProjectPermission.Write, resolvedBy: formProject)
             .WithSummary("Import tasks from a CSV file in the background (same form); answers 202 with the job id to follow at /tasks/import-status/{jobId}")
-            .DocumentsFormBody<ImportForm>().WithBodyLimit(maxFileSize + InputLimits.UploadFieldsBytes)
+            .DocumentsFormBody<ImportForm>().WithBodyLimit(maxFileSize + InputLimits.UploadFieldsBytes).TakesIdempotencyKeys(RequestSameness.StreamedBody)
             .Produces<ImportJobAccepted>(202).ProducesErrors(400, 401, 403, 404, 413, 415, 422);
         group.MapGet("/import-status/{jobId}", GetImportStatus).WithName("GetTaskImportStatus").RequireProject(ProjectPermission.Write, resolvedBy: ImportProject)
             .WithSummary("Where a background import is: status, progress, counts, errors; the report once completed (its starter or a project admin)")

@@ -369,6 +369,31 @@ public sealed class TaskImportTests(TestApp app) : IClassFixture<TestApp>
     }
 
     [Fact]
+    public async Task A_retry_with_the_same_idempotency_key_gets_the_first_report_and_imports_nothing_again()
+    {
+        var project = await _client.CreateProject();
+        var csv = ImportBuilders.Utf8($"id,episode,sequence,shot,task\n{project}_k,ep01,sq010,sh0010,animation\n");
+        var key = Guid.NewGuid().ToString();
+
+        async Task<HttpResponseMessage> SendAsync(byte[] file)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/tasks/import-csv") { Content = ImportBuilders.Form(project, file) };
+            request.Headers.Add("Idempotency-Key", key);
+            return await _client.SendAsync(request);
+        }
+
+        var first = await (await SendAsync(csv)).Expect(HttpStatusCode.OK);
+        var retry = await SendAsync(csv);
+        // A multipart body is told apart by its length (a retry draws a new boundary), as uploads are.
+        var other = await SendAsync(ImportBuilders.Utf8($"id,episode,sequence,shot,task\n{project}_other,ep01,sq010,sh0020,animation\n"));
+
+        Assert.Equal(first.GetRawText(), (await retry.Expect(HttpStatusCode.OK)).GetRawText());
+        Assert.True(retry.Headers.Contains("Idempotent-Replayed"));
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, other.StatusCode);
+        Assert.Equal([$"{project}_k"], await app.TaskIds(project));
+    }
+
+    [Fact]
     public async Task The_v2_0_shape_answers_in_snake_case()
     {
         var project = await _client.CreateProject();
