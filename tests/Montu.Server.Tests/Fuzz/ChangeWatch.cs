@@ -76,8 +76,11 @@ public sealed class ChangeWatch
 
     private static readonly HashSet<string> SessionEvents = ["user_signed_in", "session_refreshed", "session_revoked", "user_signed_out"];
 
-    /// <summary>Written by background work (the processing of an earlier upload) whenever it ends, not by the request it follows.</summary>
-    private const string BackgroundEvent = "media_processed";
+    /// <summary>
+    /// Written by background work (the processing of an earlier upload, the progress of an earlier
+    /// import) whenever it gets there, not by the request it follows.
+    /// </summary>
+    private static readonly HashSet<string> BackgroundEvents = ["media_processed", "import_progress"];
 
     private readonly Db _db;
     private readonly string _projectId;
@@ -115,7 +118,7 @@ public sealed class ChangeWatch
             var events = await connection.QueryAsync<EventRow>(
                 "SELECT seq AS Seq, type AS Type, project_id AS ProjectId, entity_type AS EntityType, entity_id AS EntityId FROM events WHERE seq > @after ORDER BY seq",
                 new { after = _lastSeq });
-            changes.AddRange(events.Where(e => e.Type != BackgroundEvent).Select(e => new Change(e.Part, $"event {e.Type}")));
+            changes.AddRange(events.Where(e => !BackgroundEvents.Contains(e.Type)).Select(e => new Change(e.Part, $"event {e.Type}")));
         }
 
         _rows = now;

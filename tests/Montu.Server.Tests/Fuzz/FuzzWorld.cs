@@ -57,6 +57,12 @@ public sealed class FuzzWorld
     /// <summary>A resumable upload of 10 bytes to the assigned task, created by the server admin; replaced when an operation uses it up.</summary>
     public string UploadId { get; set; } = "";
 
+    /// <summary>A background import of the server admin, checking one row that fails (so no import of the campaign ever writes a task).</summary>
+    public string ImportJobId { get; private set; } = "";
+
+    /// <summary>The CSV of the campaign's imports: its one row names a task type the project does not have.</summary>
+    public static byte[] ImportFile => "id,episode,sequence,shot,task\nfuzz_import,ep01,sq010,sh0010,cooking\n"u8.ToArray();
+
     /// <summary>Creates a new upload as the server admin and makes it the world's upload.</summary>
     public async Task StartUploadAsync(HttpClient admin) =>
         UploadId = (await admin.StartUpload(10, ("filename", "fuzz.txt"), ("task_id", AssignedTaskId))).Split('/')[^1];
@@ -81,6 +87,8 @@ public sealed class FuzzWorld
         world.PlaylistId = (await admin.CreatePlaylist(projectId, "Fuzz dailies")).Str("id");
         world.ItemId = (await admin.AddItem(world.PlaylistId, new { mediaId = world.MediaId })).ItemOf(world.MediaId);
         world.ShareId = (await (await admin.PostJson($"/api/v1/playlists/{world.PlaylistId}/share", new { })).Expect(HttpStatusCode.Created)).Str("id");
+        world.ImportJobId = (await (await admin.PostAsync("/api/v1/tasks/import-csv-async", Features.TaskImport.ImportBuilders.Form(projectId, ImportFile)))
+            .Expect(HttpStatusCode.Accepted)).Str("jobId");
         return world;
     }
 

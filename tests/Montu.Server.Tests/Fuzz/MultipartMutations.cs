@@ -13,15 +13,23 @@ public sealed record FormPart(string Headers, byte[] Content)
 }
 
 /// <summary>
-/// The upload's mutations: hostile values in each form field, hostile file names, content that
-/// lies about its type, parts missing, repeated or unknown, and multipart bodies that are
-/// malformed. Each part is written by hand, so a name or value may hold what no client library sends.
+/// The mutations of the multipart routes (the media upload, the CSV imports): hostile values in
+/// each form field, hostile file names, content that lies about its type, parts missing, repeated
+/// or unknown, and multipart bodies that are malformed. Each part is written by hand, so a name or
+/// value may hold what no client library sends.
 /// </summary>
 public static class MultipartMutations
 {
     public const string Boundary = "fuzz-boundary";
 
-    private static readonly string[] FieldNames = ["task_id", "project_id", "version", "description", "tags"];
+    private static readonly string[] UploadFieldNames = ["task_id", "project_id", "version", "description", "tags"];
+
+    private static readonly string[] ImportFieldNames = ["project_id", "naming_pattern", "validate_only", "mode", "atomic", "preview_rows"];
+
+    private static readonly string[] Imports = ["ImportTasksCsv", "ImportTasksCsvAsync"];
+
+    /// <summary>Whether the operation takes a multipart form, and so these mutations.</summary>
+    public static bool Takes(ApiOperation operation) => operation.Id == "UploadMedia" || Imports.Contains(operation.Id);
 
     private static readonly string[] HostileFileNames =
     [
@@ -33,15 +41,17 @@ public static class MultipartMutations
 
     public static IEnumerable<Mutation> For(ValidRequest valid)
     {
+        var import = Imports.Contains(valid.Operation.Id);
+        var fieldNames = import ? ImportFieldNames : UploadFieldNames;
         yield return new("hostile field value", r =>
         {
-            var name = r.Pick(FieldNames);
+            var name = r.Pick(fieldNames);
             var value = r.Pick(r.Pick<string[]>([HostileText, UnicodeStrings, ControlStrings, BlankStrings, Versions]));
             return Upload(valid, $"{name} = {FuzzRequest.Shorten(value, 40)}", [.. Without(valid, name), FormPart.Field(name, value)]);
         });
         yield return new("huge field value", r =>
         {
-            var name = r.Pick(FieldNames);
+            var name = r.Pick(fieldNames);
             return Upload(valid, $"huge {name}", [.. Without(valid, name), FormPart.Field(name, new string('x', r.Next(1_000, 300_000)))]);
         });
         yield return new("hostile file name", r =>
@@ -56,7 +66,7 @@ public static class MultipartMutations
         });
         yield return new("missing part", r =>
         {
-            var name = r.Pick<string>(["file", "task_id"]);
+            var name = r.Pick<string>(["file", import ? "project_id" : "task_id"]);
             return Upload(valid, $"without {name}", [.. Without(valid, name)]);
         });
         yield return new("repeated part", r =>
@@ -93,9 +103,13 @@ public static class MultipartMutations
         yield return new("empty body", _ => valid.ToRequest("empty body") with { Body = [] });
     }
 
-    /// <summary>The valid upload's parts: the assigned task, then a small text file.</summary>
-    public static List<FormPart> Parts(ValidRequest valid) =>
-        [FormPart.Field("task_id", valid.World.AssignedTaskId), FormPart.File("fuzz.txt", "fuzz"u8.ToArray())];
+    /// <summary>
+    /// The valid request's parts: for an upload, the assigned task and a small text file; for an
+    /// import, the project and the world's CSV.
+    /// </summary>
+    public static List<FormPart> Parts(ValidRequest valid) => Imports.Contains(valid.Operation.Id)
+        ? [FormPart.Field("project_id", valid.World.ProjectId), FormPart.File("tasks.csv", FuzzWorld.ImportFile)]
+        : [FormPart.Field("task_id", valid.World.AssignedTaskId), FormPart.File("fuzz.txt", "fuzz"u8.ToArray())];
 
     public static byte[] Body(IEnumerable<FormPart> parts)
     {

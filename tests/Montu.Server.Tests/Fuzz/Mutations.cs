@@ -29,7 +29,7 @@ public static class Mutations
                 ContentType = "application/json",
             }));
         }
-        else if (operation.Id == "UploadMedia")
+        else if (MultipartMutations.Takes(operation))
         {
             mutations.AddRange(MultipartMutations.For(valid));
         }

@@ -35,7 +35,7 @@ public sealed class ValidRequest(ApiOperation operation, FuzzWorld world, FuzzCa
             query = $"?project_id={world.ProjectId}&path={Uri.EscapeDataString("V:/x/ep01_sq010_sh020_lighting_master_v003.ma")}";
         }
 
-        if (operation.Id == "UploadMedia")
+        if (MultipartMutations.Takes(operation))
         {
             return new FuzzRequest(operation.Method, Path(), query, MultipartMutations.Body(MultipartMutations.Parts(this)),
                 $"multipart/form-data; boundary={MultipartMutations.Boundary}", mutation);
@@ -79,6 +79,7 @@ public static class ValidRequests
         (_, "itemId") => world.ItemId,
         (_, "link") => world.ShareId,
         (_, "version") => FuzzWorld.VersionId,
+        (_, "jobId") => world.ImportJobId,
         _ => throw new InvalidOperationException($"{operation}: add a value for path parameter '{parameter}' to ValidRequests.PathValue"),
     };
 
@@ -96,6 +97,7 @@ public static class ValidRequests
         "link" => [world.ShareId.ToUpperInvariant(), "share_nothing", "mshare_nothing"],
         "frame" => ["1", "-1", "99999999999999999999", "1e3"],
         "version" => ["2", "v000", "v1000000", "latest"],
+        "jobId" => [world.ImportJobId.ToUpperInvariant(), "job_nothing"],
         _ => ["nothing_here"],
     };
 

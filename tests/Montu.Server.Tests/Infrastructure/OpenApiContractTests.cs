@@ -28,6 +28,7 @@ public sealed class OpenApiContractTests(KestrelTestApp app) : IClassFixture<Kes
         await Members(projectId, member);
         await Tasks(projectId, member);
         await TaskExport(projectId);
+        await TaskImport(projectId, member);
         await Media(projectId, member);
         await Annotations(projectId, member);
         await Uploads(projectId);
@@ -514,6 +515,28 @@ public sealed class OpenApiContractTests(KestrelTestApp app) : IClassFixture<Kes
                 .Replace("{taskId}", "t", StringComparison.Ordinal).Replace("{userId}", "u", StringComparison.Ordinal);
             await Call(anonymous, new HttpMethod(method), template, url, HttpStatusCode.Unauthorized, method is "GET" or "DELETE" ? null : new { });
         }
+    }
+
+    private async Task TaskImport(string projectId, TestUser member)
+    {
+        const string sync = "/api/v1/tasks/import-csv", background = "/api/v1/tasks/import-csv-async", status = "/api/v1/tasks/import-status/{jobId}";
+        var admin = app.Client;
+        static HttpRequestMessage Import(string url, string project, string csv, params (string, string)[] fields) =>
+            new(Post, url) { Content = Features.TaskImport.ImportBuilders.Form(project, Encoding.UTF8.GetBytes(csv), fields) };
+        var csv = $"episode,sequence,shot,task\n{projectId}i,sq010,sh0010,animation\n";
+        await Send(admin, sync, sync, HttpStatusCode.OK, Import(sync, projectId, csv, ("validate_only", "true")));
+        await Send(admin, sync, sync, HttpStatusCode.BadRequest, Import(sync, projectId, "episode\nep01\n"));
+        await Send(member.Client, sync, sync, HttpStatusCode.Forbidden, Import(sync, projectId, csv));
+        await Send(admin, sync, sync, HttpStatusCode.NotFound, Import(sync, "NOPE", csv));
+        await Call(admin, Post, sync, sync, HttpStatusCode.UnsupportedMediaType, new { project_id = projectId });
+        var accepted = await Send(admin, background, background, HttpStatusCode.Accepted, Import(background, projectId, csv, ("validate_only", "true")));
+        await Send(admin, background, background, HttpStatusCode.BadRequest, Import(background, projectId, csv, ("mode", "merge")));
+        var url = $"/api/v1/tasks/import-status/{accepted.Str("jobId")}";
+        await Call(admin, Get, status, url, HttpStatusCode.OK);
+        await Call(admin, Get, status, "/api/v1/tasks/import-status/job_nope", HttpStatusCode.NotFound);
+        await Call(member.Client, Get, status, url, HttpStatusCode.Forbidden);
+        await Call(admin, Delete, status, url, HttpStatusCode.OK);
+        await Call(member.Client, Delete, status, url, HttpStatusCode.Forbidden);
     }
 
     private async Task<JsonElement> Call(

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Microsoft.AspNetCore.Http.Features;
 using Montu.Server.Infrastructure.Errors;
 using Montu.Server.Infrastructure.WireFormat;
 
@@ -25,6 +26,13 @@ public abstract class ProjectResolver
 
     /// <summary>The project id is a top-level field of the JSON body (<c>projectId</c>, or its snake_case alias).</summary>
     public static ProjectResolver FromBodyField(string field) => new BodyFieldResolver(field);
+
+    /// <summary>
+    /// The project id is a field of a <c>multipart/form-data</c> body (<paramref name="field"/>, in
+    /// snake_case or camelCase). The form is read whole, its files kept on disk past 64 KiB, so the
+    /// handler reads it again from <c>HttpRequest.Form</c>; the route's body limit bounds it.
+    /// </summary>
+    public static ProjectResolver FromFormField(string field) => new FormFieldResolver(field);
 
     internal abstract ValueTask<ProjectResolution> ResolveAsync(HttpContext context);
 
@@ -99,5 +107,41 @@ public sealed class BodyFieldResolver(string name) : ProjectResolver
         {
             request.Body.Position = 0;
         }
+    }
+}
+
+public sealed class FormFieldResolver(string name) : ProjectResolver
+{
+    public string Field => name;
+
+    private readonly string _camelCase = string.Concat(name.Split('_').Select((part, i) => i == 0 || part.Length == 0 ? part : char.ToUpperInvariant(part[0]) + part[1..]));
+
+    internal override async ValueTask<ProjectResolution> ResolveAsync(HttpContext context)
+    {
+        var request = context.Request;
+        if (!request.HasFormContentType)
+        {
+            return new ProjectResolution(null, new ApiError(415, "Send the request as multipart/form-data"));
+        }
+
+        // Not limited by the form reader's own length limit: the route's body limit already bounds it.
+        context.Features.Set<IFormFeature>(new FormFeature(request, new FormOptions { MultipartBodyLengthLimit = long.MaxValue, BufferBody = true }));
+        IFormCollection form;
+        try
+        {
+            form = await request.ReadFormAsync(context.RequestAborted);
+        }
+        catch (InvalidDataException malformed)
+        {
+            return new ProjectResolution(null, ApiError.Validation("The form could not be read: " + malformed.Message,
+                new FieldError("body", "The form could not be read", ErrorCodes.MalformedJson)));
+        }
+
+        var values = form[name].Concat(form[_camelCase]).ToList();
+        return values is [{ Length: > 0 } projectId]
+            ? new ProjectResolution(projectId, null)
+            : new ProjectResolution(null, ApiError.Validation(new FieldError(name,
+                values.Count > 1 ? $"Field '{name}' is given more than once" : $"Field '{name}' is required",
+                values.Count > 1 ? ErrorCodes.DuplicateValue : ErrorCodes.RequiredField)));
     }
 }

@@ -26,6 +26,7 @@ public static class OpenApiParameters
         ["itemId"] = (InputLimits.OpaqueValueLength, null),
         ["link"] = (InputLimits.OpaqueValueLength, null),
         ["version"] = (InputLimits.WordLength, null),
+        ["jobId"] = (InputLimits.OpaqueValueLength, null),
     };
 
     public static Task DescribeAsync(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken _)

@@ -131,6 +131,8 @@ public sealed class AccessMatrixTests(TestApp app) : IClassFixture<TestApp>
         var playlist = (await app.Client.CreatePlaylist(projectId)).Str("id");
         var item = (await app.Client.AddItem(playlist, new { mediaId = media.Str("id") })).ItemOf(media.Str("id"));
         var share = await (await app.Client.PostJson($"/api/v1/playlists/{playlist}/share", new { allowAnnotations = true })).Expect(HttpStatusCode.Created);
+        var import = await (await app.Client.PostAsync("/api/v1/tasks/import-csv-async", TaskImport.ImportBuilders.Form(projectId,
+            TaskImport.ImportBuilders.Utf8("episode,sequence,shot,task\nep01,sq010,sh0010,animation\n"), ("validate_only", "true")))).Expect(HttpStatusCode.Accepted);
         return new Dictionary<string, string>
         {
             ["projectId"] = projectId,
@@ -147,6 +149,7 @@ public sealed class AccessMatrixTests(TestApp app) : IClassFixture<TestApp>
             ["link"] = share.Str("id"),
             ["shareToken"] = share.Str("token"),
             ["version"] = "v001",
+            ["jobId"] = import.Str("jobId"),
         };
     }
 
@@ -177,7 +180,9 @@ public sealed class AccessMatrixTests(TestApp app) : IClassFixture<TestApp>
             var body = route.Rule is ProjectRule { Resolver: BodyFieldResolver field }
                 ? JsonSerializer.Serialize(new Dictionary<string, string> { [field.Field] = values["projectId"] })
                 : "{}";
-            request.Content = new StringContent(body, Encoding.UTF8, "application/json");
+            request.Content = route.Rule is ProjectRule { Resolver: FormFieldResolver form }
+                ? TaskImport.ImportBuilders.Form(values["projectId"], TaskImport.ImportBuilders.Utf8("task\n"))
+                : new StringContent(body, Encoding.UTF8, "application/json");
         }
 
         return client.SendAsync(request);
