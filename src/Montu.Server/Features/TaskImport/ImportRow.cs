@@ -73,7 +73,7 @@ public sealed partial class ImportRow
         JsonNode? startCell = null, endCell = null;
         foreach (var column in columns.Columns)
         {
-            var cell = record.Cells[column.Index].Trim();
+            var cell = Unescaped(record.Cells[column.Index]).Trim();
             if (cell.Length == 0)
             {
                 continue;
@@ -98,7 +98,7 @@ public sealed partial class ImportRow
                     (end, endCell) = Frame(cell);
                     break;
                 case ColumnKind.Custom:
-                    custom[column.Name] = cell;
+                    custom[column.Name] = JsonOrText(cell);
                     break;
             }
         }
@@ -137,6 +137,7 @@ public sealed partial class ImportRow
     {
         "estimatedDurationHours" or "actualTimeLogged" when double.TryParse(cell, NumberStyles.Float, CultureInfo.InvariantCulture, out var hours) => hours,
         "masterFile" when Flag(cell) is { } flag => flag,
+        "versions" when cell.StartsWith('[') && JsonOrText(cell) is JsonArray list => list,
         "versions" => new JsonArray([.. cell.Split([',', ';', '|'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(v => (JsonNode)v)]),
         "frameRange" when RangeCell().Match(cell) is { Success: true } range
             && int.TryParse(range.Groups[1].Value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var from)
@@ -144,6 +145,26 @@ public sealed partial class ImportRow
             new JsonObject { ["start"] = from, ["end"] = to },
         _ => cell,
     };
+
+    /// <summary>
+    /// The cell as written before the export's formula guard: a <c>'</c> in front of <c>= + - @</c>,
+    /// tab, carriage return or another such <c>'</c> was added by the export and is dropped once.
+    /// </summary>
+    private static string Unescaped(string cell) =>
+        cell is ['\'', '=' or '+' or '-' or '@' or '\t' or '\r' or '\'', ..] ? cell[1..] : cell;
+
+    /// <summary>A custom field cell: the JSON value it holds when it reads as JSON (the export writes non-text values so), else its text.</summary>
+    private static JsonNode? JsonOrText(string cell)
+    {
+        try
+        {
+            return JsonNode.Parse(cell) ?? cell;
+        }
+        catch (JsonException)
+        {
+            return cell;
+        }
+    }
 
     private static (int?, JsonNode) Frame(string cell) =>
         int.TryParse(cell, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var frame) ? (frame, frame) : (null, cell);
