@@ -104,6 +104,7 @@ public sealed class ChangeWatch
     public async Task<IReadOnlyList<Change>> NextAsync()
     {
         await using var connection = await _db.OpenAsync(CancellationToken.None);
+        await LayoutDoneAsync(connection);
         var rows = (await connection.QueryAsync<Row>(RowsSql, new { project = _projectId })).ToList();
         var seq = long.Parse(rows.Single(r => r.Kind == "events").State);
         var now = rows.Where(r => r.Kind != "events").ToDictionary(r => r.Part, r => r.State);
@@ -124,6 +125,21 @@ public sealed class ChangeWatch
         _rows = now;
         _lastSeq = seq;
         return changes;
+    }
+
+    /// <summary>
+    /// A project update that changes its templates lays out its tasks again in the background: waited
+    /// for (up to ten seconds), so the tasks it rewrites count as that update's doing, not the next request's.
+    /// </summary>
+    private async Task LayoutDoneAsync(System.Data.Common.DbConnection connection)
+    {
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        while (started.Elapsed < TimeSpan.FromSeconds(10) && await connection.ExecuteScalarAsync<int>(
+            "SELECT count(*) FROM jobs WHERE kind = 'task_paths' AND project_id = @project AND status IN ('queued', 'leased', 'running')",
+            new { project = _projectId }) > 0)
+        {
+            await Task.Delay(20);
+        }
     }
 
     private sealed record Row(string Kind, string? ProjectId, string? Id, string State)
