@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
 using Dapper;
@@ -30,11 +29,11 @@ public sealed class SharedDatabaseTests(TestApp app) : IClassFixture<TestApp>
 
         await (await other.Client.PatchJson($"/api/v1/tasks/{id}", new { status = "in_progress" })).Expect(HttpStatusCode.OK);
 
-        var list = await Eventually(() => _client.ListTasks(query), page => page.GetProperty("total").GetInt64() == 1);
+        var list = await Poll.Eventually(() => _client.ListTasks(query), page => page.GetProperty("total").GetInt64() == 1);
         Assert.Equal("in_progress", list.GetProperty("items")[0].Str("status"));
-        var task = await Eventually(() => _client.GetTask(id), t => t.Str("status") == "in_progress");
+        var task = await Poll.Eventually(() => _client.GetTask(id), t => t.Str("status") == "in_progress");
         Assert.Equal("in_progress", task.Str("status"));
-        var stats = await Eventually(() => Stats(_client, projectId), s => s.GetProperty("tasksByStatus").TryGetProperty("in_progress", out _));
+        var stats = await Poll.Eventually(() => Stats(_client, projectId), s => s.GetProperty("tasksByStatus").TryGetProperty("in_progress", out _));
         Assert.Equal(1, stats.GetProperty("tasksByStatus").GetProperty("in_progress").GetInt64());
         Assert.False(stats.GetProperty("tasksByStatus").TryGetProperty("not_started", out _));
     }
@@ -66,7 +65,7 @@ public sealed class SharedDatabaseTests(TestApp app) : IClassFixture<TestApp>
 
         await WaitForEventListener(app, "listening");
         await ChangeBehindTheServersBack(id, "completed", announce: true);
-        var after = await Eventually(() => _client.ListTasks(query), p => p.GetProperty("total").GetInt64() == 0);
+        var after = await Poll.Eventually(() => _client.ListTasks(query), p => p.GetProperty("total").GetInt64() == 0);
         Assert.Empty(after.GetProperty("items").EnumerateArray());
     }
 
@@ -116,7 +115,7 @@ public sealed class SharedDatabaseTests(TestApp app) : IClassFixture<TestApp>
 
     private static async Task WaitForEventListener(TestApp server, string state)
     {
-        var health = await Eventually(
+        var health = await Poll.Eventually(
             async () => await (await server.Anonymous().GetAsync("/health")).Expect(HttpStatusCode.OK),
             health => health.GetProperty("database").Str("eventListener") == state);
         Assert.Equal(state, health.GetProperty("database").Str("eventListener"));
@@ -124,21 +123,5 @@ public sealed class SharedDatabaseTests(TestApp app) : IClassFixture<TestApp>
 
     /// <summary>The status <paramref name="url"/> answers once it is <paramref name="expected"/>, or after ten seconds (well under the 30 s user cache).</summary>
     private static async Task<HttpStatusCode> EventualStatus(HttpClient client, string url, HttpStatusCode expected) =>
-        await Eventually(async () => (await client.GetAsync(url)).StatusCode, status => status == expected);
-
-    /// <summary>Announcements arrive a moment after the commit: asks again for up to ten seconds.</summary>
-    private static async Task<T> Eventually<T>(Func<Task<T>> read, Func<T, bool> done)
-    {
-        var started = Stopwatch.StartNew();
-        while (true)
-        {
-            var value = await read();
-            if (done(value) || started.Elapsed > TimeSpan.FromSeconds(10))
-            {
-                return value;
-            }
-
-            await Task.Delay(20);
-        }
-    }
+        await Poll.Eventually(async () => (await client.GetAsync(url)).StatusCode, status => status == expected);
 }

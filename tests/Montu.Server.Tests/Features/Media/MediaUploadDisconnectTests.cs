@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using Amazon.S3.Model;
 using Microsoft.Extensions.DependencyInjection;
@@ -30,11 +29,11 @@ public abstract class MediaUploadDisconnectTests<TApp>(TApp app) where TApp : Te
 
         using (var upload = await RawHttp.StartUpload(client, task, "cache.abc", FileBytes, SentBytes))
         {
-            Assert.True(await Eventually(async () => (await WritesInProgress()).Count == 1), "The file never started on its way to storage");
+            Assert.True(await Poll.Eventually(async () => (await WritesInProgress()).Count == 1, done => done), "The file never started on its way to storage");
             RawHttp.Reset(upload);
         }
 
-        Assert.True(await Eventually(async () => (await WritesInProgress()).Count == 0), "The dropped upload's write was never undone");
+        Assert.True(await Poll.Eventually(async () => (await WritesInProgress()).Count == 0, done => done), "The dropped upload's write was never undone");
         // A client going away is no failure of the server's.
         var warnings = app.Logs.Lines.Where(l => l.Level >= LogLevel.Warning).Select(l => $"{l.Level} {l.Category}: {l.Text}").ToList();
         Assert.True(warnings.Count == 0, string.Join("\n", warnings));
@@ -51,23 +50,6 @@ public abstract class MediaUploadDisconnectTests<TApp>(TApp app) where TApp : Te
 
     /// <summary>What the backend holds of writes in progress: partial files, unfinished multipart uploads.</summary>
     protected abstract Task<IReadOnlyList<string>> WritesInProgress();
-
-    /// <summary>The server reads and gives up on the upload on its own time: asks again for up to ten seconds.</summary>
-    private static async Task<bool> Eventually(Func<Task<bool>> done)
-    {
-        var started = Stopwatch.StartNew();
-        while (!await done())
-        {
-            if (started.Elapsed > TimeSpan.FromSeconds(10))
-            {
-                return false;
-            }
-
-            await Task.Delay(20);
-        }
-
-        return true;
-    }
 }
 
 public sealed class LocalMediaUploadDisconnectTests(KestrelTestApp app) : MediaUploadDisconnectTests<KestrelTestApp>(app), IClassFixture<KestrelTestApp>

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
 using Dapper;
@@ -150,10 +149,10 @@ public sealed class TaskPathFieldsTests(TestApp app) : IClassFixture<TestApp>
             pathSegments = new { cacheDir = "caches" },
         })).Expect(HttpStatusCode.OK);
 
-        var laidOut = await Eventually(() => _client.GetTask(tasks[1]), t => t.Str("workingFilePath").Contains("/shots/", StringComparison.Ordinal));
+        var laidOut = await Poll.Eventually(() => _client.GetTask(tasks[1]), t => t.Str("workingFilePath").Contains("/shots/", StringComparison.Ordinal));
         Assert.Equal($"V:/{project}/shots/sh0020/lighting/{Filename("Ep01", "sq0010", "sh0020", "v001")}", laidOut.Str("workingFilePath"));
         Assert.Equal($"E:/{project}/caches/Ep01/sh0020/lighting/", laidOut.Str("cacheFilePath"));
-        var kept = await Eventually(() => _client.GetTask(tasks[0]), t => t.Str("cacheFilePath").Contains("/caches/", StringComparison.Ordinal));
+        var kept = await Poll.Eventually(() => _client.GetTask(tasks[0]), t => t.Str("cacheFilePath").Contains("/caches/", StringComparison.Ordinal));
         Assert.Equal("//nas/kept.ma", kept.Str("workingFilePath"));
         Assert.Equal($"E:/{project}/caches/Ep01/sh0010/lighting/", kept.Str("cacheFilePath"));
 
@@ -210,20 +209,4 @@ public sealed class TaskPathFieldsTests(TestApp app) : IClassFixture<TestApp>
 
     private async Task<JsonElement> ChangesAsync(string project, long since) =>
         (await (await _client.GetAsync($"/api/v1/changes?project_id={project}&since={since}")).Expect(HttpStatusCode.OK)).GetProperty("items");
-
-    /// <summary>The job runs a moment after the commit: asks again for up to ten seconds.</summary>
-    private static async Task<JsonElement> Eventually(Func<Task<JsonElement>> read, Func<JsonElement, bool> done)
-    {
-        var started = Stopwatch.StartNew();
-        while (true)
-        {
-            var value = await read();
-            if (done(value) || started.Elapsed > TimeSpan.FromSeconds(10))
-            {
-                return value;
-            }
-
-            await Task.Delay(50);
-        }
-    }
 }
