@@ -9,7 +9,7 @@ namespace Montu.Bench;
 /// <summary>One engine's run of <c>--import</c>: the seeder's insert, the import of the same tasks, and the export of the imported show.</summary>
 public sealed record ImportResults(
     string Engine, int Size, double InsertSeconds, double AcceptedSeconds, double ImportSeconds,
-    double RssGrowthMb, double PeakRssGrowthMb, double ServerCpuSeconds, ExportResults Export)
+    double RssGrowthMb, double PeakRssGrowthMb, double ServerCpuSeconds, double CheckSeconds, double CheckCpuSeconds, ExportResults Export)
 {
     public double InsertRowsPerSecond => Size / InsertSeconds;
 
@@ -22,7 +22,9 @@ public sealed record ImportResults(
 /// The CSV import against the seeder's bulk insert (bench/README.md, "CSV import"): on one Montu
 /// whose show of N tasks the seeder bulk-inserted (timed), the same generated tasks go as a CSV
 /// file into an empty project through <c>POST /tasks/import-csv-async</c>, timed from the POST to
-/// the finished status, with the server's resident memory sampled meanwhile; then the imported
+/// the finished status, with the server's resident memory sampled meanwhile. The same file with
+/// <c>validate_only</c> (into another empty project, since task ids are unique across projects)
+/// then splits that time into reading and checking the rows and writing them. Last, the imported
 /// show is read by <see cref="ExportRun"/>'s export and list walks.
 /// </summary>
 public sealed class ImportRun(BenchOptions options, string engine)
@@ -32,6 +34,9 @@ public sealed class ImportRun(BenchOptions options, string engine)
 
     /// <summary>The project the CSV goes into, created empty through the API.</summary>
     public static string ImportProject(int size) => $"IMPORT_{size}";
+
+    /// <summary>The empty project the <c>validate_only</c> import checks its rows against.</summary>
+    public static string CheckProject(int size) => $"CHECK_{size}";
 
     public async Task<ImportResults> RunAsync()
     {
@@ -53,7 +58,7 @@ public sealed class ImportRun(BenchOptions options, string engine)
         var cpuBefore = server.CpuSeconds();
         using var sampler = new RssSampler(server);
         var clock = Stopwatch.StartNew();
-        var jobId = await StartImportAsync(api, project, file);
+        var jobId = await StartImportAsync(api, project, file, validateOnly: false);
         var accepted = clock.Elapsed;
         var status = await WaitForImportAsync(api, jobId);
         clock.Stop();
@@ -63,11 +68,24 @@ public sealed class ImportRun(BenchOptions options, string engine)
                      $"server CPU {cpu:0.0} s, RSS +{growth:0} MB (VmHWM +{peakGrowth:0} MB)");
         Check(status, size);
 
+        var checkProject = CheckProject(size);
+        await ShowSeeder.CreateProjectAsync(api, checkProject);
+        var checkFile = Path.Combine(montu.WorkDir, "check.csv");
+        await WriteCsvAsync(checkFile, ShowSeeder.ShowTasks(checkProject, size));
+        await QuietMachine.WaitAsync($"[{engine} {size}] import, validate only");
+        cpuBefore = server.CpuSeconds();
+        var checkClock = Stopwatch.StartNew();
+        var checkStatus = await WaitForImportAsync(api, await StartImportAsync(api, checkProject, checkFile, validateOnly: true));
+        checkClock.Stop();
+        var checkCpu = server.CpuSeconds() - cpuBefore;
+        Progress.Say($"[{engine} {size}] import, validate only: {checkClock.Elapsed.TotalSeconds:0.000} s, server CPU {checkCpu:0.0} s");
+        Check(checkStatus, size);
+
         // As after the seeding: the import's writes are not left for autovacuum or a WAL checkpoint to finish during the reads.
         await montu.SettleAsync();
         var reads = await new ExportRun(options, engine).ReadShowAsync(api, server, project, size);
         return new ImportResults(engine, size, insert.TotalSeconds, accepted.TotalSeconds, clock.Elapsed.TotalSeconds, growth, peakGrowth, cpu,
-            new ExportResults(engine, size, reads));
+            checkClock.Elapsed.TotalSeconds, checkCpu, new ExportResults(engine, size, reads));
     }
 
     /// <summary>The columns the import reads of each generated task; the rest (timestamps, clean names, search text) the server sets.</summary>
@@ -91,13 +109,14 @@ public sealed class ImportRun(BenchOptions options, string engine)
     private static string Cell(string value) =>
         value.AsSpan().IndexOfAny(",\"\r\n") < 0 ? value : "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 
-    private static async Task<string> StartImportAsync(HttpClient api, string project, string file)
+    private static async Task<string> StartImportAsync(HttpClient api, string project, string file, bool validateOnly)
     {
         await using var csv = File.OpenRead(file);
         using var form = new MultipartFormDataContent
         {
             { new StringContent(project), "project_id" },
             { new StringContent("create"), "mode" },
+            { new StringContent(validateOnly ? "true" : "false"), "validate_only" },
             { new StreamContent(csv), "file", "tasks.csv" },
         };
         using var response = await api.PostAsync("/api/v1/tasks/import-csv-async", form);
@@ -123,6 +142,7 @@ public sealed class ImportRun(BenchOptions options, string engine)
         }
     }
 
+    /// <summary>A finished import must have created (with <c>validate_only</c>, would create) every row's task, and found no row invalid.</summary>
     private static void Check(JsonElement status, int size)
     {
         var created = status.GetProperty("createdTasks").GetInt32();
@@ -194,15 +214,17 @@ public sealed class ImportRun(BenchOptions options, string engine)
                         "PostgreSQL: binary COPY), the insert and its commit alone. Import: the same tasks as a CSV file into the empty project `IMPORT_N` by " +
                         "`POST /tasks/import-csv-async` (mode create), from the POST to the first status read as completed (polled every 200 ms); 202: when the " +
                         "POST was answered. RSS growth: the highest of the server's VmRSS sampled every 100 ms during the import less the first sample (VmHWM: the " +
-                        "kernel's peak, between samples too). Then the imported show is read as `--export` reads a show (below).");
+                        "kernel's peak, between samples too). Validate only: the same file with `validate_only=true` into another empty project, POST to completed: " +
+                        "reading and checking the rows without writing them; the rest of the import's time is the writing. Then the imported show is read as " +
+                        "`--export` reads a show (below).");
         text.AppendLine();
-        text.AppendLine("| engine | tasks | raw insert rows/s (s) | import rows/s (s) | 202 after s | import / insert | server CPU s during import | RSS growth MB (VmHWM) |");
-        text.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|");
+        text.AppendLine("| engine | tasks | raw insert rows/s (s) | import rows/s (s) | 202 after s | import / insert | server CPU s during import | RSS growth MB (VmHWM) | validate only s (server CPU s) |");
+        text.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var e in engines)
         {
             text.AppendLine(CultureInfo.InvariantCulture,
                 $"| {e.Engine} | {e.Size} | {e.InsertRowsPerSecond:0} ({e.InsertSeconds:0.000}) | {e.ImportRowsPerSecond:0} ({e.ImportSeconds:0.000}) | {e.AcceptedSeconds:0.000} | " +
-                $"{e.Ratio:P1} | {e.ServerCpuSeconds:0.0} | {e.RssGrowthMb:0} ({e.PeakRssGrowthMb:0}) |");
+                $"{e.Ratio:P1} | {e.ServerCpuSeconds:0.0} | {e.RssGrowthMb:0} ({e.PeakRssGrowthMb:0}) | {e.CheckSeconds:0.000} ({e.CheckCpuSeconds:0.0}) |");
         }
 
         text.AppendLine();
