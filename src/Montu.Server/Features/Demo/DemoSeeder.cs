@@ -103,7 +103,7 @@ public sealed class DemoSeeder(Db db, ProjectQueries projects, TaskQueries tasks
         }, WireJson.Default);
         var task = TaskChanges.Create(TaskInput.Parse(body, TaskInputKind.Create, problems), project, now, null, problems)
             ?? throw new InvalidOperationException($"Demo task {demo.Id} is invalid: {string.Join("; ", problems.Errors.Select(e => $"{e.Field}: {e.Message}"))}");
-        await tasks.InsertAsync(tx, new StoredTask(task, null, 0), project, ct);
+        await tasks.InsertAsync(tx, task, project, ct);
     }
 }
 

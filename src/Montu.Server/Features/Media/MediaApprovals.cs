@@ -136,14 +136,14 @@ public sealed class MediaApprovals(Db db, MediaQueries media, TaskQueries tasks,
 
         var problems = new ValidationProblems();
         var input = TaskInput.Parse(JsonSerializer.SerializeToElement(new { status }), TaskInputKind.Patch, problems);
-        if (TaskChanges.Apply(current.Task, input, project, now, problems) is not { } patch)
+        if (TaskChanges.Apply(current, input, project, now, problems) is not { } patch)
         {
             return problems.ToError();
         }
 
         if (patch.Changes.Count > 0)
         {
-            await events.AppendAsync(tx, tasks.Update(current, current with { Task = patch.Task }, project),
+            await events.AppendAsync(tx, tasks.Update(current, patch.Stored, project),
                 TaskEvents.Update(current.Task, patch.Task, patch.Changes, caller.UserId), ct);
         }
 

@@ -3,12 +3,14 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Montu.Server.Infrastructure.Access;
 using Montu.Server.Infrastructure.Errors;
+using Montu.Server.Infrastructure.Jobs;
 
 namespace Montu.Server.Features.Paths;
 
 public static class PathsApi
 {
-    public static IServiceCollection AddMontuPaths(this IServiceCollection services) => services.AddSingleton<PathBuilder>();
+    public static IServiceCollection AddMontuPaths(this IServiceCollection services) =>
+        services.AddSingleton<PathBuilder>().AddSingleton<IJobHandler, TaskPathsJob>();
 
     public static void MapPathsApi(this RouteGroupBuilder api)
     {

@@ -3,9 +3,11 @@ using System.Data.Common;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Montu.Server.Data;
+using Montu.Server.Features.Paths;
 using Montu.Server.Infrastructure.Access;
 using Montu.Server.Infrastructure.Concurrency;
 using Montu.Server.Infrastructure.Errors;
+using Montu.Server.Infrastructure.Jobs;
 using Montu.Server.Infrastructure.WireFormat;
 
 namespace Montu.Server.Features.Projects;
@@ -106,7 +108,8 @@ public static class ProjectsApi
     }
 
     private static async Task<Results<Ok<Project>, ApiError>> UpdateProject(
-        string projectId, UpdateProjectRequest body, IfMatch ifMatch, ProjectQueries projects, Db db, EventLog events, TimeProvider time, Caller caller, CancellationToken ct) =>
+        string projectId, UpdateProjectRequest body, IfMatch ifMatch, ProjectQueries projects, Db db, EventLog events, JobQueue jobs, TimeProvider time,
+        Caller caller, CancellationToken ct) =>
         await db.InTransactionAsync<Results<Ok<Project>, ApiError>>(async tx =>
         {
             if (await projects.FindForUpdateAsync(tx, projectId, ct) is not { } current)
@@ -134,6 +137,11 @@ public static class ProjectsApi
             if (!current.PriorityLevels.SequenceEqual(updated.PriorityLevels))
             {
                 await projects.RerankPrioritiesAsync(tx, projectId, updated.PriorityLevels, ct);
+            }
+
+            if (TaskPathsJob.LayoutChanged(current, updated))
+            {
+                await jobs.EnqueueAsync(tx, TaskPathsJob.For(projectId, caller.UserId), ct);
             }
 
             await events.AppendAsync(tx, new NewEvent("project_updated", projectId, "project", projectId, new { changes = body, revision = updated.Revision }, caller.UserId), ct);

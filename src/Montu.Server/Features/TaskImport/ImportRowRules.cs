@@ -66,13 +66,13 @@ internal static class ImportRowRules
     public static RowOutcome Create(ImportRow row, string id, ImportPlan plan, DateTime now, ValidationProblems problems)
     {
         var input = TaskInput.Parse(row.CreateBody(), TaskInputKind.Create, problems);
-        if (problems.Any || TaskChanges.Create(input, plan.Project, now, plan.Guard.UserId, problems) is not { } task)
+        if (problems.Any || TaskChanges.Create(input, plan.Project, now, plan.Guard.UserId, problems) is not { } created)
         {
             return RowOutcome.Invalid;
         }
 
-        plan.Naming.Check(task, row.Named, problems);
-        return problems.Any ? RowOutcome.Invalid : new RowOutcome(RowKind.Created, task with { Id = id }, null, null);
+        plan.Naming.Check(created.Task, row.Named, problems);
+        return problems.Any ? RowOutcome.Invalid : new RowOutcome(RowKind.Created, created with { Task = created.Task with { Id = id } }, null, null);
     }
 
     /// <summary>A task that exists: an error, skipped, or patched with the row's cells exactly as <c>PATCH /tasks/{id}</c> would.</summary>
@@ -84,7 +84,7 @@ internal static class ImportRowRules
                 problems.Add("id", $"A task with id {Quote.Of(current.Task.Id)} already exists", ErrorCodes.DuplicateValue);
                 return RowOutcome.Invalid;
             case ImportMode.SkipExisting:
-                return new RowOutcome(RowKind.Skipped, current.Task, null, null);
+                return new RowOutcome(RowKind.Skipped, current, null, null);
         }
 
         var guard = plan.Guard;
@@ -94,7 +94,7 @@ internal static class ImportRowRules
         }
 
         var input = TaskInput.Parse(row.PatchBody(), TaskInputKind.Patch, problems);
-        if (problems.Any || TaskChanges.Apply(current.Task, input, plan.Project, now, problems) is not { } patch)
+        if (problems.Any || TaskChanges.Apply(current, input, plan.Project, now, problems) is not { } patch)
         {
             return RowOutcome.Invalid;
         }
@@ -111,8 +111,8 @@ internal static class ImportRowRules
         }
 
         return patch.Changes.Count == 0
-            ? new RowOutcome(RowKind.Skipped, current.Task, null, null)
-            : new RowOutcome(RowKind.Updated, patch.Task, current, null);
+            ? new RowOutcome(RowKind.Skipped, current, null, null)
+            : new RowOutcome(RowKind.Updated, patch.Stored, current, null);
     }
 
     /// <summary>The id <c>POST /tasks</c> would derive from the row's names (<see cref="TaskRules.DerivedId"/>).</summary>
@@ -134,8 +134,10 @@ internal static class ImportRowRules
     }
 
     /// <summary>What became of one row: the task it made or would make (and the one it changed), or the error that stopped it.</summary>
-    public sealed record RowOutcome(RowKind Kind, TaskItem? Task, StoredTask? Before, ImportRowError? Error)
+    public sealed record RowOutcome(RowKind Kind, StoredTask? Stored, StoredTask? Before, ImportRowError? Error)
     {
+        public TaskItem? Task => Stored?.Task;
+
         public static RowOutcome Invalid { get; } = new(RowKind.Invalid, null, null, null);
 
         public static RowOutcome Failed(ImportRowError error) => new(RowKind.Invalid, null, null, error);

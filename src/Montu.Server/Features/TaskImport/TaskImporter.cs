@@ -239,7 +239,7 @@ public sealed class TaskImporter(Db db, TaskQueries tasks, ProjectQueries projec
             .ToHashSet(StringComparer.Ordinal);
         var existing = await tasks.FindManyForUpdateAsync(tx, lookups, ct);
         var now = time.GetUtcNow().UtcDateTime;
-        var created = new List<TaskItem>();
+        var created = new List<StoredTask>();
         var updated = new List<(StoredTask Before, StoredTask After)>();
         foreach (var row in rows)
         {
@@ -272,11 +272,11 @@ public sealed class TaskImporter(Db db, TaskQueries tasks, ProjectQueries projec
             switch (outcome.Kind)
             {
                 case RowKind.Created:
-                    created.Add(outcome.Task!);
+                    created.Add(outcome.Stored!);
                     tally.Created++;
                     break;
                 case RowKind.Updated:
-                    updated.Add((outcome.Before!, outcome.Before! with { Task = outcome.Task! }));
+                    updated.Add((outcome.Before!, outcome.Stored!));
                     tally.Updated++;
                     break;
                 default:
@@ -297,7 +297,7 @@ public sealed class TaskImporter(Db db, TaskQueries tasks, ProjectQueries projec
 
         foreach (var task in created)
         {
-            await tasks.InsertAsync(tx, new StoredTask(task, null, 0), project, ct);
+            await tasks.InsertAsync(tx, task, project, ct);
         }
 
         foreach (var (before, after) in updated)
@@ -309,7 +309,7 @@ public sealed class TaskImporter(Db db, TaskQueries tasks, ProjectQueries projec
         if (created.Count > 0)
         {
             await events.AppendAsync(tx, new NewEvent(ImportedEvent, project.Id, "tasks", project.Id,
-                new { taskIds = created.Select(t => t.Id).ToList(), tasks = created }, userId), ct);
+                new { taskIds = created.Select(t => t.Task.Id).ToList(), tasks = created.Select(t => t.Task).ToList() }, userId), ct);
         }
 
         if (updated.Count > 0)

@@ -135,7 +135,7 @@ public sealed class TaskBulkWriter(Db db, TaskQueries tasks, ProjectQueries proj
         }
 
         var problems = new ValidationProblems();
-        if (TaskChanges.Apply(current.Task, input, project, now, problems) is not { } patch)
+        if (TaskChanges.Apply(current, input, project, now, problems) is not { } patch)
         {
             return problems.ToError();
         }
@@ -145,7 +145,7 @@ public sealed class TaskBulkWriter(Db db, TaskQueries tasks, ProjectQueries proj
             return forbidden;
         }
 
-        return patch.Changes.Count == 0 ? current : current with { Task = patch.Task };
+        return patch.Stored;
     }
 
     private static ItemOutcome Archive(StoredTask current, DateTime now, TaskGuard guard) =>

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Montu.Server.Features.Paths;
 using Montu.Server.Features.Projects;
 using Montu.Server.Infrastructure.Errors;
 using Montu.Server.Infrastructure.WireFormat;
@@ -6,15 +7,21 @@ using Montu.Server.Infrastructure.WireFormat;
 namespace Montu.Server.Features.Tasks;
 
 /// <summary>A patch applied to a task: the task after it, and the wire fields it changed (see <see cref="TaskChanges.Diff"/>).</summary>
-public sealed record AppliedPatch(TaskItem Task, Dictionary<string, JsonElement> Changes);
+public sealed record AppliedPatch(StoredTask Stored, Dictionary<string, JsonElement> Changes)
+{
+    public TaskItem Task => Stored.Task;
+}
 
-/// <summary>Builds a valid task from a create body, applies a patch to one, archives and restores; no I/O.</summary>
+/// <summary>
+/// Builds a valid task from a create body, applies a patch to one, archives and restores; no I/O.
+/// Every create and patch lays out the task's path fields that no client pinned (<see cref="TaskPaths.Follow"/>).
+/// </summary>
 public static class TaskChanges
 {
     /// <summary>Timestamps are kept to the microsecond, as PostgreSQL stores them, so what a write returns is what a read returns.</summary>
     public static DateTime Stored(DateTime time) => new(time.Ticks - (time.Ticks % 10), DateTimeKind.Utc);
 
-    public static TaskItem? Create(TaskInput input, Project project, DateTime now, string? userId, ValidationProblems problems)
+    public static StoredTask? Create(TaskInput input, Project project, DateTime now, string? userId, ValidationProblems problems)
     {
         now = Stored(now);
         var blank = new TaskItem
@@ -42,24 +49,49 @@ public static class TaskChanges
             task = task with { Id = id };
         }
 
-        return problems.Any ? null : WithCleanNames(task);
+        if (problems.Any)
+        {
+            return null;
+        }
+
+        var (laidOut, pins) = TaskPaths.Follow(project, WithCleanNames(task), PinnedPaths.None, input);
+        return new StoredTask(laidOut, null, 0, pins);
     }
 
     /// <summary>
     /// The task after the patch with the fields it changed, or null with the problems;
     /// <paramref name="current"/> itself, with no changes, when the patch changes nothing.
     /// </summary>
-    public static AppliedPatch? Apply(TaskItem current, TaskInput input, Project project, DateTime now, ValidationProblems problems)
+    public static AppliedPatch? Apply(StoredTask current, TaskInput input, Project project, DateTime now, ValidationProblems problems)
     {
-        var updated = TaskFields.Apply(current, input, problems);
-        TaskRules.Check(current, updated, project, problems);
+        var updated = TaskFields.Apply(current.Task, input, problems);
+        TaskRules.Check(current.Task, updated, project, problems);
         if (problems.Any)
         {
             return null;
         }
 
-        var changes = Diff(current, updated = WithCleanNames(updated));
-        return new AppliedPatch(changes.Count == 0 ? current : updated with { UpdatedAt = Stored(now), Revision = current.Revision + 1 }, changes);
+        var (laidOut, pins) = TaskPaths.Follow(project, WithCleanNames(updated), current.PinnedPaths, input);
+        return Changed(current, laidOut, pins, now);
+    }
+
+    /// <summary>The task with its unpinned path fields laid out by the project's templates as they are now (after a template change).</summary>
+    public static AppliedPatch FollowTemplates(StoredTask current, Project project, DateTime now)
+    {
+        var (laidOut, pins) = TaskPaths.Follow(project, current.Task, current.PinnedPaths);
+        return Changed(current, laidOut, pins, now);
+    }
+
+    /// <summary>
+    /// A pin that changes alone (a client writes the value the field already shows) is not
+    /// written: the field shows the same either way until the templates change.
+    /// </summary>
+    private static AppliedPatch Changed(StoredTask current, TaskItem updated, PinnedPaths pins, DateTime now)
+    {
+        var changes = Diff(current.Task, updated);
+        return new AppliedPatch(
+            changes.Count == 0 ? current : current with { Task = updated with { UpdatedAt = Stored(now), Revision = current.Task.Revision + 1 }, PinnedPaths = pins },
+            changes);
     }
 
     /// <summary>Archiving keeps the status so a restore can put it back; an archived task stays as it is.</summary>

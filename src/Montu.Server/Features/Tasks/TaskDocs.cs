@@ -81,18 +81,23 @@ public record TaskPatchDoc
 
     public bool? MasterFile { get; init; }
 
+    [Description("Laid out from the project's working_file template (asset_working_file for assets) unless set here; a value of your own is kept until you send null")]
     [MaxLength(InputLimits.TextLength)]
     public string? WorkingFilePath { get; init; }
 
+    [Description("Laid out from the project's render_output template (asset_render_output for assets) unless set here; a value of your own is kept until you send null")]
     [MaxLength(InputLimits.TextLength)]
     public string? RenderOutputPath { get; init; }
 
+    [Description("Laid out from the project's media_file template (asset_media_file for assets) unless set here; a value of your own is kept until you send null")]
     [MaxLength(InputLimits.TextLength)]
     public string? MediaFilePath { get; init; }
 
+    [Description("Laid out from the project's cache_file template (asset_cache_file for assets) unless set here; a value of your own is kept until you send null")]
     [MaxLength(InputLimits.TextLength)]
     public string? CacheFilePath { get; init; }
 
+    [Description("Laid out from the file-name pattern ending in fileExtension (else the first that names one file) unless set here; a value of your own is kept until you send null")]
     [MaxLength(InputLimits.TextLength)]
     public string? Filename { get; init; }
 

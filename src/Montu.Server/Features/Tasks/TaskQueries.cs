@@ -3,13 +3,14 @@ using System.Reflection;
 using System.Text.Json;
 using Dapper;
 using Montu.Server.Data;
+using Montu.Server.Features.Paths;
 using Montu.Server.Features.Projects;
 using Montu.Server.Infrastructure.WireFormat;
 
 namespace Montu.Server.Features.Tasks;
 
-/// <summary>A task with the columns only the server reads: the status an archive put aside, and the priority's rank.</summary>
-public sealed record StoredTask(TaskItem Task, string? StatusBeforeArchive, int PriorityRank);
+/// <summary>A task with the columns only the server reads: the status an archive put aside, the priority's rank, and the path fields a client pinned.</summary>
+public sealed record StoredTask(TaskItem Task, string? StatusBeforeArchive, int PriorityRank, PinnedPaths PinnedPaths = PinnedPaths.None);
 
 /// <summary>The SQL the tasks feature owns.</summary>
 public sealed class TaskQueries(Db db)
@@ -20,7 +21,7 @@ public sealed class TaskQueries(Db db)
         id, project_id, type, episode, sequence, shot, asset, task, artist, status, status_before_archive, priority,
         priority_rank, milestone, milestone_note, frame_start, frame_end, start_time, deadline, estimated_duration_hours,
         actual_time_logged, versions, current_version, published_version, file_extension, master_file, working_file_path,
-        render_output_path, media_file_path, cache_file_path, filename, episode_clean, sequence_clean, shot_clean,
+        render_output_path, media_file_path, cache_file_path, filename, pinned_paths, episode_clean, sequence_clean, shot_clean,
         description, custom_fields, created_by, created_at, updated_at, revision
         """;
 
@@ -68,6 +69,12 @@ public sealed class TaskQueries(Db db)
         return rows.Select(r => r.ToStored()).ToDictionary(t => t.Task.Id, StringComparer.Ordinal);
     }
 
+    /// <summary>Up to <paramref name="limit"/> tasks of the project after the id <paramref name="after"/>, in id order, locked for the write.</summary>
+    public async Task<IReadOnlyList<StoredTask>> PageForUpdateAsync(DbTransaction transaction, string projectId, string after, int limit, CancellationToken ct) =>
+        (await transaction.Connection!.QueryAsync<TaskRow>(new CommandDefinition(
+            $"SELECT {Columns} FROM tasks WHERE project_id = @projectId AND id > @after ORDER BY id LIMIT @limit {ForUpdate}",
+            new { projectId, after, limit }, transaction, cancellationToken: ct))).Select(r => r.ToStored()).ToList();
+
     /// <summary>The project of the task with this id, read within the write; null when the id is free.</summary>
     public Task<string?> OwnerAsync(DbTransaction transaction, string id, CancellationToken ct) =>
         transaction.Connection!.ExecuteScalarAsync<string?>(new CommandDefinition(
@@ -80,7 +87,7 @@ public sealed class TaskQueries(Db db)
                     @Priority, @PriorityRank, @Milestone, @MilestoneNote, @FrameStart, @FrameEnd, @StartTime, @Deadline,
                     @EstimatedDurationHours, @ActualTimeLogged, {Json("Versions")}, @CurrentVersion, @PublishedVersion,
                     @FileExtension, @MasterFile, @WorkingFilePath, @RenderOutputPath, @MediaFilePath, @CacheFilePath, @Filename,
-                    @EpisodeClean, @SequenceClean, @ShotClean, @Description, {Json("CustomFields")}, @CreatedBy, @CreatedAt,
+                    @PinnedPaths, @EpisodeClean, @SequenceClean, @ShotClean, @Description, {Json("CustomFields")}, @CreatedBy, @CreatedAt,
                     @UpdatedAt, @Revision, @SearchText, @Doc)
             """, TaskRow.From(task, project), transaction, cancellationToken: ct));
 
@@ -226,6 +233,8 @@ public sealed class TaskQueries(Db db)
 
         public string? Filename { get; init; }
 
+        public int PinnedPaths { get; init; }
+
         public string? EpisodeClean { get; init; }
 
         public string? SequenceClean { get; init; }
@@ -285,6 +294,7 @@ public sealed class TaskQueries(Db db)
                 MediaFilePath = t.MediaFilePath,
                 CacheFilePath = t.CacheFilePath,
                 Filename = t.Filename,
+                PinnedPaths = (int)stored.PinnedPaths,
                 EpisodeClean = t.EpisodeClean,
                 SequenceClean = t.SequenceClean,
                 ShotClean = t.ShotClean,
@@ -338,7 +348,7 @@ public sealed class TaskQueries(Db db)
             CreatedAt = DateTime.SpecifyKind(CreatedAt, DateTimeKind.Utc),
             UpdatedAt = DateTime.SpecifyKind(UpdatedAt, DateTimeKind.Utc),
             Revision = Revision,
-        }, StatusBeforeArchive, PriorityRank);
+        }, StatusBeforeArchive, PriorityRank, (PinnedPaths)PinnedPaths);
 
         private static DateTime? Utc(DateTime? time) => time is { } t ? DateTime.SpecifyKind(t, DateTimeKind.Utc) : null;
     }

@@ -53,11 +53,12 @@ public sealed class TaskWriter(Db db, TaskQueries tasks, ProjectQueries projects
                     return ProjectArchived(project);
                 }
 
-                if (TaskChanges.Create(input, project, time.GetUtcNow().UtcDateTime, userId, problems) is not { } task)
+                if (TaskChanges.Create(input, project, time.GetUtcNow().UtcDateTime, userId, problems) is not { } created)
                 {
                     return problems.ToError();
                 }
 
+                var task = created.Task;
                 attemptedId = task.Id;
                 if (await tasks.OwnerAsync(tx, task.Id, ct) is { } owner)
                 {
@@ -79,7 +80,7 @@ public sealed class TaskWriter(Db db, TaskQueries tasks, ProjectQueries projects
                     }
                 }
 
-                await tasks.InsertAsync(tx, new StoredTask(task, null, 0), project, ct);
+                await tasks.InsertAsync(tx, created with { Task = task }, project, ct);
                 await events.AppendAsync(tx, new NewEvent("task_created", project.Id, "task", task.Id, new { task }, userId), ct);
                 return task;
             }, ct);
@@ -196,7 +197,7 @@ public sealed class TaskWriter(Db db, TaskQueries tasks, ProjectQueries projects
                 return refused;
             }
 
-            if (TaskChanges.Apply(current.Task, input, project, time.GetUtcNow().UtcDateTime, problems) is not { } patch)
+            if (TaskChanges.Apply(current, input, project, time.GetUtcNow().UtcDateTime, problems) is not { } patch)
             {
                 return problems.ToError();
             }
@@ -224,7 +225,7 @@ public sealed class TaskWriter(Db db, TaskQueries tasks, ProjectQueries projects
                 return patch.Task;
             }
 
-            await events.AppendAsync(tx, tasks.Update(current, current with { Task = patch.Task }, project),
+            await events.AppendAsync(tx, tasks.Update(current, patch.Stored, project),
                 TaskEvents.Update(current.Task, patch.Task, patch.Changes, guard.UserId), ct);
             return patch.Task;
         }, ct);

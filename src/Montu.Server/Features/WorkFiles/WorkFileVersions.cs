@@ -153,14 +153,14 @@ public sealed class WorkFileVersions(Db db, TaskQueries tasks, ProjectQueries pr
     {
         var problems = new ValidationProblems();
         var input = TaskInput.Parse(JsonSerializer.SerializeToElement(patch), TaskInputKind.Patch, problems);
-        if (problems.Any || TaskChanges.Apply(current.Task, input, project, time.GetUtcNow().UtcDateTime, problems) is not { } applied)
+        if (problems.Any || TaskChanges.Apply(current, input, project, time.GetUtcNow().UtcDateTime, problems) is not { } applied)
         {
             return new Applied(null, problems.ToError());
         }
 
         if (applied.Changes.Count > 0)
         {
-            await events.AppendAsync(tx, tasks.Update(current, current with { Task = applied.Task }, project),
+            await events.AppendAsync(tx, tasks.Update(current, applied.Stored, project),
                 TaskEvents.Update(current.Task, applied.Task, applied.Changes, guard.UserId), ct);
         }
 
