@@ -2,9 +2,10 @@
 # Runs the benchmark harness: Release builds, wrk, a throwaway PostgreSQL, then every scenario on
 # SQLite and PostgreSQL at 10k and 100k tasks; with --uploads, the upload measurements instead (SQLite
 # only unless --engines says otherwise); with --realtime, the WebSocket channels; with --export, the
-# CSV export against paging the task list. Arguments go to the harness (--quick, --uploads,
-# --realtime, --export, --engines, --sizes, --connections). Results:
-# bench/results/<time>[-uploads|-realtime|-export][-quick].md, also printed.
+# CSV export against paging the task list; with --import, the CSV import against the seeder's bulk
+# insert. Arguments go to the harness (--quick, --uploads, --realtime, --export, --import, --engines,
+# --sizes, --connections). Results: bench/results/<time>[-uploads|-realtime|-export|-import][-quick].md,
+# also printed.
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."

@@ -14,6 +14,9 @@ public sealed record BenchOptions
     /// <summary>Measure the CSV export against paging the task list (<see cref="ExportRun"/>) instead.</summary>
     public bool Export { get; init; }
 
+    /// <summary>Measure the CSV import against the seeder's bulk insert (<see cref="ImportRun"/>) instead, with the export of the imported show.</summary>
+    public bool Import { get; init; }
+
     public IReadOnlyList<string> Engines
     {
         get => field ?? (Uploads ? ["sqlite"] : ["sqlite", "postgres"]);
@@ -63,11 +66,11 @@ public sealed record BenchOptions
     /// <summary>Rounds of <c>--realtime</c>'s API runs, each one without and one with the idle sockets.</summary>
     public int IdleRounds => Quick ? 2 : 4;
 
-    /// <summary>Rounds of <c>--export</c>, each one export and one walk of the list.</summary>
+    /// <summary>Rounds of <c>--export</c> (and of <c>--import</c>'s reads of the imported show), each one export and one walk of the list.</summary>
     public int ExportRounds => Quick ? 3 : 5;
 
     /// <summary>What the results file's name ends with, after its time.</summary>
-    public string ResultsSuffix => (Uploads ? "-uploads" : Realtime ? "-realtime" : Export ? "-export" : "") + (Quick ? "-quick" : "");
+    public string ResultsSuffix => (Uploads ? "-uploads" : Realtime ? "-realtime" : Export ? "-export" : Import ? "-import" : "") + (Quick ? "-quick" : "");
 
     /// <summary>Seconds of the <see cref="InterleavedRun"/> behind each 100k-versus-10k goal: in 3 s, ratios of like pages stayed within 0.96-1.01.</summary>
     public int ScalingRunSeconds => Quick ? 2 : 3;
@@ -89,6 +92,7 @@ public sealed record BenchOptions
                 "--uploads" => options with { Uploads = true },
                 "--realtime" => options with { Realtime = true },
                 "--export" => options with { Export = true },
+                "--import" => options with { Import = true },
                 "--hold" => options with { Hold = true },
                 "--engines" => options with { Engines = args[++i].Split(',') },
                 "--sizes" => options with { Sizes = args[++i].Split(',').Select(int.Parse).ToList() },
@@ -96,13 +100,13 @@ public sealed record BenchOptions
                 "--server" => options with { ServerDll = args[++i] },
                 "--out" => options with { ResultsDir = args[++i] },
                 "--connections" => options with { Connections = int.Parse(args[++i]) },
-                _ => throw new ArgumentException($"Unknown option '{args[i]}'. Options: --quick --uploads --realtime --export --engines sqlite,postgres --sizes 10000,100000 --postgres CONN --server DLL --out DIR --connections N --hold"),
+                _ => throw new ArgumentException($"Unknown option '{args[i]}'. Options: --quick --uploads --realtime --export --import --engines sqlite,postgres --sizes 10000,100000 --postgres CONN --server DLL --out DIR --connections N --hold"),
             };
         }
 
-        if (new[] { options.Uploads, options.Realtime, options.Export }.Count(mode => mode) > 1)
+        if (new[] { options.Uploads, options.Realtime, options.Export, options.Import }.Count(mode => mode) > 1)
         {
-            throw new ArgumentException("--uploads, --realtime and --export are separate runs: pass one");
+            throw new ArgumentException("--uploads, --realtime, --export and --import are separate runs: pass one");
         }
 
         if (options.Engines.Contains("postgres") && options.Postgres is null)

@@ -26,6 +26,12 @@ public sealed class MontuUnderTest(BenchOptions options, string engine) : IAsync
 
     public string WorkDir => _workDir;
 
+    /// <summary>How long the bulk insert of each show's tasks took, by size (<see cref="ShowSeeder.InsertTasksAsync"/>).</summary>
+    public IReadOnlyDictionary<int, TimeSpan> ShowInsertTimes { get; private set; } = new Dictionary<int, TimeSpan>();
+
+    /// <summary>Lets the database settle (<see cref="ShowSeeder.SettleAsync"/>), as after the seeding.</summary>
+    public Task SettleAsync() => ShowSeeder.SettleAsync(engine, _connection!);
+
     public async Task PrepareAsync(IReadOnlyList<int> sizes)
     {
         Progress.Say($"[{engine}] seeding shows of {string.Join(", ", sizes)} tasks");
@@ -37,13 +43,13 @@ public sealed class MontuUnderTest(BenchOptions options, string engine) : IAsync
         }
 
         var seeder = new ShowSeeder(null, engine, connection);
-        await seeder.InsertTasksAsync(sizes);
+        ShowInsertTimes = await seeder.InsertTasksAsync(sizes);
         await seeder.InsertNotesAsync(sizes);
         Progress.Say($"[{engine}] tasks and notes inserted; starting the server, which writes their documents");
         _server = await StartServerAsync(connection);
         Progress.Say($"[{engine}] server started; settling the database");
         // The server has just written every task's document: let the database settle before measuring.
-        await ShowSeeder.SettleAsync(engine, connection);
+        await SettleAsync();
         Progress.Say($"[{engine}] server ready, PID {_server.Pid}");
     }
 

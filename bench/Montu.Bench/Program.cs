@@ -55,6 +55,16 @@ else if (options.Export)
 
     report = ExportRun.Render(options, exports);
 }
+else if (options.Import)
+{
+    var imports = new List<ImportResults>();
+    foreach (var engine in options.Engines)
+    {
+        imports.Add(await new ImportRun(options, engine).RunAsync());
+    }
+
+    report = ImportRun.Render(options, imports);
+}
 else
 {
     var results = new List<EngineResults>();

@@ -1,5 +1,6 @@
 using System.Data;
 using System.Data.Common;
+using System.Diagnostics;
 using Dapper;
 using Microsoft.Data.Sqlite;
 using Npgsql;
@@ -24,8 +25,7 @@ public sealed class ShowSeeder(HttpClient? api, string engine, string connection
     {
         foreach (var project in sizes.Select(ShowProject).Concat(NoiseProjects))
         {
-            var response = await api!.PostAsJsonAsync("/api/v1/projects", ProjectBody(project));
-            response.EnsureSuccessStatusCode();
+            await CreateProjectAsync(api!, project);
         }
 
         foreach (var project in sizes.Select(ShowProject))
@@ -35,15 +35,35 @@ public sealed class ShowSeeder(HttpClient? api, string engine, string connection
         }
     }
 
+    /// <summary>An empty project with the shows' vocabularies (task types, milestones, priorities), through the API.</summary>
+    public static async Task CreateProjectAsync(HttpClient api, string project)
+    {
+        using var response = await api.PostAsJsonAsync("/api/v1/projects", ProjectBody(project));
+        response.EnsureSuccessStatusCode();
+    }
+
+    /// <summary>The tasks of the show of <paramref name="size"/> tasks in <paramref name="project"/>: the rows the seeder inserts, and the CSV the import benchmark uploads.</summary>
+    public static IEnumerable<TaskRow> ShowTasks(string project, int size) => ShowData.Tasks(project, size, seed: 42);
+
     /// <summary>
     /// Inserts the tasks without their stored documents; the server writes those when it next
-    /// starts, as it does for rows any bulk loader puts in.
+    /// starts, as it does for rows any bulk loader puts in. Answers how long each show's insert
+    /// took, by size: generated beforehand, so the time is the insert and its commit alone.
     /// </summary>
-    public async Task InsertTasksAsync(IReadOnlyList<int> sizes)
+    public async Task<IReadOnlyDictionary<int, TimeSpan>> InsertTasksAsync(IReadOnlyList<int> sizes)
     {
-        var rows = sizes.SelectMany(size => ShowData.Tasks(ShowProject(size), size, seed: 42))
-            .Concat(NoiseProjects.SelectMany((p, i) => ShowData.Tasks(p, sizes.Max() / 5, seed: 100 + i)));
-        await InsertAsync("tasks", TaskColumns, rows.Select(Values));
+        var times = new Dictionary<int, TimeSpan>();
+        foreach (var size in sizes)
+        {
+            var tasks = ShowTasks(ShowProject(size), size).ToList();
+            var clock = Stopwatch.StartNew();
+            await InsertAsync("tasks", TaskColumns, tasks.Select(Values));
+            times[size] = clock.Elapsed;
+        }
+
+        await InsertAsync("tasks", TaskColumns, NoiseProjects.SelectMany((p, i) => ShowData.Tasks(p, sizes.Max() / 5, seed: 100 + i)).Select(Values));
+        await AnalyzeAsync("tasks");
+        return times;
     }
 
     /// <summary>Each show's notes, on the media version <see cref="CreateProjectsAsync"/> uploaded to it, by its uploader.</summary>
@@ -59,6 +79,13 @@ public sealed class ShowSeeder(HttpClient? api, string engine, string connection
 
         var rows = media.SelectMany((m, i) => ShowData.Notes(m.ProjectId, m.Id, m.Author, ShowData.NotesPerShow, seed: 200 + i));
         await InsertAsync("annotations", NoteColumns, rows.Select(Values));
+        await AnalyzeAsync("annotations");
+    }
+
+    private async Task AnalyzeAsync(string table)
+    {
+        await using var connection = Open(engine, connectionString);
+        await connection.ExecuteAsync($"ANALYZE {table}");
     }
 
     private Task InsertAsync(string table, string columns, IEnumerable<IEnumerable<(string, object?)>> rows) =>
@@ -107,7 +134,6 @@ public sealed class ShowSeeder(HttpClient? api, string engine, string connection
         }
 
         await transaction.CommitAsync();
-        await connection.ExecuteAsync($"ANALYZE {table}");
     }
 
     private async Task CopyIntoPostgresAsync(string table, string columns, IEnumerable<IEnumerable<(string, object?)>> rows)
@@ -127,8 +153,6 @@ public sealed class ShowSeeder(HttpClient? api, string engine, string connection
 
             await copy.CompleteAsync();
         }
-
-        await connection.ExecuteAsync($"ANALYZE {table}");
     }
 
     private static Task WriteAsync(NpgsqlBinaryImporter copy, object? value) => value switch
