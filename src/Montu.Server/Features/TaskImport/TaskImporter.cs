@@ -295,10 +295,7 @@ public sealed class TaskImporter(Db db, TaskQueries tasks, ProjectQueries projec
             return;
         }
 
-        foreach (var task in created)
-        {
-            await tasks.InsertAsync(tx, task, project, ct);
-        }
+        await tasks.InsertManyAsync(tx, created, project, ct);
 
         foreach (var (before, after) in updated)
         {
