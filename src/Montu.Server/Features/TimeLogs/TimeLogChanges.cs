@@ -20,7 +20,9 @@ public sealed record TimeLogOutcome(TimeLog? Log, ApiError? Error)
 }
 
 /// <summary>
-/// Logging, changing and deleting time (docs/decisions/0037). Each write is one transaction that
+/// Logging, changing and deleting time (docs/decisions/0037). Hours are logged on a task the caller
+/// may change, as for a PATCH: artists on the tasks assigned to them, for themselves only; members
+/// with write on the project on any task, for any member. Each write is one transaction that
 /// locks the task, then (on PostgreSQL) the user whose day it fills, before any event is appended;
 /// it writes the log, the task's new <c>actualTimeLogged</c> (the sum of its logs, applied as a
 /// patch so the task gets its revision and <c>task_updated</c>) and the <c>time_log_*</c> event.
@@ -55,7 +57,7 @@ public sealed class TimeLogChanges(Db db, TaskQueries tasks, TimeLogQueries logs
                 return TaskWriter.NotFound(taskId);
             }
 
-            var refused = ProjectAccess.Check(caller, project.Id, ProjectPermission.WriteAssigned, $"Task {Quote.Of(taskId)} not found")
+            var refused = new TaskGuard(caller).MayEdit(current.Task)
                 ?? ForSomeoneElse(caller, project.Id, userId)
                 ?? TaskWriter.CheckEditable(current, project)
                 ?? await CheckUserAsync(tx, caller, project.Id, userId, ct)

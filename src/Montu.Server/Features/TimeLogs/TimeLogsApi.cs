@@ -20,7 +20,7 @@ public static class TimeLogsApi
     {
         api.MapPost("/tasks/{taskId}/time-logs", Create).WithTags("Time logs").WithName("CreateTimeLog")
             .RequireProject(ProjectPermission.WriteAssigned, resolvedBy: TaskProject)
-            .WithSummary("Log hours worked on the task on a day: your own, or a member's with write on the project; the task's actualTimeLogged becomes the sum of its logs")
+            .WithSummary("Log hours worked on the task on a day: your own on a task you may change (artists: assigned to you), or a member's with write on the project; the task's actualTimeLogged becomes the sum of its logs")
             .WithDescription("Hours are more than 0 and at most 24, with at most two decimals. One user's hours on one day, over every project, never exceed 24: "
                 + "a log that would pass that is refused with 422 saying how many hours that day already holds. An archived task or project takes no logs (422).")
             .ProducesErrors(400, 401, 403, 404, 415, 422).TagsRevision();

@@ -17,6 +17,14 @@ public sealed class TimeLogTests(TestApp app) : IClassFixture<TestApp>
         return (project, (await _admin.CreateTask(TaskBuilders.ShotTask(project))).Str("id"));
     }
 
+    /// <summary>A member of the project in <paramref name="role"/>, with the task assigned to them.</summary>
+    private async Task<TestUser> AssigneeAsync(string project, string task, string role = "artist")
+    {
+        var user = await app.CreateUser(project, role);
+        await (await _admin.PatchJson($"/api/v1/tasks/{task}", new { artist = user.Id })).Expect(HttpStatusCode.OK);
+        return user;
+    }
+
     private async Task<long> HeadAsync(string project) =>
         (await (await _admin.GetAsync($"/api/v1/changes?project_id={project}&since=0")).Expect(HttpStatusCode.OK)).GetProperty("nextSince").GetInt64();
 
@@ -31,7 +39,7 @@ public sealed class TimeLogTests(TestApp app) : IClassFixture<TestApp>
     public async Task An_artist_logs_their_own_hours_and_the_task_sums_them_in_the_same_change()
     {
         var (project, task) = await ShotAsync();
-        var artist = await app.CreateUser(project, "artist");
+        var artist = await AssigneeAsync(project, task);
         var before = await _admin.GetTask(task);
         var head = await HeadAsync(project);
 
@@ -55,10 +63,11 @@ public sealed class TimeLogTests(TestApp app) : IClassFixture<TestApp>
     }
 
     [Fact]
-    public async Task A_supervisor_logs_for_a_member_and_an_artist_only_for_themselves()
+    public async Task A_supervisor_logs_for_a_member_and_an_artist_only_for_themselves_on_their_task()
     {
         var (project, task) = await ShotAsync();
-        var artist = await app.CreateUser(project, "artist");
+        var unassigned = (await _admin.CreateTask(TaskBuilders.ShotTask(project, shot: "SH0090"))).Str("id");
+        var artist = await AssigneeAsync(project, task);
         var other = await app.CreateUser(project, "artist");
         var supervisor = await app.CreateUser(project, "supervisor");
         var stranger = await app.CreateUser();
@@ -69,11 +78,14 @@ public sealed class TimeLogTests(TestApp app) : IClassFixture<TestApp>
         var notMember = await (await supervisor.Client.PostJson(LogsOf(task), new { date = "2026-12-01", hours = 2, userId = stranger.Id }))
             .ExpectError(HttpStatusCode.UnprocessableEntity, "BUSINESS_RULE_VIOLATION");
         var me = await Log(artist.Client, task, new { date = "2026-12-01", hours = 1, userId = "me" });
+        var notTheirs = await (await artist.Client.PostJson(LogsOf(unassigned), new { date = "2026-12-01", hours = 1 })).ExpectError(HttpStatusCode.Forbidden, "FORBIDDEN");
+        await Log(supervisor.Client, unassigned, new { date = "2026-12-01", hours = 1 });
 
         Assert.Equal((artist.Id, supervisor.Id), (forArtist.Str("userId"), forArtist.Str("createdBy")));
         Assert.Equal("userId", forbidden.GetProperty("details")[0].Str("field"));
         Assert.Contains("not a member", notMember.Str("message"));
         Assert.Equal(artist.Id, me.Str("userId"));
+        Assert.Contains("assigned to nobody", notTheirs.Str("message"));
         Assert.Equal(3, (await _admin.GetTask(task)).GetProperty("actualTimeLogged").GetDouble());
     }
 
@@ -104,7 +116,7 @@ public sealed class TimeLogTests(TestApp app) : IClassFixture<TestApp>
     public async Task Only_its_user_its_writer_or_write_on_the_project_change_a_log()
     {
         var (project, task) = await ShotAsync();
-        var artist = await app.CreateUser(project, "artist");
+        var artist = await AssigneeAsync(project, task);
         var colleague = await app.CreateUser(project, "artist");
         var supervisor = await app.CreateUser(project, "supervisor");
         var id = (await Log(artist.Client, task, new { date = "2026-12-01", hours = 1 })).Str("id");
@@ -271,7 +283,8 @@ public sealed class TimeLogTests(TestApp app) : IClassFixture<TestApp>
     {
         var (project, task) = await ShotAsync();
         var other = (await _admin.CreateTask(TaskBuilders.ShotTask(project, shot: "SH0040"))).Str("id");
-        var artist = await app.CreateUser(project, "artist");
+        var artist = await AssigneeAsync(project, task);
+        await (await _admin.PatchJson($"/api/v1/tasks/{other}", new { artist = artist.Id })).Expect(HttpStatusCode.OK);
         var a = await Log(artist.Client, task, new { date = "2026-10-01", hours = 1 });
         var b = await Log(artist.Client, other, new { date = "2026-10-02", hours = 1 });
         var c = await Log(_admin, task, new { date = "2026-10-03", hours = 1 });
@@ -300,7 +313,8 @@ public sealed class TimeLogTests(TestApp app) : IClassFixture<TestApp>
     {
         var (project, first) = await ShotAsync();
         var second = (await _admin.CreateTask(TaskBuilders.ShotTask(project, shot: "SH0050"))).Str("id");
-        var artist = await app.CreateUser(project, "artist");
+        var artist = await AssigneeAsync(project, first);
+        await (await _admin.PatchJson($"/api/v1/tasks/{second}", new { artist = artist.Id })).Expect(HttpStatusCode.OK);
 
         for (var round = 0; round < 5; round++)
         {
