@@ -14,6 +14,7 @@ public enum PartKind
     Media,
     Annotation,
     Playlist,
+    TimeLog,
 }
 
 /// <summary>
@@ -33,6 +34,7 @@ public readonly record struct Part(PartKind Kind, string? ProjectId, string? Id)
         PartKind.Media => $"media {Id}",
         PartKind.Annotation => $"annotation {Id}",
         PartKind.Playlist => $"playlist {Id}",
+        PartKind.TimeLog => $"time log {Id}",
         _ => $"sessions of {Id}",
     };
 }
@@ -65,6 +67,8 @@ public sealed class ChangeWatch
         SELECT 'media', project_id, id, description || '|' || CAST(tags AS TEXT) || '|' || approval_status || '|' ||
                CAST(revision - CASE WHEN processing_status = 'pending' THEN 0 ELSE 1 END AS TEXT)
         FROM media WHERE project_id = @project
+        UNION ALL
+        SELECT 'time_log', project_id, id, CAST(revision AS TEXT) FROM time_logs WHERE project_id = @project
         UNION ALL
         SELECT 'user', NULL, id, email || '|' || display_name || '|' || COALESCE(password_hash, '') || '|' || CAST(is_admin AS TEXT) || '|' ||
                CAST(disabled AS TEXT) || '|' || COALESCE(CAST(tokens_not_before AS TEXT), '') || '|' || COALESCE(department, '') || '|' ||
@@ -151,6 +155,7 @@ public sealed class ChangeWatch
             "task" => PartKind.Task,
             "assignee" => PartKind.Assignee,
             "media" => PartKind.Media,
+            "time_log" => PartKind.TimeLog,
             _ => PartKind.User,
         }, ProjectId, Id);
     }
@@ -166,6 +171,7 @@ public sealed class ChangeWatch
             "media" => new(PartKind.Media, ProjectId, EntityId),
             "annotation" => new(PartKind.Annotation, ProjectId, EntityId),
             "playlist" => new(PartKind.Playlist, ProjectId, EntityId),
+            "time_log" => new(PartKind.TimeLog, ProjectId, EntityId),
             _ when SessionEvents.Contains(Type) => new(PartKind.Session, null, EntityId),
             _ => new(PartKind.User, null, EntityId),
         };

@@ -147,6 +147,13 @@ public sealed class FuzzCampaign : TestApp
             return;
         }
 
+        if (run.Operation.Id == "DeleteTimeLog")
+        {
+            await world.LogTimeAsync(Client);
+            await run.Watch.NextAsync();
+            return;
+        }
+
         if (run.Operation.Id is "AppendToUpload" or "TerminateUpload")
         {
             await world.StartUploadAsync(Client);

@@ -149,10 +149,12 @@ public static class FuzzRules
             return (role, part.Kind) switch
             {
                 (FuzzRole.ProjectAdmin, _) => true,
-                (FuzzRole.Supervisor, PartKind.Member or PartKind.Task or PartKind.Assignee or PartKind.Media or PartKind.Playlist) => true,
+                (FuzzRole.Supervisor, PartKind.Member or PartKind.Task or PartKind.Assignee or PartKind.Media or PartKind.Playlist or PartKind.TimeLog) => true,
                 (FuzzRole.Artist, PartKind.Task) => part.Id is null || part.Id == world.AssignedTaskId,
                 // Artists add versions to their own task; the world's version is the server admin's.
                 (FuzzRole.Artist, PartKind.Media) => part.Id != world.MediaId,
+                // Artists log their own hours on their task; the world's log is the server admin's.
+                (FuzzRole.Artist, PartKind.TimeLog) => part.Id != world.TimeLogId,
                 // Every member annotates; the world's note is the server admin's, which only writers resolve or archive.
                 (FuzzRole.Supervisor, PartKind.Annotation) => true,
                 (_, PartKind.Annotation) => part.Id != world.AnnotationId,

@@ -54,6 +54,18 @@ public sealed class FuzzWorld
     /// <summary>A share link of the playlist, by its id (revoking it again changes nothing).</summary>
     public string ShareId { get; private set; } = "";
 
+    /// <summary>A time log of the server admin's own hours on the assigned task; replaced when an operation deletes it.</summary>
+    public string TimeLogId { get; private set; } = "";
+
+    /// <summary>The world's own day for time logs, so the 24 hours of the cast's days are never shared between worlds.</summary>
+    public string TimeLogDate { get; } = new DateOnly(2000, 1, 1).AddDays(Interlocked.Increment(ref _days)).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+
+    private static int _days;
+
+    /// <summary>Logs an hour of the server admin on the assigned task and makes it the world's time log.</summary>
+    public async Task LogTimeAsync(HttpClient admin) =>
+        TimeLogId = (await (await admin.PostJson($"/api/v1/tasks/{AssignedTaskId}/time-logs", new { date = TimeLogDate, hours = 1 })).Expect(HttpStatusCode.Created)).Str("id");
+
     /// <summary>A resumable upload of 10 bytes to the assigned task, created by the server admin; replaced when an operation uses it up.</summary>
     public string UploadId { get; set; } = "";
 
@@ -84,6 +96,7 @@ public sealed class FuzzWorld
         await (await admin.PostJson($"/api/v1/tasks/{world.AssignedTaskId}/versions", new { })).Expect(HttpStatusCode.Created);
         await world.UploadMediaAsync(admin);
         await world.StartUploadAsync(admin);
+        await world.LogTimeAsync(admin);
         world.PlaylistId = (await admin.CreatePlaylist(projectId, "Fuzz dailies")).Str("id");
         world.ItemId = (await admin.AddItem(world.PlaylistId, new { mediaId = world.MediaId })).ItemOf(world.MediaId);
         world.ShareId = (await (await admin.PostJson($"/api/v1/playlists/{world.PlaylistId}/share", new { })).Expect(HttpStatusCode.Created)).Str("id");

@@ -80,6 +80,7 @@ public static class ValidRequests
         (_, "link") => world.ShareId,
         (_, "version") => FuzzWorld.VersionId,
         (_, "jobId") => world.ImportJobId,
+        (_, "timeLogId") => world.TimeLogId,
         _ => throw new InvalidOperationException($"{operation}: add a value for path parameter '{parameter}' to ValidRequests.PathValue"),
     };
 
@@ -98,6 +99,7 @@ public static class ValidRequests
         "frame" => ["1", "-1", "99999999999999999999", "1e3"],
         "version" => ["2", "v000", "v1000000", "latest"],
         "jobId" => [world.ImportJobId.ToUpperInvariant(), "job_nothing"],
+        "timeLogId" => [world.TimeLogId.ToUpperInvariant(), "tlog_nothing"],
         _ => ["nothing_here"],
     };
 
@@ -130,6 +132,9 @@ public static class ValidRequests
         (_, "page") => "2",
         (_, "page_size") => "5",
         (_, "project_id") => world.ProjectId,
+        ("ListTimeLogs", "from" or "to") => world.TimeLogDate,
+        ("ListTimeLogs", "user") => "me",
+        ("ListTimeLogs", "task_id") => world.AssignedTaskId,
         (_, "task_type") => "lighting",
         (_, "priority") => "high",
         (_, "milestone") => "approved",
@@ -235,6 +240,9 @@ public static class ValidRequests
         ("GeneratePath", "taskData") => new JsonObject { ["version"] = "3" },
         ("GeneratePaths", "taskIds") => new JsonArray(world.AssignedTaskId),
         ("AllocateTaskVersion", "comment") => "Fuzz take",
+        ("CreateTimeLog" or "UpdateTimeLog", "date") => world.TimeLogDate,
+        ("CreateTimeLog" or "UpdateTimeLog", "hours") => 0.5m,
+        ("CreateTimeLog" or "UpdateTimeLog", "note") => "Fuzz hours",
         ("CreateProjectDirectories", "episodes") => new JsonArray("ep01"),
         ("CreateProjectDirectories", "sequences") => new JsonArray("sq010"),
         ("CreateProjectDirectories", "shots") => new JsonArray("sh010"),

@@ -35,6 +35,7 @@ public sealed class OpenApiContractTests(KestrelTestApp app) : IClassFixture<Kes
         await Playlists(projectId, member);
         await PlaylistSharing(projectId, member);
         await WorkFilesAndDirectories(projectId);
+        await TimeLogs(projectId);
         await RealTime(projectId, member);
         await PathBuilder(projectId);
         await Users(member);
@@ -462,6 +463,32 @@ public sealed class OpenApiContractTests(KestrelTestApp app) : IClassFixture<Kes
         // This server has no projects root.
         await Call(app.Client, Post, directories, folders, HttpStatusCode.UnprocessableEntity, names with { dryRun = false });
         await Call(viewer.Client, Post, directories, folders, HttpStatusCode.Forbidden, names);
+    }
+
+    private async Task TimeLogs(string projectId)
+    {
+        const string create = "/api/v1/tasks/{taskId}/time-logs", list = "/api/v1/time-logs", one = "/api/v1/time-logs/{timeLogId}";
+        var viewer = await app.CreateUser(projectId, "viewer");
+        var url = $"/api/v1/tasks/{(await app.Client.CreateTask(TaskBuilders.NamedTask(projectId, $"{projectId}_hours"))).Str("id")}/time-logs";
+        var log = await Call(app.Client, Post, create, url, HttpStatusCode.Created, new { date = "2026-12-01", hours = 7.5, note = "lighting pass" });
+        await Call(app.Client, Post, create, url, HttpStatusCode.BadRequest, new { date = "2026-12-01", hours = 24.5 });
+        await Call(app.Client, Post, create, url, HttpStatusCode.UnprocessableEntity, new { date = "2026-12-01", hours = 20 });
+        await Call(app.Client, Post, create, url, HttpStatusCode.Created, new { date = "2026-12-01", hours = 10 });
+        await Call(viewer.Client, Post, create, url, HttpStatusCode.Forbidden, new { date = "2026-12-01", hours = 1 });
+        await Call(app.Client, Post, create, "/api/v1/tasks/nope/time-logs", HttpStatusCode.NotFound, new { date = "2026-12-01", hours = 1 });
+        await Call(app.Client, Get, list, $"{list}?project_id={projectId}&user=me&from=2026-12-01&to=2026-12-31", HttpStatusCode.OK);
+        await Call(app.Client, Get, list, $"{list}?from=December", HttpStatusCode.BadRequest);
+        await Call(viewer.Client, Get, list, $"{list}?project_id=NOPE", HttpStatusCode.NotFound);
+        var logUrl = $"{list}/{log.Str("id")}";
+        await Call(app.Client, Patch, one, logUrl, HttpStatusCode.OK, new { hours = 8 });
+        await Call(app.Client, Patch, one, logUrl, HttpStatusCode.BadRequest, new { date = "tomorrow" });
+        await Call(app.Client, Patch, one, logUrl, HttpStatusCode.UnprocessableEntity, new { hours = 20 }, "application/json", ("If-Match", "\"2\""));
+        await Call(app.Client, Patch, one, logUrl, HttpStatusCode.PreconditionFailed, new { hours = 1 }, "application/json", ("If-Match", "\"1\""));
+        await Call(viewer.Client, Patch, one, logUrl, HttpStatusCode.Forbidden, new { hours = 1 });
+        await Call(app.Client, Patch, one, $"{list}/tlog_nope", HttpStatusCode.NotFound, new { hours = 1 });
+        await Call(viewer.Client, Delete, one, logUrl, HttpStatusCode.Forbidden);
+        await Call(app.Client, Delete, one, logUrl, HttpStatusCode.NoContent);
+        await Call(app.Client, Delete, one, logUrl, HttpStatusCode.NotFound);
     }
 
     /// <summary>Every operation that needs a token answers 401, in the envelope, without one.</summary>

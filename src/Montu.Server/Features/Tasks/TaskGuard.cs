@@ -25,11 +25,27 @@ public sealed class TaskGuard(Caller caller)
             : ApiError.Forbidden($"Task {Quote.Of(task.Id)} is assigned to {(task.Artist is null ? "nobody" : Quote.Of(task.Artist))}; your role lets you change only your own tasks");
     }
 
-    /// <summary>After computing the change: assignees may not reassign their task.</summary>
-    public ApiError? MayApply(TaskItem before, TaskItem after) =>
-        after.Artist == before.Artist || CanWriteAll(before)
+    /// <summary>
+    /// After computing a client's change (PATCH, PUT, bulk, CSV import): assignees may not reassign
+    /// their task, and nobody sets <c>actualTimeLogged</c>, the sum of the task's time logs
+    /// (decision 0037); sending the value it has, as a re-imported export does, changes nothing.
+    /// </summary>
+    public ApiError? MayApply(TaskItem before, TaskItem after)
+    {
+        if (after.ActualTimeLogged != before.ActualTimeLogged)
+        {
+            return TimeLogged(before);
+        }
+
+        return after.Artist == before.Artist || CanWriteAll(before)
             ? null
             : ApiError.Forbidden("Your role lets you update your own tasks but not reassign them", new FieldError("artist", "Only members with write access reassign tasks", "FORBIDDEN_FIELD"));
+    }
+
+    private static ApiError TimeLogged(TaskItem task) => ApiError.BusinessRule(
+        $"Task {Quote.Of(task.Id)} has {task.ActualTimeLogged.ToString(System.Globalization.CultureInfo.InvariantCulture)} h logged: actualTimeLogged is the sum of its time logs; "
+        + "log hours with POST /tasks/{id}/time-logs, change or delete them with PATCH or DELETE /time-logs/{id}",
+        new FieldError("actualTimeLogged", "Kept by the time logs; only its current value is accepted", ErrorCodes.ReadOnlyField));
 
     /// <summary>Archiving is a production decision: it needs write access to the whole project.</summary>
     public ApiError? MayArchive(TaskItem task) =>

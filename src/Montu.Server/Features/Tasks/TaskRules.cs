@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.RegularExpressions;
 using Montu.Server.Features.Projects;
+using Montu.Server.Infrastructure;
 using Montu.Server.Infrastructure.Errors;
 
 namespace Montu.Server.Features.Tasks;
@@ -140,6 +141,13 @@ public static partial class TaskRules
         if (after.FrameRange is { } frames && frames.Start >= frames.End)
         {
             problems.Add("frameRange", "Frame range start must be less than end", ErrorCodes.OutOfRange);
+        }
+
+        // The sum of the task's time logs (decision 0037): a new task has none.
+        if (before is null && after.ActualTimeLogged is > 0 and <= InputLimits.MaxHours)
+        {
+            problems.Add("actualTimeLogged", "A new task has no time logs, so its actualTimeLogged is 0; log hours with POST /tasks/{id}/time-logs once it exists",
+                ErrorCodes.ReadOnlyField);
         }
     }
 

@@ -27,6 +27,7 @@ public static class OpenApiParameters
         ["link"] = (InputLimits.OpaqueValueLength, null),
         ["version"] = (InputLimits.WordLength, null),
         ["jobId"] = (InputLimits.OpaqueValueLength, null),
+        ["timeLogId"] = (InputLimits.OpaqueValueLength, null),
     };
 
     public static Task DescribeAsync(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken _)

@@ -133,6 +133,7 @@ public sealed class AccessMatrixTests(TestApp app) : IClassFixture<TestApp>
         var share = await (await app.Client.PostJson($"/api/v1/playlists/{playlist}/share", new { allowAnnotations = true })).Expect(HttpStatusCode.Created);
         var import = await (await app.Client.PostAsync("/api/v1/tasks/import-csv-async", TaskImport.ImportBuilders.Form(projectId,
             TaskImport.ImportBuilders.Utf8("episode,sequence,shot,task\nep01,sq010,sh0010,animation\n"), ("validate_only", "true")))).Expect(HttpStatusCode.Accepted);
+        var timeLog = await (await app.Client.PostJson($"/api/v1/tasks/{task.Str("id")}/time-logs", new { date = "2026-12-01", hours = 1 })).Expect(HttpStatusCode.Created);
         return new Dictionary<string, string>
         {
             ["projectId"] = projectId,
@@ -150,6 +151,7 @@ public sealed class AccessMatrixTests(TestApp app) : IClassFixture<TestApp>
             ["shareToken"] = share.Str("token"),
             ["version"] = "v001",
             ["jobId"] = import.Str("jobId"),
+            ["timeLogId"] = timeLog.Str("id"),
         };
     }
 
