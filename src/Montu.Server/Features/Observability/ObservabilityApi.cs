@@ -4,6 +4,7 @@ using System.Text;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Montu.Server.Data;
 using Montu.Server.Infrastructure;
+using Montu.Server.Infrastructure.Errors;
 using Npgsql;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
@@ -62,7 +63,7 @@ public static class ObservabilityApi
         app.MapGet("/metrics", GetMetricsAsync).WithName("GetMetrics").WithTags("System").AllowAnonymous()
             .WithSummary(Summary).WithDescription(Description)
             .Produces<string>(StatusCodes.Status200OK, "text/plain")
-            .Produces(StatusCodes.Status404NotFound);
+            .ProducesErrors(StatusCodes.Status404NotFound);
     }
 
     private static async Task<Results<EmptyHttpResult, NotFound>> GetMetricsAsync(HttpContext context, MontuMetrics metrics, IConfiguration configuration)
