@@ -1,8 +1,8 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.IdentityModel.JsonWebTokens;
-using Montu.Server.Features.Observability;
 using Montu.Server.Features.Auth;
 using Montu.Server.Features.Media;
+using Montu.Server.Features.Observability;
 using Montu.Server.Features.Projects;
 using Montu.Server.Infrastructure.Access;
 using Montu.Server.Infrastructure.Errors;

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
-using Montu.Server.Features.Observability;
 using Microsoft.Extensions.Options;
 using Montu.Server.Data;
+using Montu.Server.Features.Observability;
 
 namespace Montu.Server.Infrastructure.Jobs;
 
