@@ -4,7 +4,8 @@
 # and why, the coverage merged over both engines, and "N passed, N failed" (summed) last.
 # Both runs share one throwaway S3-protocol server (s3rver), on which the storage tests run
 # once more, as on the local directory. ffmpeg and ffprobe (media processing) are installed from
-# apt when missing.
+# apt when missing, and so is promtool (Debian's prometheus package), which checks the alert rules
+# in deploy/prometheus before anything is built.
 #
 # Environment:
 #   CI=true                   PostgreSQL and the S3 server are required; without them the script fails.
@@ -146,6 +147,8 @@ main() {
     echo "ERROR: ffmpeg is missing and could not be installed (apt-get install ffmpeg, as root or with passwordless sudo)." >&2
     exit 1
   fi
+
+  scripts/check-alert-rules.sh || { echo "ERROR: deploy/prometheus/alerts.yml does not pass promtool check rules" >&2; exit 1; }
 
   log "Building"
   dotnet build Montu.slnx -warnaserror -nologo -v quiet || { echo "ERROR: the build failed" >&2; exit 1; }

@@ -6,6 +6,7 @@ using Montu.Server.Features.Demo;
 using Montu.Server.Features.Directories;
 using Montu.Server.Features.Media;
 using Montu.Server.Features.Monitoring;
+using Montu.Server.Features.Observability;
 using Montu.Server.Features.Paths;
 using Montu.Server.Features.Playlists;
 using Montu.Server.Features.Projects;
@@ -72,6 +73,7 @@ builder.Services.AddMontuOpenApi();
 builder.Services.AddMontuCors(builder.Configuration);
 builder.Services.AddMontuCompression();
 builder.AddMontuAuth();
+builder.AddMontuObservability();
 
 var app = builder.Build();
 await app.Services.GetRequiredService<Migrator>().MigrateAsync(app.Lifetime.ApplicationStopping);
@@ -127,6 +129,7 @@ api.MapChangesApi();
 app.MapRealtimeApi();
 app.MapReviewSessions();
 app.MapJwks();
+app.MapMetrics();
 app.MapApiDocs();
 app.LogWhereToFindIt();
 

@@ -1,8 +1,10 @@
 using System.Collections.Concurrent;
 using System.Data;
 using System.Data.Common;
+using System.Diagnostics;
 using Microsoft.Data.Sqlite;
 using Npgsql;
+using SQLitePCL;
 
 namespace Montu.Server.Data;
 
@@ -14,6 +16,7 @@ public sealed class Db : IAsyncDisposable
     private readonly SqliteWriteQueue? _sqliteWrites;
 
     private readonly ConcurrentDictionary<DbTransaction, List<Action>> _afterCommit = new();
+    private strdelegate_profile? _sqliteTiming;
 
     public Db(DatabaseSettings settings)
     {
@@ -43,7 +46,41 @@ public sealed class Db : IAsyncDisposable
 
         var connection = new SqliteConnection(_sqlite);
         await connection.OpenAsync(ct);
+        if (_sqliteTiming is not null)
+        {
+            // A pooled connection keeps its handle, so this replaces the hook it already had.
+            raw.sqlite3_profile(connection.Handle, _sqliteTiming, null);
+        }
+
         return connection;
+    }
+
+    /// <summary>
+    /// Reports how long each SQLite statement ran, in seconds, from SQLite's own profile hook: the
+    /// commands go through Dapper straight to the connection, so there is no wrapper to time them in.
+    /// PostgreSQL's commands are timed by Npgsql's own meter instead.
+    /// </summary>
+    public void TimeSqliteCommands(Action<double> record) =>
+        _sqliteTiming = (_, sql, nanoseconds) =>
+        {
+            record(nanoseconds / 1e9);
+            if (SqliteActivities.HasListeners())
+            {
+                TraceSqliteCommand(sql, nanoseconds);
+            }
+        };
+
+    /// <summary>
+    /// Spans of SQLite statements, for tracing (Npgsql has its own). SQLite reports a statement once it
+    /// has run, on the thread that ran it, so the span is made after the fact under the current one.
+    /// </summary>
+    public static readonly ActivitySource SqliteActivities = new("Montu.Sqlite");
+
+    private static void TraceSqliteCommand(string sql, long nanoseconds)
+    {
+        var ended = DateTimeOffset.UtcNow;
+        using var activity = SqliteActivities.StartActivity(ActivityKind.Client, startTime: ended - TimeSpan.FromTicks(nanoseconds / 100), name: "sqlite");
+        activity?.SetTag("db.system.name", "sqlite").SetTag("db.query.text", sql).SetEndTime(ended.UtcDateTime);
     }
 
     /// <summary>

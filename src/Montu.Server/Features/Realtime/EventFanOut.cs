@@ -18,6 +18,9 @@ public sealed partial class EventFanOut(EventQueries events, EventLogHead head, 
     private Subscription[] _subscriptions = [];
     private long _position;
 
+    /// <summary>The sequence of the newest event offered to the subscriptions: the head minus this is the live channels' lag.</summary>
+    public long Delivered => Volatile.Read(ref _position);
+
     /// <summary>Starts offering events to <paramref name="subscription"/>; disposing the result stops it.</summary>
     public IDisposable Subscribe(Subscription subscription)
     {
@@ -41,7 +44,7 @@ public sealed partial class EventFanOut(EventQueries events, EventLogHead head, 
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var position = _position;
+        var position = Volatile.Read(ref _position);
         while (!stoppingToken.IsCancellationRequested)
         {
             var moved = head.NextMove;
@@ -53,6 +56,8 @@ public sealed partial class EventFanOut(EventQueries events, EventLogHead head, 
                     Dispatch(row);
                     position = row.Seq;
                 }
+
+                Volatile.Write(ref _position, position);
 
                 if (rows.Count == Page)
                 {

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Montu.Server.Features.Auth;
 using Montu.Server.Features.Media;
+using Montu.Server.Features.Observability;
 using Montu.Server.Features.Projects;
 using Montu.Server.Infrastructure.Access;
 using Montu.Server.Infrastructure.Errors;
@@ -122,6 +123,7 @@ public static class RealtimeApi
             KeepAliveInterval = options.PingInterval,
             KeepAliveTimeout = options.PingInterval,
         });
+        using var open = services.GetRequiredService<MontuMetrics>().SocketOpened(scope.Kind);
         var token = new JsonWebToken(BearerEvents.PresentedToken(context)!);
         using var conversation = converse is null ? null : await converse(context.RequestAborted);
         await services.GetRequiredService<ChannelSession>().RunAsync(

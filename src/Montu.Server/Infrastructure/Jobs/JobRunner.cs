@@ -1,5 +1,6 @@
 using System.Data.Common;
 using Montu.Server.Data;
+using Montu.Server.Features.Observability;
 
 namespace Montu.Server.Infrastructure.Jobs;
 
@@ -7,7 +8,7 @@ namespace Montu.Server.Infrastructure.Jobs;
 /// Runs one attempt at a leased job: marks it running, runs its handler under the handler's
 /// timeout while renewing the lease every third of its length, and records how the attempt ended.
 /// </summary>
-internal sealed partial class JobRunner(Db db, JobQueue queue, TimeProvider time, TimeSpan lease, ILogger logger)
+internal sealed partial class JobRunner(Db db, JobQueue queue, TimeProvider time, TimeSpan lease, MontuMetrics metrics, ILogger logger)
 {
     private enum Ending
     {
@@ -26,7 +27,15 @@ internal sealed partial class JobRunner(Db db, JobQueue queue, TimeProvider time
             return;
         }
 
+        var started = time.GetTimestamp();
         var (ending, error, retryable) = await RunHandlerAsync(handler, job, stopping);
+        metrics.RecordJob(job.Kind, ending switch
+        {
+            Ending.Completed => "completed",
+            Ending.Failed => "failed",
+            Ending.HandedBack => "handed_back",
+            _ => "lease_lost",
+        }, time.GetElapsedTime(started));
         switch (ending)
         {
             case Ending.Completed:

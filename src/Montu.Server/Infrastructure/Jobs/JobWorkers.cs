@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
 using Montu.Server.Data;
+using Montu.Server.Features.Observability;
 
 namespace Montu.Server.Infrastructure.Jobs;
 
@@ -27,7 +28,7 @@ public sealed partial class JobWorkers : BackgroundService
 
     public JobWorkers(
         IEnumerable<IJobHandler> handlers, Db db, JobQueue queue, JobSignal signal, IdGenerator ids, TimeProvider time,
-        IOptions<JobOptions> options, ILogger<JobWorkers> logger)
+        IOptions<JobOptions> options, MontuMetrics metrics, ILogger<JobWorkers> logger)
     {
         foreach (var handler in handlers)
         {
@@ -46,7 +47,7 @@ public sealed partial class JobWorkers : BackgroundService
         _queue = queue;
         _signal = signal;
         _options = options.Value;
-        _runner = new JobRunner(db, queue, time, _options.Lease, logger);
+        _runner = new JobRunner(db, queue, time, _options.Lease, metrics, logger);
         _logger = logger;
         WorkerId = ids.NewId("instance");
     }
