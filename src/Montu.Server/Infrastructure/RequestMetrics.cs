@@ -1,4 +1,5 @@
 using System.Text;
+using Microsoft.AspNetCore.Diagnostics;
 using Montu.Server.Features.Observability;
 
 namespace Montu.Server.Infrastructure;
@@ -33,7 +34,9 @@ public static partial class RequestMetricsMiddleware
             {
                 var elapsed = time.GetElapsedTime(started);
                 metrics.Record(status, elapsed);
-                var route = (context.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText ?? MontuMetrics.Unmatched;
+                // The exception handler clears the endpoint of a request it answers (a body that cannot be read, say); it keeps it in its feature.
+                var endpoint = context.GetEndpoint() ?? context.Features.Get<IExceptionHandlerFeature>()?.Endpoint;
+                var route = (endpoint as RouteEndpoint)?.RoutePattern.RawText ?? MontuMetrics.Unmatched;
                 // A socket's request lasts as long as the socket: it would swamp the latency figures.
                 if (!context.WebSockets.IsWebSocketRequest)
                 {
