@@ -1,3 +1,5 @@
+using System.ComponentModel;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.Net.Http.Headers;
 using Montu.Server.Features.Projects;
 using Montu.Server.Features.Tasks;
@@ -19,12 +21,14 @@ public static class TaskExportApi
     }
 
     private static async Task<IResult> ExportTasks(
-        [AsParameters] TaskExportQuery query, TaskCsvExport export, ProjectQueries projects, Caller caller, HttpContext http, CancellationToken ct)
+        [AsParameters] TaskListQuery query,
+        [FromQuery(Name = "bom"), Description("true starts the file with a UTF-8 byte order mark, for Excel")] string? bom,
+        TaskCsvExport export, ProjectQueries projects, Caller caller, HttpContext http, CancellationToken ct)
     {
         var problems = new ValidationProblems();
-        var filters = query.AsListQuery().ToFilters(problems);
+        var filters = query.ToFilters(problems);
         var sort = TaskSort.Parse(query.Sort, query.Order, problems);
-        var bom = QueryValues.Bool(query.Bom, "bom", problems) is true;
+        var withBom = QueryValues.Bool(bom, "bom", problems) is true;
         if (problems.Any)
         {
             return problems.ToError();
@@ -56,7 +60,7 @@ public static class TaskExportApi
         {
             FileName = filters.ProjectId is { } project ? $"tasks-{project}.csv" : "tasks.csv",
         }.ToString();
-        await export.WriteAsync(http.Response.Body, filters, readable, sort, customKeys, bom, ct);
+        await export.WriteAsync(http.Response.Body, filters, readable, sort, customKeys, withBom, ct);
         return TypedResults.Empty;
     }
 }

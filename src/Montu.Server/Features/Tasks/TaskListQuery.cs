@@ -5,25 +5,25 @@ using Montu.Server.Infrastructure.WireFormat;
 
 namespace Montu.Server.Features.Tasks;
 
-/// <summary>The query string of <c>GET /tasks</c>, as text so every bad value is reported under its own name.</summary>
+/// <summary>
+/// The filters and sort of <c>GET /tasks</c>, which its CSV export takes too, so both mean the same;
+/// as text so every bad value is reported under its own name.
+/// </summary>
 public sealed record TaskListQuery(
-    [property: FromQuery(Name = "page"), Description("Page number, from 1; ignored when cursor is given")] string? Page,
-    [property: FromQuery(Name = "page_size"), Description("Items per page, 1 to 100 (default 50)")] string? PageSize,
-    [property: FromQuery(Name = "cursor"), Description("Opaque cursor from a previous page's nextCursor, valid with the same sort and order")] string? Cursor,
     [property: FromQuery(Name = "project_id"), Description("Project id")] string? ProjectId,
     [property: FromQuery(Name = "episode"), Description("Episode name, exact")] string? Episode,
     [property: FromQuery(Name = "sequence"), Description("Sequence name, exact")] string? Sequence,
     [property: FromQuery(Name = "shot"), Description("Shot name, exact")] string? Shot,
     [property: FromQuery(Name = "task_type"), Description("Task type (the task field), exact")] string? TaskType,
     [property: FromQuery(Name = "artist"), Description("Assigned artist, exact")] string? Artist,
-    [property: FromQuery(Name = "status"), Description("Status; 'archived' lists archived tasks")] string? Status,
+    [property: FromQuery(Name = "status"), Description("Status; 'archived' gives archived tasks")] string? Status,
     [property: FromQuery(Name = "priority"), Description("Priority level")] string? Priority,
     [property: FromQuery(Name = "milestone"), Description("Milestone")] string? Milestone,
     [property: FromQuery(Name = "search"), Description("Substring of id, episode, sequence, shot, asset, task, artist or description; case-insensitive")] string? Search,
     [property: FromQuery(Name = "deadline_before"), Description("Deadline strictly before this ISO 8601 time")] string? DeadlineBefore,
     [property: FromQuery(Name = "deadline_after"), Description("Deadline strictly after this ISO 8601 time")] string? DeadlineAfter,
     [property: FromQuery(Name = "updated_since"), Description("Updated at or after this ISO 8601 time")] string? UpdatedSince,
-    [property: FromQuery(Name = "include_archived"), Description("Also list archived tasks")] string? IncludeArchived,
+    [property: FromQuery(Name = "include_archived"), Description("Also give archived tasks")] string? IncludeArchived,
     [property: FromQuery(Name = "sort"), Description("created_at, updated_at, priority (the project's level order), deadline (none last) or id (default)")] string? Sort,
     [property: FromQuery(Name = "order"), Description("asc (default) or desc")] string? Order)
 {
@@ -45,3 +45,9 @@ public sealed record TaskListQuery(
         IncludeArchived = QueryValues.Bool(IncludeArchived, "include_archived", problems) is true ? true : null,
     };
 }
+
+/// <summary>The paging of <c>GET /tasks</c>.</summary>
+public sealed record TaskPageQuery(
+    [property: FromQuery(Name = "page"), Description("Page number, from 1; ignored when cursor is given")] string? Page,
+    [property: FromQuery(Name = "page_size"), Description("Items per page, 1 to 100 (default 50)")] string? PageSize,
+    [property: FromQuery(Name = "cursor"), Description("Opaque cursor from a previous page's nextCursor, valid with the same sort and order")] string? Cursor);

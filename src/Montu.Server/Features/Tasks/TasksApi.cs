@@ -49,10 +49,10 @@ public static class TasksApi
         ProjectResolver.FromLookup<TaskQueries>("taskId", "Task", (tasks, id, ct) => tasks.ProjectIdOfAsync(id, ct));
 
     private static async Task<Results<Ok<ListEnvelope<TaskJson, TaskFilters>>, FileContentHttpResult, ApiError>> ListTasks(
-        [AsParameters] TaskListQuery query, TaskListing listing, TaskListCache cache, ProjectQueries projects, Caller caller, HttpContext http, CancellationToken ct)
+        [AsParameters] TaskListQuery query, [AsParameters] TaskPageQuery paging, TaskListing listing, TaskListCache cache, ProjectQueries projects, Caller caller, HttpContext http, CancellationToken ct)
     {
         var problems = new ValidationProblems();
-        var page = PageRequest.Parse(query.Page, query.PageSize, query.Cursor, problems);
+        var page = PageRequest.Parse(paging.Page, paging.PageSize, paging.Cursor, problems);
         var filters = query.ToFilters(problems);
         var sort = TaskSort.Parse(query.Sort, query.Order, problems);
         if (problems.Any)
