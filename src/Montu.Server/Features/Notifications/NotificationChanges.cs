@@ -60,7 +60,7 @@ public sealed class NotificationChanges(Db db, NotificationQueries queries, Noti
         }
 
         var projectId = request.Data is { ValueKind: JsonValueKind.Object } data && data.TryGetProperty("projectId", out var sent)
-            ? sent.ValueKind == JsonValueKind.String ? sent.GetString() : Invalid(problems)
+            ? sent.ValueKind switch { JsonValueKind.String => sent.GetString(), JsonValueKind.Null => null, _ => Invalid(problems) }
             : null;
         if (request.ExpiresAt is { } expires && (expires.ToUniversalTime() <= now || expires.ToUniversalTime() > now + LongestLifetime))
         {

@@ -166,8 +166,16 @@ public sealed class NotificationQueries(Db db)
 }
 
 /// <summary>A user a notification may go to, with their muted types and projects as stored (JSON arrays, or null when never set).</summary>
-public sealed record Recipient(string Id, string EmailKey, string? Muted, string? MutedProjects)
+public sealed class Recipient
 {
+    public string Id { get; set; } = "";
+
+    public string EmailKey { get; set; } = "";
+
+    public string? Muted { get; set; }
+
+    public string? MutedProjects { get; set; }
+
     /// <summary>The task-artist rule: the name is the user's id, email, or email before the <c>@</c>, in any case.</summary>
     public bool IsNamed(string name) =>
         string.Equals(Id, name, StringComparison.OrdinalIgnoreCase)
