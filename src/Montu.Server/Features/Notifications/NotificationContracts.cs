@@ -3,6 +3,7 @@ using System.ComponentModel.DataAnnotations;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Montu.Server.Infrastructure;
+using Montu.Server.Infrastructure.OpenApi;
 
 namespace Montu.Server.Features.Notifications;
 
@@ -25,7 +26,7 @@ public sealed record SendNotificationRequest
     [MaxLength(InputLimits.OpaqueValueLength)]
     public string? UserId { get; init; }
 
-    [MaxLength(NotificationRules.MaxRecipients)]
+    [MaxLength(NotificationRules.MaxRecipients), ItemMaxLength(InputLimits.OpaqueValueLength)]
     public IReadOnlyList<string?>? UserIds { get; init; }
 
     [Description("A snake_case name, such as review_session or task_updated"), MaxLength(NotificationRules.TypeLength)]
@@ -40,7 +41,7 @@ public sealed record SendNotificationRequest
     [Description("A JSON object; projectId names the project, and is required unless a server admin sends")]
     public JsonElement? Data { get; init; }
 
-    [Description("low, medium (default), high or urgent")]
+    [Description("low, medium (default), high or urgent"), MaxLength(InputLimits.WordLength)]
     public string? Priority { get; init; }
 
     [Description("When it is removed; in the future, at most a year ahead (default: 30 days)")]
@@ -76,10 +77,10 @@ public sealed record NotificationPreferences(
 /// <summary>Body of <c>PUT /users/me/notification-preferences</c>: both lists replace what was set; one left out is emptied.</summary>
 public sealed record NotificationPreferencesRequest
 {
-    [MaxLength(NotificationRules.MaxMuted)]
+    [MaxLength(NotificationRules.MaxMuted), ItemMaxLength(NotificationRules.TypeLength)]
     public IReadOnlyList<string?>? Muted { get; init; }
 
-    [MaxLength(NotificationRules.MaxMuted)]
+    [MaxLength(NotificationRules.MaxMuted), ItemMaxLength(InputLimits.ProjectIdLength)]
     public IReadOnlyList<string?>? MutedProjects { get; init; }
 }
 
