@@ -4,6 +4,7 @@ using Montu.Server.Features.Tasks;
 using Montu.Server.Infrastructure;
 using Montu.Server.Infrastructure.Access;
 using Montu.Server.Infrastructure.Errors;
+using Montu.Server.Infrastructure.WireFormat;
 
 namespace Montu.Server.Features.Notifications;
 
@@ -57,6 +58,10 @@ public sealed class NotificationChanges(Db db, NotificationQueries queries, Noti
         if (request.Data is { ValueKind: not (JsonValueKind.Object or JsonValueKind.Null) })
         {
             problems.Add("data", "Data is a JSON object");
+        }
+        else if (request.Data is { } sentData && JsonText.FindUnstorable(sentData, "data") is { } notText)
+        {
+            problems.Add(notText);
         }
 
         var projectId = request.Data is { ValueKind: JsonValueKind.Object } data && data.TryGetProperty("projectId", out var sent)
