@@ -202,16 +202,17 @@ public sealed class NotificationChanges(Db db, NotificationQueries queries, Noti
         }
 
         var sent = request.UserIds ?? [request.UserId];
-        if (sent.Count == 0)
+        if (sent.Count is 0 or > NotificationRules.MaxRecipients)
         {
-            problems.Add("userIds", "Name at least one user");
+            problems.Add("userIds", $"Name 1 to {NotificationRules.MaxRecipients} users");
+            return [];
         }
 
         for (var i = 0; i < sent.Count; i++)
         {
-            if (string.IsNullOrWhiteSpace(sent[i]))
+            if (string.IsNullOrWhiteSpace(sent[i]) || sent[i]!.Length > InputLimits.OpaqueValueLength)
             {
-                problems.Add(request.UserId is null ? $"userIds[{i}]" : "userId", "A user id is a non-empty string");
+                problems.Add(request.UserId is null ? $"userIds[{i}]" : "userId", $"A user id is a non-empty string of at most {InputLimits.OpaqueValueLength} characters");
             }
         }
 
@@ -239,6 +240,12 @@ public sealed class NotificationChanges(Db db, NotificationQueries queries, Noti
     private static List<string> Names(string field, IReadOnlyList<string?>? sent, Func<string, bool> valid, string what, ValidationProblems problems)
     {
         var names = new List<string>();
+        if (sent?.Count > NotificationRules.MaxMuted)
+        {
+            problems.Add(field, $"At most {NotificationRules.MaxMuted} entries");
+            return names;
+        }
+
         for (var i = 0; i < (sent?.Count ?? 0); i++)
         {
             if (sent![i]?.Trim() is not { Length: > 0 } name || !valid(name))

@@ -14,10 +14,6 @@ public static class NotificationRules
     public const string DeadlineApproaching = "deadline_approaching";
     public const string ImportFinished = "import_finished";
 
-    /// <summary>The types the server creates; a sent notification may use any other name as well.</summary>
-    public static readonly IReadOnlyList<string> AutomaticTypes =
-        [TaskAssigned, TaskUpdated, MediaReviewed, AnnotationCreated, Mention, DeadlineApproaching, ImportFinished];
-
     public const string Low = "low";
     public const string Medium = "medium";
     public const string High = "high";

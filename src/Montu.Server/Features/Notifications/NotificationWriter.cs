@@ -8,7 +8,7 @@ using Montu.Server.Infrastructure.WireFormat;
 namespace Montu.Server.Features.Notifications;
 
 /// <summary>Notifications to write and their <c>notification_created</c> events, all in one transaction.</summary>
-public sealed record PreparedNotifications(SqlStatement Insert, IReadOnlyList<NewEvent> Events, IReadOnlyList<NotificationRow> Rows);
+public sealed record PreparedNotifications(SqlStatement Insert, IReadOnlyList<NewEvent> Events);
 
 /// <summary>
 /// Turns what a change means for people (<see cref="NewEvent.Notices"/>) into notifications, in
@@ -69,7 +69,7 @@ public sealed class NotificationWriter(NotificationQueries queries, IdGenerator 
     };
 
     public PreparedNotifications Prepare(IReadOnlyList<NotificationRow> rows, string? actor) =>
-        new(queries.Insert(rows), rows.Select(r => Event(CreatedEvent, r.Id, r.ToNotification(), actor)).ToList(), rows);
+        new(queries.Insert(rows), rows.Select(r => Event(CreatedEvent, r.Id, r.ToNotification(), actor)).ToList());
 
     /// <summary>
     /// An event of one user's notification channel, which delivers it by <c>notification.userId</c>. It

@@ -147,4 +147,15 @@ public sealed class NotificationApiTests(TestApp app) : IClassFixture<TestApp>
             .ExpectError(HttpStatusCode.UnprocessableEntity, "BUSINESS_RULE_VIOLATION");
         Assert.Equal(["userIds[1]"], unknown.Fields());
     }
+
+    [Fact]
+    public async Task Lists_past_their_limits_are_400_naming_the_field()
+    {
+        var many = await (await _admin.PostJson(Route, new { userIds = Enumerable.Range(0, 501).Select(i => $"user_{i}"), type = "x", title = "t", message = "m" }))
+            .ExpectError(HttpStatusCode.BadRequest, "VALIDATION_ERROR");
+        Assert.Equal(["userIds"], many.Fields());
+        var muted = await (await _admin.PutJson("/api/v1/users/me/notification-preferences", new { muted = Enumerable.Range(0, 101).Select(i => $"type_{i}") }))
+            .ExpectError(HttpStatusCode.BadRequest, "VALIDATION_ERROR");
+        Assert.Equal(["muted"], muted.Fields());
+    }
 }
