@@ -3,8 +3,18 @@ using System.Text.RegularExpressions;
 
 namespace Montu.Bench;
 
-/// <summary>One of the requests an <see cref="InterleavedRun"/> takes turns with.</summary>
-public sealed record InterleavedRequest(string PathAndQuery, string Token);
+/// <summary>
+/// One of the requests an <see cref="InterleavedRun"/> takes turns with. A write names the paths it
+/// cycles through and the JSON bodies it alternates between once per cycle, so every request changes a row.
+/// </summary>
+public sealed record InterleavedRequest(string PathAndQuery, string Token)
+{
+    public string Method { get; init; } = "GET";
+
+    public IReadOnlyList<string> Paths { get; init; } = [PathAndQuery];
+
+    public IReadOnlyList<string> Bodies { get; init; } = [];
+}
 
 /// <summary>What one request of an <see cref="InterleavedRun"/> measured: its throughput while counted, and its own latencies.</summary>
 public sealed record InterleavedResult(double RequestsPerSecond, double P50Ms, double P99Ms);
@@ -79,7 +89,7 @@ public static partial class InterleavedRun
 
         local slice_ms, settle_ms, buckets_per_ms = {{SliceMs}}, {{SettleMs}}, {{BucketsPerMs}}
         local targets = {
-        {{string.Join(",\n", requests.Select(r => $"  {{ path = \"{r.PathAndQuery}\", token = \"{r.Token}\" }}"))}}
+        {{string.Join(",\n", requests.Select(Target))}}
         }
         local threads = {}
         function setup(thread) table.insert(threads, thread) end
@@ -102,7 +112,15 @@ public static partial class InterleavedRun
             id = target .. "-" .. string.format("%.3f", sent)
           end
           last_slice = slice
-          return wrk.format("GET", targets[target].path, { ["Authorization"] = "Bearer " .. targets[target].token, ["X-Request-Id"] = id })
+          local t = targets[target]
+          t.sent = t.sent + 1
+          local headers = { ["Authorization"] = "Bearer " .. t.token, ["X-Request-Id"] = id }
+          local body = nil
+          if #t.bodies > 0 then
+            headers["Content-Type"] = "application/json"
+            body = t.bodies[math.floor(t.sent / #t.paths) % #t.bodies + 1]
+          end
+          return wrk.format(t.method, t.paths[t.sent % #t.paths + 1], headers, body)
         end
 
         function response(status, headers, body)
@@ -145,6 +163,11 @@ public static partial class InterleavedRun
           end
         end
         """;
+
+    private static string Target(InterleavedRequest request) =>
+        $"  {{ method = \"{request.Method}\", token = \"{request.Token}\", sent = 0, paths = {{ {Lua(request.Paths)} }}, bodies = {{ {Lua(request.Bodies)} }} }}";
+
+    private static string Lua(IEnumerable<string> texts) => string.Join(", ", texts.Select(t => "\"" + t.Replace("\\", "\\\\").Replace("\"", "\\\"") + "\""));
 
     [GeneratedRegex(@"^request \d+: (\d+) sent in (\d+) slices, p50 ([\d.-]+) ms, p99 ([\d.-]+) ms$", RegexOptions.Multiline)]
     private static partial Regex ResultLine();

@@ -65,6 +65,16 @@ else if (options.Import)
 
     report = ImportRun.Render(options, imports);
 }
+else if (options.Notify)
+{
+    var notifies = new List<NotifyResults>();
+    foreach (var engine in options.Engines)
+    {
+        notifies.Add(await new NotifyRun(options, engine).RunAsync());
+    }
+
+    report = NotifyRun.Render(options, notifies);
+}
 else
 {
     var results = new List<EngineResults>();

@@ -6,6 +6,7 @@ using Montu.Server.Features.Demo;
 using Montu.Server.Features.Directories;
 using Montu.Server.Features.Media;
 using Montu.Server.Features.Monitoring;
+using Montu.Server.Features.Notifications;
 using Montu.Server.Features.Observability;
 using Montu.Server.Features.Paths;
 using Montu.Server.Features.Playlists;
@@ -68,6 +69,7 @@ builder.Services.AddMontuPaths();
 builder.Services.AddMontuTaskExport();
 builder.Services.AddMontuDirectories().AddMontuWorkFiles();
 builder.Services.AddMontuTimeLogs();
+builder.Services.AddMontuNotifications();
 builder.Services.AddMontuIdempotency();
 builder.Services.AddMontuOpenApi();
 builder.Services.AddMontuCors(builder.Configuration);
@@ -82,6 +84,7 @@ await app.Services.GetRequiredService<UploadSweep>().RunAsync(app.Lifetime.Appli
 await app.Services.GetRequiredService<UploadPartSweep>().RunAsync(app.Lifetime.ApplicationStopping);
 await app.Services.GetRequiredService<IdempotencySweep>().ScheduleAsync(app.Lifetime.ApplicationStopping);
 await app.Services.GetRequiredService<EventPruning>().ScheduleAsync(app.Lifetime.ApplicationStopping);
+await app.Services.GetRequiredService<NotificationSweep>().ScheduleAsync(app.Lifetime.ApplicationStopping);
 await app.SeedDemoIfRequestedAsync();
 
 // After demo seeding: in demo mode the demo admin is the first admin.
@@ -124,6 +127,7 @@ api.MapPathsApi();
 api.MapDirectoriesApi();
 api.MapWorkFilesApi();
 api.MapTimeLogsApi();
+api.MapNotificationsApi();
 api.MapSystemApi(app);
 api.MapChangesApi();
 app.MapRealtimeApi();

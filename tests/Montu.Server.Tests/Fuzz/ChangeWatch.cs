@@ -86,6 +86,12 @@ public sealed class ChangeWatch
     /// </summary>
     private static readonly HashSet<string> BackgroundEvents = ["media_processed", "import_progress"];
 
+    /// <summary>
+    /// Notifications follow the change that made them, which the watch judges by its own event (or a
+    /// finished import, which is background work); who may send or change one is the notification tests' to judge.
+    /// </summary>
+    private const string NotificationEntity = "notification";
+
     private readonly Db _db;
     private readonly string _projectId;
     private Dictionary<Part, string> _rows = [];
@@ -123,7 +129,8 @@ public sealed class ChangeWatch
             var events = await connection.QueryAsync<EventRow>(
                 "SELECT seq AS Seq, type AS Type, project_id AS ProjectId, entity_type AS EntityType, entity_id AS EntityId FROM events WHERE seq > @after ORDER BY seq",
                 new { after = _lastSeq });
-            changes.AddRange(events.Where(e => !BackgroundEvents.Contains(e.Type)).Select(e => new Change(e.Part, $"event {e.Type}")));
+            changes.AddRange(events.Where(e => !BackgroundEvents.Contains(e.Type) && e.EntityType != NotificationEntity)
+                .Select(e => new Change(e.Part, $"event {e.Type}")));
         }
 
         _rows = now;

@@ -66,6 +66,9 @@ public sealed class FuzzWorld
     public async Task LogTimeAsync(HttpClient admin) =>
         TimeLogId = (await (await admin.PostJson($"/api/v1/tasks/{AssignedTaskId}/time-logs", new { date = TimeLogDate, hours = 1 })).Expect(HttpStatusCode.Created)).Str("id");
 
+    /// <summary>A notification the server admin sent to themself: every other role's is someone else's, and 404.</summary>
+    public string NotificationId { get; private set; } = "";
+
     /// <summary>A resumable upload of 10 bytes to the assigned task, created by the server admin; replaced when an operation uses it up.</summary>
     public string UploadId { get; set; } = "";
 
@@ -97,6 +100,8 @@ public sealed class FuzzWorld
         await world.UploadMediaAsync(admin);
         await world.StartUploadAsync(admin);
         await world.LogTimeAsync(admin);
+        world.NotificationId = (await (await admin.PostJson("/api/v1/notifications", new { userId = cast.UserId(FuzzRole.ServerAdmin), type = "fuzz", title = "Fuzz", message = "For the server admin" }))
+            .Expect(HttpStatusCode.Created)).GetProperty("items")[0].Str("id");
         world.PlaylistId = (await admin.CreatePlaylist(projectId, "Fuzz dailies")).Str("id");
         world.ItemId = (await admin.AddItem(world.PlaylistId, new { mediaId = world.MediaId })).ItemOf(world.MediaId);
         world.ShareId = (await (await admin.PostJson($"/api/v1/playlists/{world.PlaylistId}/share", new { })).Expect(HttpStatusCode.Created)).Str("id");

@@ -81,6 +81,7 @@ public static class ValidRequests
         (_, "version") => FuzzWorld.VersionId,
         (_, "jobId") => world.ImportJobId,
         (_, "timeLogId") => world.TimeLogId,
+        (_, "notificationId") => world.NotificationId,
         _ => throw new InvalidOperationException($"{operation}: add a value for path parameter '{parameter}' to ValidRequests.PathValue"),
     };
 
@@ -100,6 +101,7 @@ public static class ValidRequests
         "version" => ["2", "v000", "v1000000", "latest"],
         "jobId" => [world.ImportJobId.ToUpperInvariant(), "job_nothing"],
         "timeLogId" => [world.TimeLogId.ToUpperInvariant(), "tlog_nothing"],
+        "notificationId" => [world.NotificationId.ToUpperInvariant(), "notif_nothing"],
         _ => ["nothing_here"],
     };
 
@@ -243,6 +245,13 @@ public static class ValidRequests
         ("CreateTimeLog" or "UpdateTimeLog", "date") => world.TimeLogDate,
         ("CreateTimeLog" or "UpdateTimeLog", "hours") => 0.5m,
         ("CreateTimeLog" or "UpdateTimeLog", "note") => "Fuzz hours",
+        ("SendNotification", "userIds") => new JsonArray(world.VictimId),
+        ("SendNotification", "type") => "fuzz_note",
+        ("SendNotification", "title") => "Fuzz",
+        ("SendNotification", "message") => "Fuzzed",
+        ("SendNotification", "data") => new JsonObject { ["projectId"] = world.ProjectId },
+        ("ReplaceNotificationReadState" or "UpdateNotificationReadState", "isRead") => true,
+        ("SetNotificationPreferences", "muted") => new JsonArray("task_updated"),
         ("CreateProjectDirectories", "episodes") => new JsonArray("ep01"),
         ("CreateProjectDirectories", "sequences") => new JsonArray("sq010"),
         ("CreateProjectDirectories", "shots") => new JsonArray("sh010"),

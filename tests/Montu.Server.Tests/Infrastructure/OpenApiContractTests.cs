@@ -36,6 +36,7 @@ public sealed class OpenApiContractTests(KestrelTestApp app) : IClassFixture<Kes
         await PlaylistSharing(projectId, member);
         await WorkFilesAndDirectories(projectId);
         await TimeLogs(projectId);
+        await Notifications(projectId, member);
         await RealTime(projectId, member);
         await PathBuilder(projectId);
         await Users(member);
@@ -491,6 +492,32 @@ public sealed class OpenApiContractTests(KestrelTestApp app) : IClassFixture<Kes
         await Call(viewer.Client, Delete, one, logUrl, HttpStatusCode.Forbidden);
         await Call(app.Client, Delete, one, logUrl, HttpStatusCode.NoContent);
         await Call(app.Client, Delete, one, logUrl, HttpStatusCode.NotFound);
+    }
+
+    private async Task Notifications(string projectId, TestUser member)
+    {
+        const string list = "/api/v1/notifications", one = "/api/v1/notifications/{notificationId}", preferences = "/api/v1/users/me/notification-preferences";
+        var sent = await Call(app.Client, Post, list, list, HttpStatusCode.Created, new { userId = member.Id, type = "review_session", title = "Dailies", message = "At 3pm", data = new { projectId } });
+        await Call(app.Client, Post, list, list, HttpStatusCode.BadRequest, new { userId = member.Id, type = "Review Session", title = "Dailies", message = "At 3pm" });
+        await Call(app.Client, Post, list, list, HttpStatusCode.UnprocessableEntity, new { userId = "usr_nobody", type = "x", title = "t", message = "m" });
+        await Call(member.Client, Post, list, list, HttpStatusCode.Forbidden, new { userId = member.Id, type = "x", title = "t", message = "m" });
+        await Call(member.Client, Post, list, list, HttpStatusCode.NotFound, new { userId = member.Id, type = "x", title = "t", message = "m", data = new { projectId = "NOPE" } });
+        await Call(member.Client, Get, list, $"{list}?is_read=false&type=review_session&priority=medium&project_id={projectId}", HttpStatusCode.OK);
+        await Call(member.Client, Get, list, $"{list}?is_read=perhaps", HttpStatusCode.BadRequest);
+        await Call(member.Client, Get, $"{list}/stats", $"{list}/stats", HttpStatusCode.OK);
+        var url = $"{list}/{sent.GetProperty("items")[0].Str("id")}";
+        await Call(member.Client, Put, one, url, HttpStatusCode.OK, new { isRead = true });
+        await Call(member.Client, Put, one, url, HttpStatusCode.BadRequest, new { });
+        await Call(app.Client, Put, one, url, HttpStatusCode.NotFound, new { isRead = true });
+        await Call(member.Client, Patch, one, url, HttpStatusCode.OK, new { isRead = false });
+        await Call(member.Client, Patch, one, url, HttpStatusCode.BadRequest, new { isRead = "yes" });
+        await Call(app.Client, Patch, one, url, HttpStatusCode.NotFound, new { isRead = true });
+        await Call(member.Client, Post, $"{list}/read-all", $"{list}/read-all?type=review_session", HttpStatusCode.OK);
+        await Call(app.Client, Delete, one, url, HttpStatusCode.NotFound);
+        await Call(member.Client, Delete, one, url, HttpStatusCode.NoContent);
+        await Call(member.Client, Get, preferences, preferences, HttpStatusCode.OK);
+        await Call(member.Client, Put, preferences, preferences, HttpStatusCode.OK, new { muted = (string[])["mention"] });
+        await Call(member.Client, Put, preferences, preferences, HttpStatusCode.BadRequest, new { muted = (string[])["Not A Type"] });
     }
 
     /// <summary>Every operation that needs a token answers 401, in the envelope, without one.</summary>

@@ -1,5 +1,6 @@
 using Montu.Server.Data;
 using Montu.Server.Features.Media;
+using Montu.Server.Features.Notifications;
 using Montu.Server.Features.Tasks;
 using Montu.Server.Infrastructure;
 using Montu.Server.Infrastructure.Access;
@@ -23,7 +24,7 @@ public sealed record AnnotationOutcome(AnnotationItem? Annotation, ApiError? Err
 /// archives them. Each change writes its event in the same transaction.
 /// </summary>
 public sealed class AnnotationChanges(
-    Db db, AnnotationQueries annotations, AnnotationMentions mentions, MediaQueries media, EventLog events, IdGenerator ids, TimeProvider time)
+    Db db, AnnotationQueries annotations, AnnotationMentions mentions, MediaQueries media, TaskQueries tasks, EventLog events, IdGenerator ids, TimeProvider time)
 {
     private static readonly string[] StoredAsJson = ["position", "drawing", "mentions"];
 
@@ -92,6 +93,7 @@ public sealed class AnnotationChanges(
         return await db.InTransactionAsync<AnnotationOutcome>(async tx =>
         {
             string? parentId = null;
+            var thread = new List<string?>();
             if (request.ParentId is { } sentParent)
             {
                 var parent = await annotations.FindForUpdateAsync(tx, sentParent.Trim(), ct);
@@ -109,6 +111,11 @@ public sealed class AnnotationChanges(
                 }
 
                 parentId = parent.ParentId ?? parent.Id;
+                thread.Add(parent.Author);
+                if (parent.ParentId is { } rootId)
+                {
+                    thread.Add((await annotations.FindForUpdateAsync(tx, rootId, ct))?.Author);
+                }
                 if (frame is null && request.FrameNumber is null && request.Timestamp is null)
                 {
                     frame = parent.FrameNumber;
@@ -148,7 +155,11 @@ public sealed class AnnotationChanges(
             }
 
             var item = row.ToItem();
-            await events.AppendAsync(tx, new NewEvent("annotation_created", row.ProjectId, "annotation", row.Id, new { annotation = item }, caller.UserId), ct);
+            var artist = version.TaskId is { } versionTask ? await tasks.ArtistOfAsync(tx, versionTask, ct) : null;
+            await events.AppendAsync(tx, new NewEvent("annotation_created", row.ProjectId, "annotation", row.Id, new { annotation = item }, caller.UserId)
+            {
+                Notices = AnnotationNotices.Created(row, version, artist, mentioned, thread, caller.User.DisplayName),
+            }, ct);
             return item;
         }, ct);
     }

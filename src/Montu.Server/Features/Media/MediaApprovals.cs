@@ -3,6 +3,7 @@ using System.ComponentModel.DataAnnotations;
 using System.Data.Common;
 using System.Text.Json;
 using Montu.Server.Data;
+using Montu.Server.Features.Notifications;
 using Montu.Server.Features.Projects;
 using Montu.Server.Features.Tasks;
 using Montu.Server.Infrastructure;
@@ -86,6 +87,7 @@ public sealed class MediaApprovals(Db db, MediaQueries media, TaskQueries tasks,
         }
 
         string? taskStatus = null;
+        string? artist = null;
         if (row.TaskId is { } taskId)
         {
             var (wanted, refused) = await TaskStatusAsync(tx, row, status, ct);
@@ -94,12 +96,14 @@ public sealed class MediaApprovals(Db db, MediaQueries media, TaskQueries tasks,
                 return refused;
             }
 
-            if (wanted is not null && await MoveTaskAsync(tx, taskId, wanted, caller, now, ct) is { } error)
+            var (current, project) = (await tasks.FindForUpdateAsync(tx, taskId, ct))!.Value;
+            if (wanted is not null && await MoveTaskAsync(tx, current, project, wanted, caller, now, ct) is { } error)
             {
                 return error;
             }
 
             taskStatus = wanted;
+            artist = current.Task.Artist;
         }
 
         row.ApprovalStatus = status;
@@ -110,7 +114,10 @@ public sealed class MediaApprovals(Db db, MediaQueries media, TaskQueries tasks,
         row.UpdatedAt = now;
         await events.AppendAsync(tx, media.Review(row), new NewEvent("media_approved", row.ProjectId, "media", id,
             new { mediaId = id, approvalStatus = status, reviewer = caller.UserId, reviewNotes = notes, taskId = row.TaskId, taskStatus, revision = row.Revision },
-            caller.UserId), ct);
+            caller.UserId)
+        {
+            Notices = Reviewed(row, artist),
+        }, ct);
         return row.ToItem();
     }
 
@@ -125,10 +132,32 @@ public sealed class MediaApprovals(Db db, MediaQueries media, TaskQueries tasks,
                 $"Marking it {approval} sets its task to {Quote.Of(wanted)}, which is not one of the project's taskStatuses; map it in the project's approvalStatusMap"));
     }
 
+    /// <summary>
+    /// A decision tells the version's author and its task's artist; a reset to pending tells no one.
+    /// It says what the task's own status event would, so that one tells no one itself.
+    /// </summary>
+    private static IReadOnlyList<Notice> Reviewed(MediaRow row, string? artist) => row.ApprovalStatus == "pending" ? [] :
+    [
+        new Notice(NotificationRules.MediaReviewed, [row.Author, artist], $"Version {NotificationRules.Words(row.ApprovalStatus)}",
+            $"{row.FileName}{(row.Version is { } version ? $" ({version})" : "")} marked {NotificationRules.Words(row.ApprovalStatus)}"
+                + (string.IsNullOrWhiteSpace(row.ReviewNotes) ? "" : $": {row.ReviewNotes}"),
+            new Dictionary<string, object?>
+            {
+                ["mediaId"] = row.Id,
+                ["projectId"] = row.ProjectId,
+                ["taskId"] = row.TaskId,
+                ["approvalStatus"] = row.ApprovalStatus,
+                ["reviewNotes"] = row.ReviewNotes,
+            })
+        {
+            Priority = row.ApprovalStatus == "approved" ? NotificationRules.Medium : NotificationRules.High,
+            Subject = row.Id,
+        },
+    ];
+
     /// <summary>Sets the task's status as a PATCH would, with its own event (none when it already has it); or why it cannot.</summary>
-    private async Task<ApiError?> MoveTaskAsync(DbTransaction tx, string taskId, string status, Caller caller, DateTime now, CancellationToken ct)
+    private async Task<ApiError?> MoveTaskAsync(DbTransaction tx, StoredTask current, Project project, string status, Caller caller, DateTime now, CancellationToken ct)
     {
-        var (current, project) = (await tasks.FindForUpdateAsync(tx, taskId, ct))!.Value;
         if (TaskWriter.CheckEditable(current, project) is { } closed)
         {
             return closed;
@@ -144,7 +173,7 @@ public sealed class MediaApprovals(Db db, MediaQueries media, TaskQueries tasks,
         if (patch.Changes.Count > 0)
         {
             await events.AppendAsync(tx, tasks.Update(current, patch.Stored, project),
-                TaskEvents.Update(current.Task, patch.Task, patch.Changes, caller.UserId), ct);
+                TaskEvents.Update(current.Task, patch.Task, patch.Changes, caller.UserId) with { Notices = [] }, ct);
         }
 
         return null;

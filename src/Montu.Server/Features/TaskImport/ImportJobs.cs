@@ -1,6 +1,8 @@
 using System.Data.Common;
+using System.Globalization;
 using Dapper;
 using Montu.Server.Data;
+using Montu.Server.Features.Notifications;
 using Montu.Server.Features.Tasks;
 using Montu.Server.Infrastructure.Jobs;
 using Montu.Server.Infrastructure.WireFormat;
@@ -168,6 +170,30 @@ public sealed class ImportJobs(Db db, JobQueue queue, EventLog events, TimeProvi
     public Task AppendAsync(DbTransaction tx, NewEvent change, CancellationToken ct) => events.AppendAsync(tx, change, ct);
 
     public void AfterCommit(DbTransaction tx, Action action) => db.AfterCommit(tx, action);
+
+    /// <summary>The last <c>import_progress</c> event of a completed import, which tells the user who started it.</summary>
+    public static NewEvent Finished(string projectId, string jobId, ImportTally tally, int totalRows, string userId) =>
+        Progress(projectId, jobId, "completed", tally, totalRows, userId) with
+        {
+            Notices =
+            [
+                new Notice(NotificationRules.ImportFinished, [userId], "Import Finished", string.Create(CultureInfo.InvariantCulture,
+                    $"Import into {projectId} finished: {tally.Created} created, {tally.Updated} updated, {tally.Skipped} skipped, {tally.Invalid} invalid of {totalRows} rows"),
+                    new Dictionary<string, object?>
+                    {
+                        ["projectId"] = projectId,
+                        ["jobId"] = jobId,
+                        ["createdTasks"] = tally.Created,
+                        ["updatedTasks"] = tally.Updated,
+                        ["skippedTasks"] = tally.Skipped,
+                        ["invalidTasks"] = tally.Invalid,
+                        ["totalRows"] = totalRows,
+                    })
+                {
+                    EvenToActor = true,
+                },
+            ],
+        };
 
     /// <summary>An <c>import_progress</c> event: on the project's task channel, with the job's totals.</summary>
     public static NewEvent Progress(string projectId, string jobId, string status, ImportTally tally, int totalRows, string? userId) =>

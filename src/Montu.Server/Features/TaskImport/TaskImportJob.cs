@@ -142,7 +142,9 @@ public sealed partial class TaskImportJob(
             if (final || now - _lastEvent >= ProgressInterval)
             {
                 _lastEvent = now;
-                await imports.AppendAsync(tx, ImportJobs.Progress(projectId, jobId, final ? "completed" : "processing", tally, totalRows, userId), ct);
+                await imports.AppendAsync(tx, final
+                    ? ImportJobs.Finished(projectId, jobId, tally, totalRows, userId)
+                    : ImportJobs.Progress(projectId, jobId, "processing", tally, totalRows, userId), ct);
             }
         }
     }

@@ -2,6 +2,7 @@ using System.Data.Common;
 using System.Globalization;
 using Microsoft.Extensions.Options;
 using Montu.Server.Data;
+using Montu.Server.Features.Notifications;
 using Montu.Server.Features.Projects;
 using Montu.Server.Features.Tasks;
 using Montu.Server.Infrastructure.Access;
@@ -306,7 +307,10 @@ public sealed class TaskImporter(Db db, TaskQueries tasks, ProjectQueries projec
         if (created.Count > 0)
         {
             await events.AppendAsync(tx, new NewEvent(ImportedEvent, project.Id, "tasks", project.Id,
-                new { taskIds = created.Select(t => t.Task.Id).ToList(), tasks = created.Select(t => t.Task).ToList() }, userId), ct);
+                new { taskIds = created.Select(t => t.Task.Id).ToList(), tasks = created.Select(t => t.Task).ToList() }, userId)
+            {
+                Notices = TaskNotices.ChangedMany(project.Id, created.Select(t => ((TaskItem?)null, t.Task))),
+            }, ct);
         }
 
         if (updated.Count > 0)

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Montu.Server.Data;
+using Montu.Server.Features.Notifications;
 using Montu.Server.Infrastructure.WireFormat;
 
 namespace Montu.Server.Features.Tasks;
@@ -18,7 +19,10 @@ public static class TaskEvents
 
     public static NewEvent Update(TaskItem before, TaskItem after, IReadOnlyDictionary<string, JsonElement> changes, string? userId) =>
         new(Updated, after.ProjectId, "task", after.Id,
-            new { taskId = after.Id, changes, previous = Previous(before, changes.Keys), revision = after.Revision }, userId);
+            new { taskId = after.Id, changes, previous = Previous(before, changes.Keys), revision = after.Revision }, userId)
+        {
+            Notices = TaskNotices.Changed(before, after),
+        };
 
     public static NewEvent Archive(TaskItem before, TaskItem after, string? userId) =>
         new(Archived, after.ProjectId, "task", after.Id, new
@@ -52,7 +56,10 @@ public static class TaskEvents
             changes,
             previous = tasks.ToDictionary(t => t.After.Id, t => Previous(t.Before, changes[t.After.Id].Keys), StringComparer.Ordinal),
             revisions = tasks.ToDictionary(t => t.After.Id, t => t.After.Revision, StringComparer.Ordinal),
-        }, userId);
+        }, userId)
+        {
+            Notices = TaskNotices.ChangedMany(projectId, tasks.Select(t => ((TaskItem?)t.Before, t.After))),
+        };
     }
 
     /// <summary>The wire values <paramref name="fields"/> held in <paramref name="before"/>.</summary>

@@ -76,6 +76,10 @@ public sealed class TaskQueries(Db db)
             new { projectId, after, limit }, transaction, cancellationToken: ct))).Select(r => r.ToStored()).ToList();
 
     /// <summary>The project of the task with this id, read within the write; null when the id is free.</summary>
+    /// <summary>The task's artist as written, for telling them about work on it.</summary>
+    public Task<string?> ArtistOfAsync(DbTransaction transaction, string id, CancellationToken ct) =>
+        transaction.Connection!.ExecuteScalarAsync<string?>(new CommandDefinition("SELECT artist FROM tasks WHERE id = @id", new { id }, transaction, cancellationToken: ct));
+
     public Task<string?> OwnerAsync(DbTransaction transaction, string id, CancellationToken ct) =>
         transaction.Connection!.ExecuteScalarAsync<string?>(new CommandDefinition(
             "SELECT project_id FROM tasks WHERE id = @id", new { id }, transaction, cancellationToken: ct));

@@ -1,6 +1,7 @@
 using System.Data.Common;
 using System.Text.Json;
 using Montu.Server.Data;
+using Montu.Server.Features.Notifications;
 using Montu.Server.Features.Projects;
 using Montu.Server.Infrastructure.Concurrency;
 using Montu.Server.Infrastructure.Errors;
@@ -81,7 +82,10 @@ public sealed class TaskWriter(Db db, TaskQueries tasks, ProjectQueries projects
                 }
 
                 await tasks.InsertAsync(tx, created with { Task = task }, project, ct);
-                await events.AppendAsync(tx, new NewEvent("task_created", project.Id, "task", task.Id, new { task }, userId), ct);
+                await events.AppendAsync(tx, new NewEvent("task_created", project.Id, "task", task.Id, new { task }, userId)
+                {
+                    Notices = TaskNotices.Changed(null, task),
+                }, ct);
                 return task;
             }, ct);
         }

@@ -28,6 +28,7 @@ public static class OpenApiParameters
         ["version"] = (InputLimits.WordLength, null),
         ["jobId"] = (InputLimits.OpaqueValueLength, null),
         ["timeLogId"] = (InputLimits.OpaqueValueLength, null),
+        ["notificationId"] = (InputLimits.OpaqueValueLength, null),
     };
 
     public static Task DescribeAsync(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken _)

@@ -152,6 +152,7 @@ public sealed class AccessMatrixTests(TestApp app) : IClassFixture<TestApp>
             ["version"] = "v001",
             ["jobId"] = import.Str("jobId"),
             ["timeLogId"] = timeLog.Str("id"),
+            ["notificationId"] = "notif_matrix",
         };
     }
 

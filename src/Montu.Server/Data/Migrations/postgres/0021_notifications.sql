@@ -1,0 +1,41 @@
+-- Notifications (decision 0038): one row per user told, removed by the sweep once expired. The
+-- indexes named idx_* are the ones the improvements request lists; the list reads
+-- ix_notifications_user_list (a user's newest first, with the cursor's tie-break).
+CREATE TABLE notifications (
+    id          text PRIMARY KEY,
+    user_id     text NOT NULL REFERENCES users (id),
+    type        text NOT NULL,
+    title       text NOT NULL,
+    message     text NOT NULL,
+    data        jsonb NOT NULL,
+    is_read     boolean NOT NULL DEFAULT false,
+    priority    text NOT NULL,
+    project_id  text,
+    created_at  timestamptz NOT NULL,
+    expires_at  timestamptz NOT NULL
+);
+CREATE INDEX idx_notifications_user_id ON notifications (user_id);
+CREATE INDEX idx_notifications_created_at ON notifications (created_at);
+CREATE INDEX idx_notifications_is_read ON notifications (is_read);
+CREATE INDEX ix_notifications_user_list ON notifications (user_id, created_at, id);
+CREATE INDEX ix_notifications_expires ON notifications (expires_at);
+
+-- What a user muted: notifications of these types or projects are never created for them.
+CREATE TABLE notification_preferences (
+    user_id         text PRIMARY KEY REFERENCES users (id),
+    muted           jsonb NOT NULL,
+    muted_projects  jsonb NOT NULL,
+    updated_at      timestamptz NOT NULL
+);
+
+-- The deadlines whose artist was reminded: once per task and deadline, whatever became of the notification.
+CREATE TABLE deadline_reminders (
+    task_id   text NOT NULL REFERENCES tasks (id),
+    deadline  timestamptz NOT NULL,
+    sent_at   timestamptz NOT NULL,
+    PRIMARY KEY (task_id, deadline)
+);
+CREATE INDEX idx_tasks_deadline ON tasks (deadline);
+
+-- At most one sweep waits in the queue, whichever instance queued it.
+CREATE UNIQUE INDEX ux_jobs_queued_notification_sweep ON jobs (kind) WHERE kind = 'notification_sweep' AND status = 'queued';
