@@ -17,7 +17,7 @@ public sealed record ActivityEntry(
     [property: Description("Who acted; null for the server's own work (media processing, a session it ended)")] ActivityUser? User,
     DateTime Timestamp,
     [property: Description("A short sentence saying what happened")] string Summary,
-    [property: Description("{field: {from, to}} for events that record changed fields; from is left out when the event did not record the old value. A bulk change lists {taskId: {field: {from, to}}}. Null otherwise")] JsonElement? Changes);
+    [property: Description("{field: {from, to}} for events that record changed fields; from is left out when the event did not record the old value. A bulk change lists {taskId: {field: {from, to}}}. Null otherwise")] IReadOnlyDictionary<string, JsonElement>? Changes);
 
 /// <summary>One entry of the audit: an activity entry with the event's recorded details.</summary>
 public sealed record AuditEntry(
@@ -29,7 +29,7 @@ public sealed record AuditEntry(
     ActivityUser? User,
     DateTime Timestamp,
     string Summary,
-    JsonElement? Changes,
+    IReadOnlyDictionary<string, JsonElement>? Changes,
     [property: Description("The event's recorded details: for security events the address (ip), userAgent, email, session and reason")] JsonElement Data);
 
 /// <summary>The filters a list was given, and only those.</summary>

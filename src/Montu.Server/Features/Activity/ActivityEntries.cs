@@ -60,7 +60,7 @@ public static class ActivityEntries
     private static DateTime Utc(DateTime time) => DateTime.SpecifyKind(time, DateTimeKind.Utc);
 
     /// <summary>The event's changed fields: a bulk event's per task, any other's with the previous values it recorded.</summary>
-    private static JsonElement? Changes(string type, JsonElement payload)
+    private static Dictionary<string, JsonElement>? Changes(string type, JsonElement payload)
     {
         if (type == "project_member_updated")
         {
@@ -81,19 +81,21 @@ public static class ActivityEntries
                 perTask[task.Name] = FieldChanges(task.Value, previous.ValueKind == JsonValueKind.Object && previous.TryGetProperty(task.Name, out var was) ? was : default);
             }
 
-            return JsonSerializer.SerializeToElement(perTask, WireJson.Default);
+            return AsMap(perTask);
         }
 
-        return JsonSerializer.SerializeToElement(FieldChanges(changes, previous), WireJson.Default);
+        return AsMap(FieldChanges(changes, previous));
     }
 
     /// <summary>One task's changes in a bulk event; an import's creation names no fields.</summary>
-    private static JsonElement? TaskChangesIn(JsonElement payload, string taskId) =>
+    private static Dictionary<string, JsonElement>? TaskChangesIn(JsonElement payload, string taskId) =>
         payload.TryGetProperty("changes", out var changes) && changes.ValueKind == JsonValueKind.Object && changes.TryGetProperty(taskId, out var mine)
-            ? JsonSerializer.SerializeToElement(FieldChanges(mine,
-                payload.TryGetProperty("previous", out var previous) && previous.ValueKind == JsonValueKind.Object && previous.TryGetProperty(taskId, out var was) ? was : default),
-                WireJson.Default)
+            ? AsMap(FieldChanges(mine,
+                payload.TryGetProperty("previous", out var previous) && previous.ValueKind == JsonValueKind.Object && previous.TryGetProperty(taskId, out var was) ? was : default))
             : null;
+
+    private static Dictionary<string, JsonElement> AsMap(JsonObject changes) =>
+        changes.ToDictionary(c => c.Key, c => JsonSerializer.SerializeToElement(c.Value, WireJson.Default), StringComparer.Ordinal);
 
     private static JsonObject FieldChanges(JsonElement changes, JsonElement previous)
     {
@@ -120,7 +122,7 @@ public static class ActivityEntries
         return result;
     }
 
-    private static JsonElement FromTo(JsonObject to, JsonObject from)
+    private static Dictionary<string, JsonElement> FromTo(JsonObject to, JsonObject from)
     {
         var result = new JsonObject();
         foreach (var (field, value) in to)
@@ -128,7 +130,7 @@ public static class ActivityEntries
             result[field] = new JsonObject { ["from"] = from[field]?.DeepClone(), ["to"] = value?.DeepClone() };
         }
 
-        return JsonSerializer.SerializeToElement(result, WireJson.Default);
+        return AsMap(result);
     }
 
     private static JsonNode? Node(JsonElement payload, string name) =>
