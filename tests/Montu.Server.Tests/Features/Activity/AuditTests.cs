@@ -167,3 +167,38 @@ public sealed class AuditTests(AuditTests.AuditApp app) : IClassFixture<AuditTes
         Assert.DoesNotContain(_bodies, b => b.Contains("flood@studio.test", StringComparison.Ordinal));
     }
 }
+
+/// <summary>The per-user API limit's refusals reach the audit under the user who was refused.</summary>
+public sealed class AuditApiLimitTests(AuditApiLimitTests.LimitApp app) : IClassFixture<AuditApiLimitTests.LimitApp>
+{
+    /// <summary>Six API calls per user per minute; the audit's minutes on a clock that stands still, so the calls never straddle two.</summary>
+    public sealed class LimitApp : TestApp
+    {
+        public LimitApp()
+        {
+            Settings["RateLimits:Api:PermitLimit"] = "6";
+            Settings["RateLimits:Api:WindowSeconds"] = "60";
+        }
+
+        protected override void ConfigureServices(IServiceCollection services) => services.AddSingleton<TimeProvider>(new ManualClock());
+    }
+
+    [Fact]
+    public async Task A_user_refused_by_the_api_limit_is_recorded_once_that_minute()
+    {
+        var user = await app.CreateUser();
+        var statuses = new List<HttpStatusCode>();
+        for (var call = 0; call < 10; call++)
+        {
+            statuses.Add((await user.Client.GetAsync("/api/v1/auth/me")).StatusCode);
+        }
+
+        var audit = await (await app.Client.GetAsync($"/api/v1/audit?type=rate_limited&user={user.Id}")).Expect(HttpStatusCode.OK);
+
+        Assert.Contains(HttpStatusCode.TooManyRequests, statuses);
+        var hit = Assert.Single(audit.GetProperty("items").EnumerateArray());
+        Assert.Equal(($"api:{user.Id}", user.Id), (hit.Str("entityId"), hit.GetProperty("user").Str("id")));
+        Assert.Equal(("api", "GET", "/api/v1/auth/me"), (hit.GetProperty("data").Str("policy"), hit.GetProperty("data").Str("method"), hit.GetProperty("data").Str("path")));
+        Assert.Equal($"Rate limit api refused GET /api/v1/auth/me from {hit.GetProperty("data").Str("ip")}", hit.Str("summary"));
+    }
+}
