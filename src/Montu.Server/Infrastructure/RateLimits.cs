@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
@@ -73,17 +75,27 @@ public static class RateLimits
             limiter.OnRejected = (rejected, _) =>
             {
                 rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter);
-                return new ValueTask(Reject(rejected.HttpContext, "api", api, retryAfter).ExecuteAsync(rejected.HttpContext));
+                var context = rejected.HttpContext;
+                var partition = ShareLinks.Presented(context) is { } share ? $"share:{Fingerprint(share)}" : context.Features.Get<Caller>()?.UserId ?? "anonymous";
+                return new ValueTask(Reject(context, "api", api, retryAfter, partition).ExecuteAsync(context));
             };
         });
     }
 
     /// <summary>
     /// The 429 error, after setting <c>Retry-After</c> and the IETF <c>RateLimit-Policy</c> and
-    /// <c>RateLimit</c> headers (draft-ietf-httpapi-ratelimit-headers) on the response.
+    /// <c>RateLimit</c> headers (draft-ietf-httpapi-ratelimit-headers) on the response. The
+    /// <see cref="IRateLimitRecorder"/> is told of it before the answer leaves, so the audit holds
+    /// the refusal once the client sees it. <paramref name="partition"/> is what the limit counts
+    /// by: a user id, a client address, the email typed, a share link's fingerprint.
     /// </summary>
-    public static ApiError Reject(HttpContext context, string policy, WindowLimit limit, TimeSpan retryAfter)
+    public static ApiError Reject(HttpContext context, string policy, WindowLimit limit, TimeSpan retryAfter, string partition)
     {
+        if (context.RequestServices.GetService<IRateLimitRecorder>() is { } recorder)
+        {
+            context.Response.OnStarting(() => recorder.RecordAsync(context, policy, partition));
+        }
+
         var seconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
         var headers = context.Response.Headers;
         headers.RetryAfter = seconds;
@@ -91,4 +103,13 @@ public static class RateLimits
         headers["RateLimit"] = $"\"{policy}\";r=0;t={seconds}";
         return new ApiError(StatusCodes.Status429TooManyRequests, $"Too many requests; retry in {seconds} second(s)");
     }
+
+    /// <summary>Names a share link without its token: the first 64 bits of the token's SHA-256.</summary>
+    private static string Fingerprint(string token) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)))[..16];
+}
+
+/// <summary>Told of each rate-limit refusal before its answer is sent (the audit, decision 0039).</summary>
+public interface IRateLimitRecorder
+{
+    Task RecordAsync(HttpContext context, string policy, string partition);
 }

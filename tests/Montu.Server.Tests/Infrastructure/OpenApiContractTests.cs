@@ -37,6 +37,7 @@ public sealed class OpenApiContractTests(KestrelTestApp app) : IClassFixture<Kes
         await WorkFilesAndDirectories(projectId);
         await TimeLogs(projectId);
         await Notifications(projectId, member);
+        await ActivityAndAudit(projectId, member);
         await RealTime(projectId, member);
         await PathBuilder(projectId);
         await Users(member);
@@ -518,6 +519,25 @@ public sealed class OpenApiContractTests(KestrelTestApp app) : IClassFixture<Kes
         await Call(member.Client, Get, preferences, preferences, HttpStatusCode.OK);
         await Call(member.Client, Put, preferences, preferences, HttpStatusCode.OK, new { muted = (string[])["mention"] });
         await Call(member.Client, Put, preferences, preferences, HttpStatusCode.BadRequest, new { muted = (string[])["Not A Type"] });
+    private async Task ActivityAndAudit(string projectId, TestUser member)
+    {
+        const string activity = "/api/v1/activity", audit = "/api/v1/audit";
+        const string taskHistory = "/api/v1/tasks/{taskId}/history", mediaHistory = "/api/v1/media/{mediaId}/history";
+        var task = (await app.Client.CreateTask(TaskBuilders.NamedTask(projectId, $"{projectId}_history"))).Str("id");
+        await (await app.Client.PatchJson($"/api/v1/tasks/{task}", new { status = "in_progress" })).Expect(HttpStatusCode.OK);
+        var media = (await app.Client.UploadPng(task)).Str("id");
+        await Call(app.Client, Get, activity, $"{activity}?project_id={projectId}&type=task_updated,task_created&page_size=2", HttpStatusCode.OK);
+        await Call(app.Client, Get, activity, $"{activity}?since=yesterday", HttpStatusCode.BadRequest);
+        await Call(member.Client, Get, activity, $"{activity}?project_id=NOPE", HttpStatusCode.NotFound);
+        await Call(app.Client, Get, taskHistory, $"/api/v1/tasks/{task}/history", HttpStatusCode.OK);
+        await Call(app.Client, Get, taskHistory, $"/api/v1/tasks/{task}/history?cursor=junk", HttpStatusCode.BadRequest);
+        await Call(app.Client, Get, taskHistory, "/api/v1/tasks/nope/history", HttpStatusCode.NotFound);
+        await Call(app.Client, Get, mediaHistory, $"/api/v1/media/{media}/history", HttpStatusCode.OK);
+        await Call(app.Client, Get, mediaHistory, $"/api/v1/media/{media}/history?page=0", HttpStatusCode.BadRequest);
+        await Call(app.Client, Get, mediaHistory, "/api/v1/media/media_nope/history", HttpStatusCode.NotFound);
+        await Call(app.Client, Get, audit, $"{audit}?type=user_signed_in,sign_in_failed&page_size=5", HttpStatusCode.OK);
+        await Call(app.Client, Get, audit, $"{audit}?type=Not-A-Type", HttpStatusCode.BadRequest);
+        await Call(member.Client, Get, audit, audit, HttpStatusCode.Forbidden);
     }
 
     /// <summary>Every operation that needs a token answers 401, in the envelope, without one.</summary>

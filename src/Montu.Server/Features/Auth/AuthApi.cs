@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using Montu.Server.Features.Activity;
 using Montu.Server.Features.Users;
 using Montu.Server.Infrastructure;
 using Montu.Server.Infrastructure.Access;
@@ -42,7 +43,7 @@ public static class AuthApi
         }
 
         NoStore(context);
-        var outcome = await sessions.LoginAsync(body, ct);
+        var outcome = await sessions.LoginAsync(body, ClientInfo.From(context), ct);
         if (outcome.Result is ApiError { StatusCode: StatusCodes.Status401Unauthorized })
         {
             throttle.Failed(context, body.Email);
@@ -58,12 +59,12 @@ public static class AuthApi
     private static async Task<Results<Ok<TokenResponse>, ApiError>> Refresh(RefreshRequest body, Sessions sessions, HttpContext context, CancellationToken ct)
     {
         NoStore(context);
-        return await sessions.RefreshAsync(body, ct);
+        return await sessions.RefreshAsync(body, ClientInfo.From(context), ct);
     }
 
-    private static async Task<NoContent> Logout(Caller caller, Sessions sessions, CancellationToken ct)
+    private static async Task<NoContent> Logout(Caller caller, Sessions sessions, HttpContext context, CancellationToken ct)
     {
-        await sessions.LogoutAsync(caller, ct);
+        await sessions.LogoutAsync(caller, ClientInfo.From(context), ct);
         return TypedResults.NoContent();
     }
 

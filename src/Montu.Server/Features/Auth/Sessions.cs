@@ -2,6 +2,7 @@ using Dapper;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using Montu.Server.Data;
+using Montu.Server.Features.Activity;
 using Montu.Server.Features.Projects;
 using Montu.Server.Features.Users;
 using Montu.Server.Infrastructure;
@@ -27,7 +28,7 @@ public sealed class Sessions(
     /// <summary>The only answer to a failed sign-in, whichever part was wrong or the account disabled.</summary>
     public const string InvalidCredentials = "Invalid email or password";
 
-    public async Task<Results<Ok<TokenResponse>, ApiError>> LoginAsync(LoginRequest request, CancellationToken ct)
+    public async Task<Results<Ok<TokenResponse>, ApiError>> LoginAsync(LoginRequest request, ClientInfo client, CancellationToken ct)
     {
         var problems = new ValidationProblems();
         if (string.IsNullOrWhiteSpace(request.Email))
@@ -53,15 +54,13 @@ public sealed class Sessions(
         var check = passwords.Verify(user?.PasswordHash, request.Password!);
         if (user is null || user.Disabled || check == PasswordCheck.Wrong)
         {
-            // Never the typed email: people paste passwords into the wrong field.
-            logger.LogInformation("Failed sign-in ({Account})", user?.Id ?? "unknown email");
-            return ApiError.Unauthorized(InvalidCredentials);
+            return await FailedAsync(user, user is null ? "unknown_account" : user.Disabled ? "account_disabled" : "wrong_password", client, ct);
         }
 
         cache.Invalidate(user.Id);
         if (await cache.GetAsync(user.Id, ct) is not { } access)
         {
-            return ApiError.Unauthorized(InvalidCredentials);
+            return await FailedAsync(user, "account_disabled", client, ct);
         }
 
         var projectId = request.ProjectId ?? (access.Roles.Count == 1 ? access.Roles.Keys[0] : null);
@@ -89,14 +88,24 @@ public sealed class Sessions(
             await refreshTokens.DeleteExpiredAsync(tx, user.Id, now, ct);
             await refreshTokens.InsertAsync(tx, refreshToken, session, now, ct);
             await events.AppendAsync(tx, new NewEvent("user_signed_in", null, "user", user.Id,
-                new { userId = user.Id, projectId, sessionId = session.FamilyId, method = "password" }, user.Id), ct);
+                new { userId = user.Id, email = user.Email, projectId, sessionId = session.FamilyId, method = "password", ip = client.Ip, userAgent = client.UserAgent },
+                user.Id), ct);
             return true;
         }, ct);
-        return signedIn ? TypedResults.Ok(Respond(access, session, refreshToken)) : ApiError.Unauthorized(InvalidCredentials);
+        return signedIn ? TypedResults.Ok(Respond(access, session, refreshToken)) : await FailedAsync(user, "account_disabled", client, ct);
+    }
+
+    /// <summary>Logs and records a refused sign-in (the audit's <c>sign_in_failed</c>), in a transaction of its own.</summary>
+    private async Task<ApiError> FailedAsync(UserRow? user, string reason, ClientInfo client, CancellationToken ct)
+    {
+        // Never the typed email: people paste passwords into the wrong field.
+        logger.LogInformation("Failed sign-in ({Account})", user?.Id ?? "unknown email");
+        await db.InTransactionAsync(tx => events.AppendAsync(tx, SecurityEvents.FailedSignIn(user?.Id, user?.Email, reason, client), ct), ct);
+        return ApiError.Unauthorized(InvalidCredentials);
     }
 
     /// <summary>Rotates the refresh token. Presenting one that was already rotated ends its whole family (RFC 9700).</summary>
-    public async Task<Results<Ok<TokenResponse>, ApiError>> RefreshAsync(RefreshRequest request, CancellationToken ct)
+    public async Task<Results<Ok<TokenResponse>, ApiError>> RefreshAsync(RefreshRequest request, ClientInfo client, CancellationToken ct)
     {
         var problems = new ValidationProblems();
         if (string.IsNullOrEmpty(request.RefreshToken))
@@ -118,15 +127,22 @@ public sealed class Sessions(
             {
                 await refreshTokens.InsertAsync(tx, next, claimed, now, ct);
                 await events.AppendAsync(tx, new NewEvent("session_refreshed", null, "user", claimed.UserId,
-                    new { userId = claimed.UserId, sessionId = claimed.FamilyId }, claimed.UserId), ct);
+                    new { userId = claimed.UserId, sessionId = claimed.FamilyId, ip = client.Ip, userAgent = client.UserAgent }, claimed.UserId), ct);
                 return (claimed, false);
             }
 
             if (await refreshTokens.FindReplayedAsync(tx, token, ct) is { } replay)
             {
-                await refreshTokens.RevokeFamilyAsync(tx, replay.FamilyId, now, ct);
-                await events.AppendAsync(tx, new NewEvent("session_revoked", null, "user", replay.UserId,
-                    new { userId = replay.UserId, sessionId = replay.FamilyId, reason = "refresh_token_reused" }, null), ct);
+                var revoked = await refreshTokens.RevokeFamilyAsync(tx, replay.FamilyId, now, ct);
+                await events.AppendAsync(tx, new NewEvent("session_revoked", null, "user", replay.UserId, new
+                {
+                    userId = replay.UserId,
+                    sessionId = replay.FamilyId,
+                    reason = "refresh_token_reused",
+                    revokedTokens = revoked,
+                    ip = client.Ip,
+                    userAgent = client.UserAgent,
+                }, null), ct);
                 return (replay, true);
             }
 
@@ -148,7 +164,7 @@ public sealed class Sessions(
     }
 
     /// <summary>Ends the caller's session: its refresh family and, until it expires, the access token used.</summary>
-    public async Task LogoutAsync(Caller caller, CancellationToken ct)
+    public async Task LogoutAsync(Caller caller, ClientInfo client, CancellationToken ct)
     {
         var now = time.GetUtcNow().UtcDateTime;
         await db.InTransactionAsync(async tx =>
@@ -161,7 +177,7 @@ public sealed class Sessions(
             var until = (caller.ExpiresAt + options.Value.ClockSkew).UtcDateTime;
             await RevokedAccessTokens.DenyAsync(tx, caller.TokenId, caller.UserId, until, now, ct);
             await events.AppendAsync(tx, new NewEvent("user_signed_out", null, "user", caller.UserId,
-                new { userId = caller.UserId, sessionId = caller.SessionId }, caller.UserId), ct);
+                new { userId = caller.UserId, sessionId = caller.SessionId, ip = client.Ip, userAgent = client.UserAgent }, caller.UserId), ct);
             return true;
         }, ct);
         cache.Invalidate(caller.UserId);

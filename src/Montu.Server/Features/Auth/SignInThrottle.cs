@@ -35,13 +35,13 @@ public sealed class SignInThrottle(IOptions<RateLimitOptions> options, TimeProvi
             if (_perAddress.PermitLimit > 0 && _addresses.TryGetValue(Address(context), out var address)
                 && address.Count >= _perAddress.PermitLimit && now < address.WindowStart + _perAddress.Window)
             {
-                return RateLimits.Reject(context, "login-ip", _perAddress, address.WindowStart + _perAddress.Window - now);
+                return RateLimits.Reject(context, "login-ip", _perAddress, address.WindowStart + _perAddress.Window - now, Address(context));
             }
 
             if (Account(email) is { } key && _accounts.TryGetValue(key, out var account) && now < account.WaitUntil)
             {
                 var limit = new WindowLimit { PermitLimit = _perAccount.FreeFailures, WindowSeconds = _perAccount.MaxDelaySeconds };
-                return RateLimits.Reject(context, "login-email", limit, account.WaitUntil - now);
+                return RateLimits.Reject(context, "login-email", limit, account.WaitUntil - now, key);
             }
         }
 

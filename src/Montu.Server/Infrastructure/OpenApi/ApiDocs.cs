@@ -49,6 +49,7 @@ public static class ApiDocs
         ["Uploads"] = "Resumable uploads of large files (the tus 1.0 protocol): a finished upload becomes a media version",
         ["Time logs"] = "Hours worked on tasks, per user and day: a task's actualTimeLogged is the sum of its logs, and nobody's day holds more than 24 hours",
         ["Notifications"] = "What concerns you, made when it happens (assignments, status changes, review decisions, notes, mentions, deadlines, finished imports) and delivered on your notification channel; read state and preferences",
+        ["Activity"] = "The event log read as people read it: who did what and when in a project, one task's or media version's history, and the server admins' audit of sign-ins, accounts, access and rate limits",
         ["Real time"] = "WebSocket channels of a project's events, with replay after a reconnect, and the changes feed for clients that were offline",
         ["System"] = "Health checks for load balancers and figures for administrators",
     };
