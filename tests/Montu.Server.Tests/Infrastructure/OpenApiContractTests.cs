@@ -519,6 +519,8 @@ public sealed class OpenApiContractTests(KestrelTestApp app) : IClassFixture<Kes
         await Call(member.Client, Get, preferences, preferences, HttpStatusCode.OK);
         await Call(member.Client, Put, preferences, preferences, HttpStatusCode.OK, new { muted = (string[])["mention"] });
         await Call(member.Client, Put, preferences, preferences, HttpStatusCode.BadRequest, new { muted = (string[])["Not A Type"] });
+    }
+
     private async Task ActivityAndAudit(string projectId, TestUser member)
     {
         const string activity = "/api/v1/activity", audit = "/api/v1/audit";
