@@ -36,6 +36,7 @@ public sealed class OpenApiContractTests(KestrelTestApp app) : IClassFixture<Kes
         await PlaylistSharing(projectId, member);
         await WorkFilesAndDirectories(projectId);
         await TimeLogs(projectId);
+        await Analytics(projectId, member);
         await RealTime(projectId, member);
         await PathBuilder(projectId);
         await Users(member);
@@ -491,6 +492,15 @@ public sealed class OpenApiContractTests(KestrelTestApp app) : IClassFixture<Kes
         await Call(viewer.Client, Delete, one, logUrl, HttpStatusCode.Forbidden);
         await Call(app.Client, Delete, one, logUrl, HttpStatusCode.NoContent);
         await Call(app.Client, Delete, one, logUrl, HttpStatusCode.NotFound);
+    }
+
+    private async Task Analytics(string projectId, TestUser member)
+    {
+        const string analytics = "/api/v1/projects/{projectId}/analytics";
+        await Call(app.Client, Get, analytics, $"/api/v1/projects/{projectId}/analytics?time_range=last_90_days", HttpStatusCode.OK);
+        await Call(member.Client, Get, analytics, $"/api/v1/projects/{projectId}/analytics?from=2026-01-01&to=2026-12-31", HttpStatusCode.OK);
+        await Call(app.Client, Get, analytics, $"/api/v1/projects/{projectId}/analytics?time_range=last_week", HttpStatusCode.BadRequest);
+        await Call(app.Client, Get, analytics, "/api/v1/projects/NOPE/analytics", HttpStatusCode.NotFound);
     }
 
     /// <summary>Every operation that needs a token answers 401, in the envelope, without one.</summary>
