@@ -17,6 +17,9 @@ public sealed record BenchOptions
     /// <summary>Measure the CSV import against the seeder's bulk insert (<see cref="ImportRun"/>) instead, with the export of the imported show.</summary>
     public bool Import { get; init; }
 
+    /// <summary>Project analytics against project stats (bench/README.md, "Analytics").</summary>
+    public bool Analytics { get; init; }
+
     public IReadOnlyList<string> Engines
     {
         get => field ?? (Uploads ? ["sqlite"] : ["sqlite", "postgres"]);
@@ -70,7 +73,7 @@ public sealed record BenchOptions
     public int ExportRounds => Quick ? 3 : 5;
 
     /// <summary>What the results file's name ends with, after its time.</summary>
-    public string ResultsSuffix => (Uploads ? "-uploads" : Realtime ? "-realtime" : Export ? "-export" : Import ? "-import" : "") + (Quick ? "-quick" : "");
+    public string ResultsSuffix => (Uploads ? "-uploads" : Realtime ? "-realtime" : Export ? "-export" : Import ? "-import" : Analytics ? "-analytics" : "") + (Quick ? "-quick" : "");
 
     /// <summary>Seconds of the <see cref="InterleavedRun"/> behind each 100k-versus-10k goal: in 3 s, ratios of like pages stayed within 0.96-1.01.</summary>
     public int ScalingRunSeconds => Quick ? 2 : 3;
@@ -93,6 +96,7 @@ public sealed record BenchOptions
                 "--realtime" => options with { Realtime = true },
                 "--export" => options with { Export = true },
                 "--import" => options with { Import = true },
+                "--analytics" => options with { Analytics = true },
                 "--hold" => options with { Hold = true },
                 "--engines" => options with { Engines = args[++i].Split(',') },
                 "--sizes" => options with { Sizes = args[++i].Split(',').Select(int.Parse).ToList() },
@@ -100,13 +104,13 @@ public sealed record BenchOptions
                 "--server" => options with { ServerDll = args[++i] },
                 "--out" => options with { ResultsDir = args[++i] },
                 "--connections" => options with { Connections = int.Parse(args[++i]) },
-                _ => throw new ArgumentException($"Unknown option '{args[i]}'. Options: --quick --uploads --realtime --export --import --engines sqlite,postgres --sizes 10000,100000 --postgres CONN --server DLL --out DIR --connections N --hold"),
+                _ => throw new ArgumentException($"Unknown option '{args[i]}'. Options: --quick --uploads --realtime --export --import --analytics --engines sqlite,postgres --sizes 10000,100000 --postgres CONN --server DLL --out DIR --connections N --hold"),
             };
         }
 
-        if (new[] { options.Uploads, options.Realtime, options.Export, options.Import }.Count(mode => mode) > 1)
+        if (new[] { options.Uploads, options.Realtime, options.Export, options.Import, options.Analytics }.Count(mode => mode) > 1)
         {
-            throw new ArgumentException("--uploads, --realtime, --export and --import are separate runs: pass one");
+            throw new ArgumentException("--uploads, --realtime, --export, --import and --analytics are separate runs: pass one");
         }
 
         if (options.Engines.Contains("postgres") && options.Postgres is null)

@@ -65,6 +65,16 @@ else if (options.Import)
 
     report = ImportRun.Render(options, imports);
 }
+else if (options.Analytics)
+{
+    var analytics = new List<AnalyticsResults>();
+    foreach (var engine in options.Engines)
+    {
+        analytics.Add(await new AnalyticsRun(options, engine).RunAsync());
+    }
+
+    report = AnalyticsRun.Render(options, analytics);
+}
 else
 {
     var results = new List<EngineResults>();
