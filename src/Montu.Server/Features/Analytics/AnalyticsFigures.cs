@@ -61,7 +61,7 @@ public static class AnalyticsFigures
         }
 
         var moves = new Dictionary<(DateOnly Day, Standing Standing), long>();
-        var completions = new List<(DateTime At, StatusChange Task)>();
+        var completedOn = new List<DateOnly>();
         var durations = new List<double>();
         var delays = new List<double>();
         var onTime = 0;
@@ -117,7 +117,7 @@ public static class AnalyticsFigures
             }
 
             var completedAt = Utc(completion.ChangedAt);
-            completions.Add((completedAt, task));
+            completedOn.Add(DateOnly.FromDateTime(completedAt));
             if (!string.IsNullOrEmpty(task.Artist))
             {
                 completedArtists.Add(task.Artist);
@@ -149,7 +149,7 @@ public static class AnalyticsFigures
         var completed = byStatus.Where(s => done.Contains(s.Key)).Sum(s => s.Value);
         var anyTask = data.Counts.Any(c => c.Count > 0);
 
-        var weeks = anyTask ? Weeks(first, last, completions.Select(c => DateOnly.FromDateTime(c.At))) : [];
+        var weeks = anyTask ? Weeks(first, last, completedOn) : [];
         var burndown = anyTask ? Burndown(first, last, byStatus.Where(s => !done.Contains(s.Key)).Sum(s => s.Value), completed, creations, moves) : [];
 
         var people = Identities(data.People);

