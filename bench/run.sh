@@ -3,9 +3,10 @@
 # SQLite and PostgreSQL at 10k and 100k tasks; with --uploads, the upload measurements instead (SQLite
 # only unless --engines says otherwise); with --realtime, the WebSocket channels; with --export, the
 # CSV export against paging the task list; with --import, the CSV import against the seeder's bulk
-# insert; with --notify, status PATCHes that notify against ones with nobody to notify. Arguments go
-# to the harness (--quick, --uploads, --realtime, --export, --import, --notify, --engines, --sizes,
-# --connections). Results: bench/results/<time>[-uploads|-realtime|-export|-import|-notify][-quick].md,
+# insert; with --notify, status PATCHes that notify against ones with nobody to notify; with
+# --analytics, project analytics against project stats. Arguments go to the harness (--quick,
+# --uploads, --realtime, --export, --import, --notify, --analytics, --engines, --sizes, --connections).
+# Results: bench/results/<time>[-uploads|-realtime|-export|-import|-notify|-analytics][-quick].md,
 # also printed.
 set -euo pipefail
 

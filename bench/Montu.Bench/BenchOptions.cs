@@ -20,6 +20,9 @@ public sealed record BenchOptions
     /// <summary>Measure status PATCHes that notify against ones with nobody to notify (<see cref="NotifyRun"/>) instead.</summary>
     public bool Notify { get; init; }
 
+    /// <summary>Project analytics against project stats (bench/README.md, "Analytics").</summary>
+    public bool Analytics { get; init; }
+
     public IReadOnlyList<string> Engines
     {
         get => field ?? (Uploads ? ["sqlite"] : ["sqlite", "postgres"]);
@@ -73,7 +76,7 @@ public sealed record BenchOptions
     public int ExportRounds => Quick ? 3 : 5;
 
     /// <summary>What the results file's name ends with, after its time.</summary>
-    public string ResultsSuffix => (Uploads ? "-uploads" : Realtime ? "-realtime" : Export ? "-export" : Import ? "-import" : Notify ? "-notify" : "") + (Quick ? "-quick" : "");
+    public string ResultsSuffix => (Uploads ? "-uploads" : Realtime ? "-realtime" : Export ? "-export" : Import ? "-import" : Notify ? "-notify" : Analytics ? "-analytics" : "") + (Quick ? "-quick" : "");
 
     /// <summary>Seconds of the <see cref="InterleavedRun"/> behind each 100k-versus-10k goal: in 3 s, ratios of like pages stayed within 0.96-1.01.</summary>
     public int ScalingRunSeconds => Quick ? 2 : 3;
@@ -97,6 +100,7 @@ public sealed record BenchOptions
                 "--export" => options with { Export = true },
                 "--import" => options with { Import = true },
                 "--notify" => options with { Notify = true },
+                "--analytics" => options with { Analytics = true },
                 "--hold" => options with { Hold = true },
                 "--engines" => options with { Engines = args[++i].Split(',') },
                 "--sizes" => options with { Sizes = args[++i].Split(',').Select(int.Parse).ToList() },
@@ -104,13 +108,13 @@ public sealed record BenchOptions
                 "--server" => options with { ServerDll = args[++i] },
                 "--out" => options with { ResultsDir = args[++i] },
                 "--connections" => options with { Connections = int.Parse(args[++i]) },
-                _ => throw new ArgumentException($"Unknown option '{args[i]}'. Options: --quick --uploads --realtime --export --import --notify --engines sqlite,postgres --sizes 10000,100000 --postgres CONN --server DLL --out DIR --connections N --hold"),
+                _ => throw new ArgumentException($"Unknown option '{args[i]}'. Options: --quick --uploads --realtime --export --import --notify --analytics --engines sqlite,postgres --sizes 10000,100000 --postgres CONN --server DLL --out DIR --connections N --hold"),
             };
         }
 
-        if (new[] { options.Uploads, options.Realtime, options.Export, options.Import, options.Notify }.Count(mode => mode) > 1)
+        if (new[] { options.Uploads, options.Realtime, options.Export, options.Import, options.Notify, options.Analytics }.Count(mode => mode) > 1)
         {
-            throw new ArgumentException("--uploads, --realtime, --export, --import and --notify are separate runs: pass one");
+            throw new ArgumentException("--uploads, --realtime, --export, --import, --notify and --analytics are separate runs: pass one");
         }
 
         if (options.Engines.Contains("postgres") && options.Postgres is null)

@@ -75,6 +75,16 @@ else if (options.Notify)
 
     report = NotifyRun.Render(options, notifies);
 }
+else if (options.Analytics)
+{
+    var analytics = new List<AnalyticsResults>();
+    foreach (var engine in options.Engines)
+    {
+        analytics.Add(await new AnalyticsRun(options, engine).RunAsync());
+    }
+
+    report = AnalyticsRun.Render(options, analytics);
+}
 else
 {
     var results = new List<EngineResults>();

@@ -38,6 +38,7 @@ public sealed class OpenApiContractTests(KestrelTestApp app) : IClassFixture<Kes
         await TimeLogs(projectId);
         await Notifications(projectId, member);
         await ActivityAndAudit(projectId, member);
+        await Analytics(projectId, member);
         await RealTime(projectId, member);
         await PathBuilder(projectId);
         await Users(member);
@@ -540,6 +541,15 @@ public sealed class OpenApiContractTests(KestrelTestApp app) : IClassFixture<Kes
         await Call(app.Client, Get, audit, $"{audit}?type=user_signed_in,sign_in_failed&page_size=5", HttpStatusCode.OK);
         await Call(app.Client, Get, audit, $"{audit}?type=Not-A-Type", HttpStatusCode.BadRequest);
         await Call(member.Client, Get, audit, audit, HttpStatusCode.Forbidden);
+    }
+
+    private async Task Analytics(string projectId, TestUser member)
+    {
+        const string analytics = "/api/v1/projects/{projectId}/analytics";
+        await Call(app.Client, Get, analytics, $"/api/v1/projects/{projectId}/analytics?time_range=last_90_days", HttpStatusCode.OK);
+        await Call(member.Client, Get, analytics, $"/api/v1/projects/{projectId}/analytics?from=2026-01-01&to=2026-12-31", HttpStatusCode.OK);
+        await Call(app.Client, Get, analytics, $"/api/v1/projects/{projectId}/analytics?time_range=last_week", HttpStatusCode.BadRequest);
+        await Call(app.Client, Get, analytics, "/api/v1/projects/NOPE/analytics", HttpStatusCode.NotFound);
     }
 
     /// <summary>Every operation that needs a token answers 401, in the envelope, without one.</summary>

@@ -27,6 +27,7 @@ public static class ProjectChanges
             request.Milestones ?? ProjectRules.DefaultMilestones,
             request.PriorityLevels ?? ProjectRules.DefaultPriorityLevels,
             request.TaskStatuses ?? ProjectRules.DefaultTaskStatuses,
+            request.DoneStatuses ?? ProjectRules.DefaultDoneStatuses(request.TaskStatuses ?? ProjectRules.DefaultTaskStatuses),
             request.ApprovalStatusMap ?? [],
             request.RootMappings ?? [],
             request.NamingRules ?? [],
@@ -68,6 +69,7 @@ public static class ProjectChanges
             Milestones = change.Milestones ?? current.Milestones,
             PriorityLevels = change.PriorityLevels ?? current.PriorityLevels,
             TaskStatuses = change.TaskStatuses ?? current.TaskStatuses,
+            DoneStatuses = change.DoneStatuses ?? current.DoneStatuses,
             ApprovalStatusMap = MergePatch(current.ApprovalStatusMap, change.ApprovalStatusMap),
             RootMappings = MergePatch(current.RootMappings, change.RootMappings),
             NamingRules = MergePatch(current.NamingRules, change.NamingRules),
@@ -103,6 +105,7 @@ public static class ProjectChanges
         ProjectRules.CheckVocabulary(project.Milestones, "milestones", problems);
         ProjectRules.CheckVocabulary(project.PriorityLevels, "priorityLevels", problems);
         ProjectRules.CheckVocabulary(project.TaskStatuses, "taskStatuses", problems);
+        ProjectRules.CheckDoneStatuses(project, problems);
         ProjectRules.CheckApprovalStatusMap(project, problems);
         ProjectRules.CheckRootMappings(project.RootMappings, problems);
         ProjectRules.CheckNamingRules(project.NamingRules, problems);

@@ -99,6 +99,8 @@ public sealed record Project(
     IReadOnlyList<string> Milestones,
     IReadOnlyList<string> PriorityLevels,
     IReadOnlyList<string> TaskStatuses,
+    [property: Description("The task statuses that count as completed in statistics and analytics, each one of taskStatuses (default: approved and completed, those of them taskStatuses has)")]
+    IReadOnlyList<string> DoneStatuses,
     [property: Description("The task status approving a media version sets, by approval status; left out, approved sets approved and rejected or needs_revision set needs_revision")]
     IReadOnlyDictionary<string, string> ApprovalStatusMap,
     [property: Description("Where other operating systems mount each drive, by drive as written in driveMapping: {\"V:\": {\"linux\": \"/mnt/vfx/working\", \"macos\": \"/Volumes/working\"}}")]
@@ -145,6 +147,9 @@ public sealed record CreateProjectRequest
 
     [MaxLength(InputLimits.VocabularyCount), ItemMaxLength(InputLimits.VocabularyValueLength)]
     public List<string>? TaskStatuses { get; init; }
+
+    [Description("The task statuses that count as completed, each one of taskStatuses; may be empty"), MaxLength(InputLimits.VocabularyCount), ItemMaxLength(InputLimits.VocabularyValueLength)]
+    public List<string>? DoneStatuses { get; init; }
 
     [Description("approved, rejected, needs_revision or pending → one of taskStatuses"), MapLimits(4, InputLimits.WordLength, MaxValueLength = InputLimits.VocabularyValueLength)]
     public Dictionary<string, string>? ApprovalStatusMap { get; init; }
@@ -198,6 +203,9 @@ public sealed record UpdateProjectRequest
 
     [MaxLength(InputLimits.VocabularyCount), ItemMaxLength(InputLimits.VocabularyValueLength)]
     public List<string>? TaskStatuses { get; init; }
+
+    [Description("The task statuses that count as completed, each one of taskStatuses; may be empty"), MaxLength(InputLimits.VocabularyCount), ItemMaxLength(InputLimits.VocabularyValueLength)]
+    public List<string>? DoneStatuses { get; init; }
 
     [Description("Merged like templates: a key set to null is removed"), MapLimits(4, InputLimits.WordLength, MaxValueLength = InputLimits.VocabularyValueLength)]
     public Dictionary<string, string?>? ApprovalStatusMap { get; init; }

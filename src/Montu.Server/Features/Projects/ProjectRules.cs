@@ -22,6 +22,10 @@ public static partial class ProjectRules
     public static readonly IReadOnlyList<string> DefaultTaskStatuses =
         ["not_started", "in_progress", "pending_review", "needs_revision", "approved", "completed", "on_hold"];
 
+    /// <summary>The statuses that counted as done before projects chose their own: those of them the project has.</summary>
+    public static IReadOnlyList<string> DefaultDoneStatuses(IReadOnlyList<string> taskStatuses) =>
+        [.. taskStatuses.Where(s => s is "approved" or Completed)];
+
     [GeneratedRegex(InputLimits.ProjectIdPattern)]
     public static partial Regex IdFormat();
 
@@ -280,6 +284,27 @@ public static partial class ProjectRules
         if (field == "taskStatuses" && values.Contains(Archived))
         {
             problems.Add(field, "'archived' is reserved for archived tasks (DELETE /tasks/{id})");
+        }
+    }
+
+    /// <summary>Each done status is a distinct one of the project's task statuses; the list may be empty (nothing counts as completed).</summary>
+    public static void CheckDoneStatuses(Project project, ValidationProblems problems)
+    {
+        foreach (var status in project.DoneStatuses.Distinct(StringComparer.Ordinal))
+        {
+            if (status is null)
+            {
+                problems.Add("doneStatuses", "The list must not contain null");
+            }
+            else if (!project.TaskStatuses.Contains(status))
+            {
+                problems.Add("doneStatuses", $"{Quote.Of(status)} is not one of the project's taskStatuses: {string.Join(", ", project.TaskStatuses)}");
+            }
+        }
+
+        foreach (var duplicate in project.DoneStatuses.GroupBy(v => v, StringComparer.Ordinal).Where(g => g.Count() > 1))
+        {
+            problems.Add("doneStatuses", $"{Quote.Of(duplicate.Key)} appears more than once", ErrorCodes.DuplicateValue);
         }
     }
 }

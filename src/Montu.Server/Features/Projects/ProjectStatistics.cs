@@ -13,9 +13,6 @@ public sealed class ProjectStatistics(Db db, ProjectQueries projects, EventLogHe
 {
     private readonly VersionedCache<ProjectStats?> _computed = new(maxEntries: 10_000);
 
-    /// <summary>Statuses that count as done for the completion percentage.</summary>
-    private static readonly string[] DoneStatuses = ["approved", "completed"];
-
     /// <summary>The project's figures, or null when there is no such project.</summary>
     public async Task<ProjectStats?> ComputeAsync(string projectId, CancellationToken ct)
     {
@@ -27,11 +24,12 @@ public sealed class ProjectStatistics(Db db, ProjectQueries projects, EventLogHe
     {
         var ct = CancellationToken.None;
         await using var connection = await db.OpenAsync(ct);
-        var args = new { projectId, done = DoneStatuses };
-        if (await projects.FindAsync(connection, projectId, ct) is null)
+        if (await projects.FindAsync(connection, projectId, ct) is not { } project)
         {
             return null;
         }
+
+        var args = new { projectId, done = project.DoneStatuses.ToArray() };
 
         var byStatus = await connection.QueryAsync<(string Key, long Count)>(new CommandDefinition(
             "SELECT status, COUNT(*) FROM tasks WHERE project_id = @projectId AND status <> 'archived' GROUP BY status ORDER BY status",
@@ -48,7 +46,7 @@ public sealed class ProjectStatistics(Db db, ProjectQueries projects, EventLogHe
 
         var statusCounts = byStatus.ToDictionary(r => r.Key, r => r.Count);
         var total = statusCounts.Values.Sum();
-        var done = DoneStatuses.Sum(s => statusCounts.GetValueOrDefault(s));
+        var done = project.DoneStatuses.Sum(s => statusCounts.GetValueOrDefault(s));
         return new ProjectStats(
             projectId,
             total,
