@@ -69,7 +69,8 @@ public static class ProjectChanges
             Milestones = change.Milestones ?? current.Milestones,
             PriorityLevels = change.PriorityLevels ?? current.PriorityLevels,
             TaskStatuses = change.TaskStatuses ?? current.TaskStatuses,
-            DoneStatuses = change.DoneStatuses ?? current.DoneStatuses,
+            // A status taken out of the list stops counting as done; clients that edit the vocabulary know nothing of doneStatuses.
+            DoneStatuses = change.DoneStatuses ?? [.. current.DoneStatuses.Where((change.TaskStatuses ?? current.TaskStatuses).Contains)],
             ApprovalStatusMap = MergePatch(current.ApprovalStatusMap, change.ApprovalStatusMap),
             RootMappings = MergePatch(current.RootMappings, change.RootMappings),
             NamingRules = MergePatch(current.NamingRules, change.NamingRules),
