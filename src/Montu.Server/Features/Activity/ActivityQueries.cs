@@ -1,5 +1,6 @@
 using Dapper;
 using Montu.Server.Data;
+using Montu.Server.Features.Notifications;
 using Montu.Server.Features.TaskImport;
 using Montu.Server.Features.Tasks;
 using Montu.Server.Infrastructure.Access;
@@ -52,7 +53,7 @@ public sealed class ActivityQueries(Db db)
     public EventFilter Activity(ReadableProjects readable)
     {
         var filter = new EventFilter();
-        filter.Conditions.Add($"e.project_id IS NOT NULL AND e.entity_type <> 'notification' AND e.type <> '{ImportJobs.ProgressEvent}'");
+        filter.Conditions.Add($"e.project_id IS NOT NULL AND e.entity_type <> '{NotificationWriter.EntityType}' AND e.type <> '{ImportJobs.ProgressEvent}'");
         filter.Conditions.Add(readable.SqlCondition("e.project_id", filter.Args, db.Dialect));
         return filter;
     }
@@ -62,7 +63,7 @@ public sealed class ActivityQueries(Db db)
     {
         var filter = new EventFilter();
         filter.Args.Add("auditedTypes", AuditedProjectTypes);
-        filter.Conditions.Add($"((e.project_id IS NULL AND e.entity_type <> 'notification') OR {db.Dialect.In("e.type", "auditedTypes")})");
+        filter.Conditions.Add($"((e.project_id IS NULL AND e.entity_type <> '{NotificationWriter.EntityType}') OR {db.Dialect.In("e.type", "auditedTypes")})");
         return filter;
     }
 
@@ -70,9 +71,8 @@ public sealed class ActivityQueries(Db db)
     public EventFilter TaskHistory(string taskId, string projectId)
     {
         var filter = new EventFilter();
-        var named = db.Dialect.Engine == DbEngine.Postgres
-            ? "(e.payload -> 'taskIds') @> jsonb_build_array(CAST(@taskId AS text))"
-            : "EXISTS (SELECT 1 FROM json_each(e.payload, '$.taskIds') WHERE json_each.value = @taskId)";
+        // On PostgreSQL the expression is the one the GIN index of migration 0022 is built on.
+        var named = db.Dialect.JsonArrayHas("(e.payload -> 'taskIds')", "taskId");
         filter.Args.Add("taskId", taskId);
         filter.Args.Add("taskProject", projectId);
         filter.Args.Add("bulkTypes", new[] { TaskEvents.BulkUpdated, TaskImporter.ImportedEvent });

@@ -13,6 +13,12 @@ public sealed class NotificationQueries(Db db)
 
     private const string ReadColumns = "id, user_id, type, title, message, CAST(data AS TEXT) AS data, is_read, priority, project_id, created_at, expires_at";
 
+    /// <summary>Users with what they muted, for <see cref="Recipient"/>.</summary>
+    private const string SelectRecipients = """
+        SELECT u.id AS Id, u.email_key AS EmailKey, CAST(p.muted AS TEXT) AS Muted, CAST(p.muted_projects AS TEXT) AS MutedProjects
+        FROM users u LEFT JOIN notification_preferences p ON p.user_id = u.id
+        """;
+
     /// <summary>One multi-row insert, its parameters numbered, so it travels in one command with the change that caused it.</summary>
     public SqlStatement Insert(IReadOnlyList<NotificationRow> rows)
     {
@@ -51,8 +57,7 @@ public sealed class NotificationQueries(Db db)
             ? ""
             : "AND (u.is_admin OR EXISTS (SELECT 1 FROM project_members m WHERE m.project_id = @projectId AND m.user_id = u.id))";
         var rows = await tx.Connection!.QueryAsync<Recipient>(new CommandDefinition($"""
-            SELECT u.id AS Id, u.email_key AS EmailKey, CAST(p.muted AS TEXT) AS Muted, CAST(p.muted_projects AS TEXT) AS MutedProjects
-            FROM users u LEFT JOIN notification_preferences p ON p.user_id = u.id
+            {SelectRecipients}
             WHERE NOT u.disabled
               AND ({dialect.In("lower(u.id)", "names")} OR {dialect.In("u.email_key", "names")} OR {dialect.In(localPart, "names")})
               {readable}
@@ -63,8 +68,7 @@ public sealed class NotificationQueries(Db db)
     /// <summary>The users of <paramref name="ids"/> that exist and are enabled, with what they muted.</summary>
     public async Task<IReadOnlyList<Recipient>> UsersAsync(DbTransaction tx, IReadOnlyCollection<string> ids, CancellationToken ct) =>
         (await tx.Connection!.QueryAsync<Recipient>(new CommandDefinition($"""
-            SELECT u.id AS Id, u.email_key AS EmailKey, CAST(p.muted AS TEXT) AS Muted, CAST(p.muted_projects AS TEXT) AS MutedProjects
-            FROM users u LEFT JOIN notification_preferences p ON p.user_id = u.id
+            {SelectRecipients}
             WHERE NOT u.disabled AND {db.Dialect.In("u.id", "ids")}
             """, new { ids = ids.ToArray() }, tx, cancellationToken: ct))).AsList();
 
