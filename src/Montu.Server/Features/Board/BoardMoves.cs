@@ -5,6 +5,7 @@ using Montu.Server.Features.Tasks;
 using Montu.Server.Infrastructure;
 using Montu.Server.Infrastructure.Concurrency;
 using Montu.Server.Infrastructure.Errors;
+using Montu.Server.Infrastructure.WireFormat;
 
 namespace Montu.Server.Features.Board;
 
@@ -129,6 +130,12 @@ public sealed class BoardMoves(TaskWriter writer, BoardQueries board, EventLog e
         if (body.ValueKind != JsonValueKind.Object)
         {
             problems.Add("body", "The body must be a JSON object", ErrorCodes.InvalidType);
+            return (default, null, null);
+        }
+
+        if (JsonText.FindUnstorable(body, "") is { } unstorable)
+        {
+            problems.Add(unstorable);
             return (default, null, null);
         }
 
