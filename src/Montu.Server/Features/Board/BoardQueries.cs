@@ -43,7 +43,10 @@ public sealed class BoardQueries(Db db)
         {
             args.Add($"column{i}", key);
             var match = key is null ? $"{column} IS NULL" : $"{column} = @column{i}";
-            return $"SELECT * FROM (SELECT {i} AS col, id, doc, revision, board_rank FROM tasks WHERE {conditions} AND {match} ORDER BY board_rank, id LIMIT @limit) AS c{i}";
+            // project_id and the column are one value each here, but PostgreSQL reads the list's
+            // project_id range (SqlDialect.EqualsOneValue) as a range: ordered by board_rank alone, it
+            // sorted each whole column (740 ms at 100k tasks, decision 0043). Named, the index gives the order.
+            return $"SELECT * FROM (SELECT {i} AS col, id, doc, revision, board_rank FROM tasks WHERE {conditions} AND {match} ORDER BY project_id, {column}, board_rank, id LIMIT @limit) AS c{i}";
         });
         await using var connection = await db.OpenAsync(ct);
         var rows = await connection.QueryAsync<(int Column, string Id, string Doc, int Revision, string BoardRank)>(
