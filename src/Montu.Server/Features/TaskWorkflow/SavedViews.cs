@@ -49,6 +49,11 @@ public sealed class SavedViews(Db db, IdGenerator ids, TimeProvider time)
         }
 
         var projectId = request.ProjectId!;
+        if (ProjectAccess.Check(caller, projectId, ProjectPermission.Read) is { } hidden)
+        {
+            return hidden;
+        }
+
         if (request.Shared is true && ProjectAccess.Check(caller, projectId, ProjectPermission.Write) is { } denied)
         {
             return denied;

@@ -154,11 +154,10 @@ public sealed class TaskDependencyWriter(Db db, TaskQueries tasks, EventLog even
         }
     }
 
-    private static Task<TaskDependency?> FindAsync(DbTransaction tx, string taskId, string dependsOn, CancellationToken ct) =>
-        tx.Connection!.QuerySingleOrDefaultAsync<TaskDependency?>(new CommandDefinition("""
-            SELECT task_id AS TaskId, depends_on AS DependsOn, kind AS Kind, project_id AS ProjectId, created_by AS CreatedBy, created_at AS CreatedAt
-            FROM task_dependencies WHERE task_id = @taskId AND depends_on = @dependsOn
-            """, new { taskId, dependsOn }, tx, cancellationToken: ct));
+    private static async Task<TaskDependency?> FindAsync(DbTransaction tx, string taskId, string dependsOn, CancellationToken ct) =>
+        (await tx.Connection!.QuerySingleOrDefaultAsync<DependencyRow>(new CommandDefinition(
+            "SELECT task_id, depends_on, kind, project_id, created_by, created_at FROM task_dependencies WHERE task_id = @taskId AND depends_on = @dependsOn",
+            new { taskId, dependsOn }, tx, cancellationToken: ct)))?.ToDependency();
 
     /// <summary>
     /// A chain of links from <paramref name="from"/> to <paramref name="to"/> (both included), or null: the
@@ -202,6 +201,23 @@ public sealed class TaskDependencyWriter(Db db, TaskQueries tasks, EventLog even
 
     private static NewEvent Event(string type, TaskDependency link, string userId) =>
         new(type, link.ProjectId, "task", link.TaskId, new { taskId = link.TaskId, dependsOn = link.DependsOn, kind = link.Kind, projectId = link.ProjectId }, userId);
+
+    private sealed class DependencyRow
+    {
+        public string TaskId { get; init; } = "";
+
+        public string DependsOn { get; init; } = "";
+
+        public string Kind { get; init; } = "";
+
+        public string ProjectId { get; init; } = "";
+
+        public string? CreatedBy { get; init; }
+
+        public DateTime CreatedAt { get; init; }
+
+        public TaskDependency ToDependency() => new(TaskId, DependsOn, Kind, ProjectId, CreatedBy, DateTime.SpecifyKind(CreatedAt, DateTimeKind.Utc));
+    }
 
     private sealed class LinkRow
     {
