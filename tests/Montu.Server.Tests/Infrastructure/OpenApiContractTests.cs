@@ -39,6 +39,7 @@ public sealed partial class OpenApiContractTests(KestrelTestApp app) : IClassFix
         await Notifications(projectId, member);
         await ActivityAndAudit(projectId, member);
         await Analytics(projectId, member);
+        await Workflow(projectId, member);
         await RealTime(projectId, member);
         await PathBuilder(projectId);
         await Users(member);

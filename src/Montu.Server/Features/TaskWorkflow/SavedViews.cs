@@ -208,10 +208,22 @@ public sealed class SavedViews(Db db, IdGenerator ids, TimeProvider time)
         var filters = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var (name, value) in input?.Filters ?? [])
         {
+            if (name.Length > InputLimits.WordLength)
+            {
+                problems.Add("query.filters", $"Filter names have at most {InputLimits.WordLength} characters", ErrorCodes.OutOfRange);
+                continue;
+            }
+
             var field = $"query.filters.{name}";
             if (!TaskListQuery.FilterNames.Contains(name))
             {
                 problems.Add(field, $"{Quote.Of(name)} is not a filter of the task list: {string.Join(", ", TaskListQuery.FilterNames)}", ErrorCodes.UnknownField);
+                continue;
+            }
+
+            if (JsonText.FindUnstorable(value, field) is { } notText)
+            {
+                problems.Add(notText);
                 continue;
             }
 
