@@ -65,8 +65,14 @@ public sealed class SavedViews(Db db, IdGenerator ids, TimeProvider time)
             return ApiError.Validation(new FieldError("projectId", $"Project {Quote.Of(projectId)} not found", ErrorCodes.InvalidValue));
         }
 
+        return await InsertAsync(projectId, caller.UserId, name!, query, request.Shared ?? false, ct);
+    }
+
+    /// <summary>Stores a checked view as new.</summary>
+    public async Task<SavedView> InsertAsync(string projectId, string ownerId, string name, ViewQuery query, bool shared, CancellationToken ct)
+    {
         var now = TaskChanges.Stored(time.GetUtcNow().UtcDateTime);
-        var view = new SavedView(ids.NewId("view"), projectId, caller.UserId, name!, Tasks, query, request.Shared ?? false, now, now);
+        var view = new SavedView(ids.NewId("view"), projectId, ownerId, name, Tasks, query, shared, now, now);
         await db.InTransactionAsync(tx => tx.Connection!.ExecuteAsync(new CommandDefinition(
             $"INSERT INTO saved_views ({Columns}) VALUES (@Id, @ProjectId, @OwnerId, @Name, @Resource, {db.Dialect.Json("Query")}, @Shared, @CreatedAt, @UpdatedAt)",
             ViewRow.From(view), tx, cancellationToken: ct)), ct);

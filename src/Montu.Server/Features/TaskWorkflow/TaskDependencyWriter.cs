@@ -90,10 +90,7 @@ public sealed class TaskDependencyWriter(Db db, TaskQueries tasks, EventLog even
             }
 
             var link = new TaskDependency(taskId, dependsOn!, kind, project.Id, userId, TaskChanges.Stored(time.GetUtcNow().UtcDateTime));
-            await events.AppendAsync(tx, new SqlStatement("""
-                INSERT INTO task_dependencies (task_id, depends_on, project_id, kind, created_by, created_at)
-                VALUES (@TaskId, @DependsOn, @ProjectId, @Kind, @CreatedBy, @CreatedAt)
-                """, link), Event(AddedEvent, link, userId), ct);
+            await events.AppendAsync(tx, Insert(link), Event(AddedEvent, link, userId), ct);
             return new DependencyOutcome(link, true, null);
         }, ct);
     }
@@ -124,6 +121,11 @@ public sealed class TaskDependencyWriter(Db db, TaskQueries tasks, EventLog even
             await events.AppendAsync(tx, Event(RemovedEvent, link, userId) with { Notices = notices }, ct);
             return null;
         }, ct);
+
+    public static SqlStatement Insert(TaskDependency link) => new("""
+        INSERT INTO task_dependencies (task_id, depends_on, project_id, kind, created_by, created_at)
+        VALUES (@TaskId, @DependsOn, @ProjectId, @Kind, @CreatedBy, @CreatedAt)
+        """, link);
 
     /// <summary>Both directions of the task's links, each other task with its status and whether it is finished.</summary>
     public async Task<TaskDependencies> ListAsync(string taskId, Project project, CancellationToken ct)
