@@ -50,8 +50,14 @@ public sealed class DemoSeeder(Db db, ProjectQueries projects, TaskQueries tasks
             }
 
             var links = Dependencies.Select(d => new TaskDependency(d.Task, d.DependsOn, TaskDependencyWriter.FinishToStart, skyWars!.Id, null, TaskChanges.Stored(now))).ToList();
-            await events.AppendAllAsync(tx, [.. links.Select(TaskDependencyWriter.Insert)], [new NewEvent("demo_seeded", skyWars!.Id, "project", skyWars.Id,
-                new { taskIds = tasks.Select(t => t.Id).ToList(), dependencies = links }, null)], ct);
+            foreach (var link in links)
+            {
+                var insert = TaskDependencyWriter.Insert(link);
+                await tx.Connection!.ExecuteAsync(new CommandDefinition(insert.Sql, insert.Parameters, tx, cancellationToken: ct));
+            }
+
+            await events.AppendAsync(tx, new NewEvent("demo_seeded", skyWars!.Id, "project", skyWars.Id,
+                new { taskIds = tasks.Select(t => t.Id).ToList(), dependencies = links }, null), ct);
             return true;
         }, ct);
         if (seeded)

@@ -110,7 +110,9 @@ public sealed class TaskTypeStatusTests(TestApp app) : IClassFixture<TestApp>
 
         var statuses = (string[])["not_started", "in_progress", "pending_review", "needs_revision", "completed", "on_hold"];
         var pruned = await (await _admin.PatchJson($"/api/v1/projects/{project}", new { taskStatuses = statuses })).Expect(HttpStatusCode.OK);
-        Assert.Equal("""{"comp":["in_progress"],"fx":["on_hold"]}""", pruned.GetProperty("taskTypeStatuses").GetRawText());
+        // PostgreSQL's jsonb keeps a map's keys in its own order.
+        Assert.Equal([("comp", "in_progress"), ("fx", "on_hold")], pruned.GetProperty("taskTypeStatuses").EnumerateObject()
+            .SelectMany(e => e.Value.EnumerateArray().Select(s => (e.Name, s.GetString()!))).Order());
 
         pruned = await (await _admin.PatchJson($"/api/v1/projects/{project}", new { taskStatuses = statuses.Except(["in_progress"]).ToArray() })).Expect(HttpStatusCode.OK);
         Assert.Equal("""{"fx":["on_hold"]}""", pruned.GetProperty("taskTypeStatuses").GetRawText());
