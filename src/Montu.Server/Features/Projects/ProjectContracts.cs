@@ -153,7 +153,7 @@ public sealed record CreateProjectRequest
     [Description("The task statuses that count as completed, each one of taskStatuses; may be empty"), MaxLength(InputLimits.VocabularyCount), ItemMaxLength(InputLimits.VocabularyValueLength)]
     public List<string>? DoneStatuses { get; init; }
 
-    [Description("Task type → the statuses its tasks may take, a non-empty subset of taskStatuses; a type left out takes them all"), MapLimits(InputLimits.VocabularyCount, InputLimits.VocabularyValueLength)]
+    [Description("Task type → the statuses its tasks may take, a non-empty subset of taskStatuses; a type left out takes them all"), MapLimits(InputLimits.VocabularyCount, InputLimits.VocabularyValueLength, MaxValueLength = InputLimits.VocabularyValueLength, MaxValueItems = InputLimits.VocabularyCount)]
     public Dictionary<string, List<string>>? TaskTypeStatuses { get; init; }
 
     [Description("approved, rejected, needs_revision or pending → one of taskStatuses"), MapLimits(4, InputLimits.WordLength, MaxValueLength = InputLimits.VocabularyValueLength)]
@@ -212,7 +212,7 @@ public sealed record UpdateProjectRequest
     [Description("The task statuses that count as completed, each one of taskStatuses; may be empty"), MaxLength(InputLimits.VocabularyCount), ItemMaxLength(InputLimits.VocabularyValueLength)]
     public List<string>? DoneStatuses { get; init; }
 
-    [Description("Merged like templates: a task type set to null takes every one of taskStatuses again"), MapLimits(InputLimits.VocabularyCount, InputLimits.VocabularyValueLength)]
+    [Description("Merged like templates: a task type set to null takes every one of taskStatuses again"), MapLimits(InputLimits.VocabularyCount, InputLimits.VocabularyValueLength, MaxValueLength = InputLimits.VocabularyValueLength, MaxValueItems = InputLimits.VocabularyCount)]
     public Dictionary<string, List<string>?>? TaskTypeStatuses { get; init; }
 
     [Description("Merged like templates: a key set to null is removed"), MapLimits(4, InputLimits.WordLength, MaxValueLength = InputLimits.VocabularyValueLength)]
