@@ -151,7 +151,7 @@ public static class ValidRequests
         (_, "order") => "desc",
         (_, "deadline_before" or "deadline_after" or "updated_since") => "2030-01-01T00:00:00Z",
         (_, "include_archived" or "include_disabled" or "blocked") => "true",
-        ("ListTasks", "view") => world.ViewId,
+        ("ListTasks" or "ExportTasks", "view") => world.ViewId,
         _ => "fuzz",
     };
 

@@ -42,6 +42,8 @@ public sealed class SavedViewTests(TestApp app) : IClassFixture<TestApp>
         Assert.Equal([$"{p}_c"], await _admin.ListIds($"view={id}&status=not_started"));
         Assert.Equal([$"{p}_d"], await _admin.ListIds($"view={id}&blocked=true"));
         Assert.Equal([$"{p}_b", $"{p}_a"], await _admin.ListIds($"view={id}&project_id={project}"));
+        var csv = await (await _admin.GetAsync($"/api/v1/tasks/export.csv?view={id}")).Content.ReadAsStringAsync();
+        Assert.Equal([$"{p}_b", $"{p}_a"], csv.Split('\n', StringSplitOptions.RemoveEmptyEntries).Skip(1).Select(line => line.Split(',')[0]));
         Assert.Equal(["project_id"], (await (await _admin.GetAsync($"/api/v1/tasks?view={id}&project_id={other}")).ExpectError(HttpStatusCode.BadRequest, "VALIDATION_ERROR")).Fields());
         await (await _admin.GetAsync("/api/v1/tasks?view=view_nothing")).ExpectError(HttpStatusCode.NotFound, "NOT_FOUND");
     }
