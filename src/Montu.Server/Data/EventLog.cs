@@ -2,6 +2,7 @@ using System.Data.Common;
 using System.Text.Json;
 using Dapper;
 using Montu.Server.Features.Notifications;
+using Montu.Server.Features.TaskWorkflow;
 using Montu.Server.Infrastructure.WireFormat;
 
 namespace Montu.Server.Data;
@@ -11,6 +12,9 @@ public sealed record NewEvent(string Type, string? ProjectId, string EntityType,
 {
     /// <summary>What the change means for the people concerned: each becomes a notification in the change's transaction.</summary>
     public IReadOnlyList<Notice> Notices { get; init; } = [];
+
+    /// <summary>The task statuses the change moves: tasks waiting on them may be unblocked, which their artists are told (<see cref="TaskBlocking"/>).</summary>
+    public IReadOnlyList<StatusMove> StatusMoves { get; init; } = [];
 }
 
 /// <summary>

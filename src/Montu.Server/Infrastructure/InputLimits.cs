@@ -128,4 +128,9 @@ public static class InputLimits
 
     /// <summary>A time into a media version, in seconds: over eleven days.</summary>
     public const int MaxSeconds = 1_000_000;
+
+    /// <summary>A saved view: its name, and the columns a client shows with it.</summary>
+    public const int ViewNameLength = 200;
+
+    public const int ViewColumnsCount = 100;
 }

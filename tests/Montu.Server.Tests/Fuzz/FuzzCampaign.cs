@@ -154,6 +154,19 @@ public sealed class FuzzCampaign : TestApp
             return;
         }
 
+        if (run.Operation.Id == "DeleteView")
+        {
+            await world.SaveViewAsync(Client);
+            return;
+        }
+
+        if (run.Operation.Id == "RemoveTaskDependency")
+        {
+            await world.LinkTasksAsync(Client);
+            await run.Watch.NextAsync();
+            return;
+        }
+
         if (run.Operation.Id is "AppendToUpload" or "TerminateUpload")
         {
             await world.StartUploadAsync(Client);

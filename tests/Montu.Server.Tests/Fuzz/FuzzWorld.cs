@@ -66,6 +66,18 @@ public sealed class FuzzWorld
     public async Task LogTimeAsync(HttpClient admin) =>
         TimeLogId = (await (await admin.PostJson($"/api/v1/tasks/{AssignedTaskId}/time-logs", new { date = TimeLogDate, hours = 1 })).Expect(HttpStatusCode.Created)).Str("id");
 
+    /// <summary>A view of the project the server admin saved and shared: readers see it, only the server admin changes it; replaced when an operation deletes it.</summary>
+    public string ViewId { get; private set; } = "";
+
+    /// <summary>Saves a shared view as the server admin and makes it the world's view.</summary>
+    public async Task SaveViewAsync(HttpClient admin) =>
+        ViewId = (await (await admin.PostJson("/api/v1/views", new { projectId = ProjectId, name = "Fuzz view", shared = true, query = new { filters = new { status = "in_progress" } } }))
+            .Expect(HttpStatusCode.Created)).Str("id");
+
+    /// <summary>Makes the assigned task wait on the other task again, as the server admin (a removal uses the link up).</summary>
+    public async Task LinkTasksAsync(HttpClient admin) =>
+        Assert.True((await admin.PostJson($"/api/v1/tasks/{AssignedTaskId}/dependencies", new { dependsOn = OtherTaskId })).IsSuccessStatusCode);
+
     /// <summary>A notification the server admin sent to themself: every other role's is someone else's, and 404.</summary>
     public string NotificationId { get; private set; } = "";
 
@@ -100,6 +112,8 @@ public sealed class FuzzWorld
         await world.UploadMediaAsync(admin);
         await world.StartUploadAsync(admin);
         await world.LogTimeAsync(admin);
+        await world.LinkTasksAsync(admin);
+        await world.SaveViewAsync(admin);
         world.NotificationId = (await (await admin.PostJson("/api/v1/notifications", new { userId = cast.UserId(FuzzRole.ServerAdmin), type = "fuzz", title = "Fuzz", message = "For the server admin" }))
             .Expect(HttpStatusCode.Created)).GetProperty("items")[0].Str("id");
         world.PlaylistId = (await admin.CreatePlaylist(projectId, "Fuzz dailies")).Str("id");

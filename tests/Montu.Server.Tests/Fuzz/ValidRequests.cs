@@ -82,6 +82,8 @@ public static class ValidRequests
         (_, "jobId") => world.ImportJobId,
         (_, "timeLogId") => world.TimeLogId,
         (_, "notificationId") => world.NotificationId,
+        (_, "dependsOnId") => world.OtherTaskId,
+        (_, "viewId") => world.ViewId,
         _ => throw new InvalidOperationException($"{operation}: add a value for path parameter '{parameter}' to ValidRequests.PathValue"),
     };
 
@@ -102,6 +104,8 @@ public static class ValidRequests
         "jobId" => [world.ImportJobId.ToUpperInvariant(), "job_nothing"],
         "timeLogId" => [world.TimeLogId.ToUpperInvariant(), "tlog_nothing"],
         "notificationId" => [world.NotificationId.ToUpperInvariant(), "notif_nothing"],
+        "dependsOnId" => [world.AssignedTaskId, world.ArchivedTaskId, cast.OtherProjectTaskId, "no_such_task"],
+        "viewId" => [world.ViewId.ToUpperInvariant(), "view_nothing"],
         _ => ["nothing_here"],
     };
 
@@ -148,7 +152,8 @@ public static class ValidRequests
         (_, "sort") => "priority",
         (_, "order") => "desc",
         (_, "deadline_before" or "deadline_after" or "updated_since") => "2030-01-01T00:00:00Z",
-        (_, "include_archived" or "include_disabled") => "true",
+        (_, "include_archived" or "include_disabled" or "blocked") => "true",
+        ("ListTasks" or "ExportTasks", "view") => world.ViewId,
         _ => "fuzz",
     };
 
@@ -252,6 +257,12 @@ public static class ValidRequests
         ("CreateTimeLog" or "UpdateTimeLog", "date") => world.TimeLogDate,
         ("CreateTimeLog" or "UpdateTimeLog", "hours") => 0.5m,
         ("CreateTimeLog" or "UpdateTimeLog", "note") => "Fuzz hours",
+        ("AddTaskDependency", "dependsOn") => world.OtherTaskId,
+        ("AddTaskDependency", "kind") => "finish_to_start",
+        ("CreateView", "projectId") => world.ProjectId,
+        ("CreateView" or "UpdateView", "name") => "Fuzz view",
+        ("CreateView", "resource") => "tasks",
+        ("CreateView" or "UpdateView", "query") => new JsonObject { ["filters"] = new JsonObject { ["status"] = "in_progress", ["blocked"] = false } },
         ("SendNotification", "userIds") => new JsonArray(world.VictimId),
         ("SendNotification", "type") => "fuzz_note",
         ("SendNotification", "title") => "Fuzz",

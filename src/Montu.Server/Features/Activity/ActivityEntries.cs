@@ -203,6 +203,8 @@ public static class ActivityEntries
             TaskEvents.BulkUpdated when forTask is not null =>
                 $"{actor} {TaskChange(changes.ValueKind == JsonValueKind.Object && changes.TryGetProperty(forTask, out var mine) ? mine : default, forTask)} ({Text(payload, "operation") ?? "bulk update"})",
             TaskEvents.BulkUpdated => $"{actor} updated {Tasks(Count(payload, "taskIds"))} ({Text(payload, "operation") ?? "bulk update"})",
+            "task_dependency_added" => $"{actor} made {id} wait on {Text(payload, "dependsOn")}",
+            "task_dependency_removed" => $"{actor} made {id} no longer wait on {Text(payload, "dependsOn")}",
             "tasks_imported" when forTask is not null => $"{actor} created {forTask} by CSV import",
             "tasks_imported" => $"{actor} imported {Tasks(Count(payload, "taskIds"))} from CSV",
             "media_uploaded" => $"{actor} uploaded {Text(payload, "media", "fileName")} as {Text(payload, "media", "linkedVersion") ?? "a reference"}"

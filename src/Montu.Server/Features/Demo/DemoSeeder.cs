@@ -1,9 +1,11 @@
 using System.Data.Common;
 using System.Text.Json;
+using Dapper;
 using Montu.Server.Data;
 using Montu.Server.Features.Auth;
 using Montu.Server.Features.Projects;
 using Montu.Server.Features.Tasks;
+using Montu.Server.Features.TaskWorkflow;
 using Montu.Server.Infrastructure.Errors;
 using Montu.Server.Infrastructure.WireFormat;
 
@@ -15,7 +17,7 @@ namespace Montu.Server.Features.Demo;
 /// restart (or a show someone already built under that id) is left alone. Every row goes in one
 /// transaction with its event-log rows, as the API writes them.
 /// </summary>
-public sealed class DemoSeeder(Db db, ProjectQueries projects, TaskQueries tasks, EventLog events, TimeProvider time, ILogger<DemoSeeder> logger)
+public sealed class DemoSeeder(Db db, ProjectQueries projects, TaskQueries tasks, EventLog events, SavedViews views, TimeProvider time, ILogger<DemoSeeder> logger)
 {
     private const string Setting = "MONTU_DEMO";
 
@@ -47,8 +49,15 @@ public sealed class DemoSeeder(Db db, ProjectQueries projects, TaskQueries tasks
                 await InsertTaskAsync(tx, skyWars!, task, now, ct);
             }
 
+            var links = Dependencies.Select(d => new TaskDependency(d.Task, d.DependsOn, TaskDependencyWriter.FinishToStart, skyWars!.Id, null, TaskChanges.Stored(now))).ToList();
+            foreach (var link in links)
+            {
+                var insert = TaskDependencyWriter.Insert(link);
+                await tx.Connection!.ExecuteAsync(new CommandDefinition(insert.Sql, insert.Parameters, tx, cancellationToken: ct));
+            }
+
             await events.AppendAsync(tx, new NewEvent("demo_seeded", skyWars!.Id, "project", skyWars.Id,
-                new { taskIds = tasks.Select(t => t.Id).ToList() }, null), ct);
+                new { taskIds = tasks.Select(t => t.Id).ToList(), dependencies = links }, null), ct);
             return true;
         }, ct);
         if (seeded)
@@ -61,6 +70,20 @@ public sealed class DemoSeeder(Db db, ProjectQueries projects, TaskQueries tasks
         }
 
         return seeded;
+    }
+
+    /// <summary>Comp waits on lighting in two shots, so dependencies and the blocked filter have something to show.</summary>
+    public static readonly IReadOnlyList<(string Task, string DependsOn)> Dependencies =
+        [("ep01_sq0010_sh0020_comp", "ep01_sq0010_sh0020_lighting"), ("ep00_sq0010_sh0030_comp", "ep00_sq0010_sh0030_lighting")];
+
+    /// <summary>The producer's shared view of blocked tasks, soonest deadline first; after the demo users, since a view has an owner.</summary>
+    public async Task ShareDemoViewAsync(CancellationToken ct)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        var producer = await connection.ExecuteScalarAsync<string>(new CommandDefinition(
+            "SELECT id FROM users WHERE email = @email", new { email = DemoUsers.People[1].Email }, cancellationToken: ct));
+        await views.InsertAsync(DemoProjects.SkyWars.Id!, producer!, "Blocked shots", new ViewQuery(
+            new Dictionary<string, string> { ["blocked"] = "true" }, new ViewSort { Field = "deadline", Order = "asc" }, ["id", "task", "status", "artist", "deadline"]), shared: true, ct);
     }
 
     /// <summary>Creates the project unless its id is taken; a demo definition that fails validation is a bug.</summary>
@@ -117,6 +140,8 @@ public static class DemoSeeding
             await DemoUsers.SeedAsync(app.Services, app.Lifetime.ApplicationStopping);
             if (seeded)
             {
+                await app.Services.GetRequiredService<DemoSeeder>().ShareDemoViewAsync(app.Lifetime.ApplicationStopping);
+
                 // Uploaded by and reviewed by demo users, so after them.
                 await app.Services.GetRequiredService<DemoMedia>().SeedAsync(app.Lifetime.ApplicationStopping);
             }

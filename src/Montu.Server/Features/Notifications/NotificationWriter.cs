@@ -2,6 +2,7 @@ using System.Data.Common;
 using System.Text.Json;
 using Montu.Server.Data;
 using Montu.Server.Features.Tasks;
+using Montu.Server.Features.TaskWorkflow;
 using Montu.Server.Infrastructure;
 using Montu.Server.Infrastructure.WireFormat;
 
@@ -16,13 +17,19 @@ public sealed record PreparedNotifications(SqlStatement Insert, IReadOnlyList<Ne
 /// change (<see cref="Notice.Subject"/>). The user who made the change, users who cannot read its
 /// project and users who muted the type or the project get none.
 /// </summary>
-public sealed class NotificationWriter(NotificationQueries queries, IdGenerator ids, TimeProvider time)
+public sealed class NotificationWriter(NotificationQueries queries, TaskBlocking blocking, IdGenerator ids, TimeProvider time)
 {
     public const string EntityType = "notification";
     public const string CreatedEvent = "notification_created";
 
-    public Task<PreparedNotifications?> PrepareAsync(DbTransaction tx, NewEvent change, CancellationToken ct) =>
-        change.Notices.Count == 0 ? Task.FromResult<PreparedNotifications?>(null) : PrepareAsync(tx, change.Notices, change.ProjectId, change.UserId, ct);
+    public async Task<PreparedNotifications?> PrepareAsync(DbTransaction tx, NewEvent change, CancellationToken ct)
+    {
+        // Whoever moved a status, the tasks it unblocks are told here, so no writer can forget them.
+        var notices = change.StatusMoves.Count == 0 || change.ProjectId is null
+            ? change.Notices
+            : [.. change.Notices, .. await blocking.NoticesAsync(tx, change.ProjectId, change.StatusMoves, ct)];
+        return notices.Count == 0 ? null : await PrepareAsync(tx, notices, change.ProjectId, change.UserId, ct);
+    }
 
     /// <summary>The notifications <paramref name="notices"/> come to, about <paramref name="projectId"/>, for a change <paramref name="actor"/> made.</summary>
     public async Task<PreparedNotifications?> PrepareAsync(DbTransaction tx, IReadOnlyList<Notice> notices, string? projectId, string? actor, CancellationToken ct)

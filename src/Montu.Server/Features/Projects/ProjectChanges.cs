@@ -28,6 +28,7 @@ public static class ProjectChanges
             request.PriorityLevels ?? ProjectRules.DefaultPriorityLevels,
             request.TaskStatuses ?? ProjectRules.DefaultTaskStatuses,
             request.DoneStatuses ?? ProjectRules.DefaultDoneStatuses(request.TaskStatuses ?? ProjectRules.DefaultTaskStatuses),
+            (request.TaskTypeStatuses ?? []).ToDictionary(e => e.Key, e => (IReadOnlyList<string>)(e.Value ?? [])),
             request.ApprovalStatusMap ?? [],
             request.RootMappings ?? [],
             request.NamingRules ?? [],
@@ -71,6 +72,7 @@ public static class ProjectChanges
             TaskStatuses = change.TaskStatuses ?? current.TaskStatuses,
             // A status taken out of the list stops counting as done; clients that edit the vocabulary know nothing of doneStatuses.
             DoneStatuses = change.DoneStatuses ?? [.. current.DoneStatuses.Where((change.TaskStatuses ?? current.TaskStatuses).Contains)],
+            TaskTypeStatuses = PruneTaskTypeStatuses(current, change),
             ApprovalStatusMap = MergePatch(current.ApprovalStatusMap, change.ApprovalStatusMap),
             RootMappings = MergePatch(current.RootMappings, change.RootMappings),
             NamingRules = MergePatch(current.NamingRules, change.NamingRules),
@@ -91,6 +93,44 @@ public static class ProjectChanges
         yield return (TaskVocabularyColumn.Milestone, "milestones", before.Milestones.Except(after.Milestones).ToList());
     }
 
+    /// <summary>
+    /// The merge of the change, then pruned the way doneStatuses is when the change does not set the map
+    /// itself: a task type or status taken out of the vocabulary leaves it too, and a type left with no
+    /// status takes them all again. Clients that edit the vocabulary know nothing of this map.
+    /// </summary>
+    private static Dictionary<string, IReadOnlyList<string>> PruneTaskTypeStatuses(Project current, UpdateProjectRequest change)
+    {
+        var merged = new Dictionary<string, IReadOnlyList<string>>(current.TaskTypeStatuses);
+        foreach (var (type, statuses) in change.TaskTypeStatuses ?? [])
+        {
+            if (statuses is null)
+            {
+                merged.Remove(type);
+            }
+            else
+            {
+                merged[type] = statuses;
+            }
+        }
+
+        var types = change.TaskTypes ?? current.TaskTypes;
+        var vocabulary = change.TaskStatuses ?? current.TaskStatuses;
+        foreach (var (type, statuses) in merged.Where(e => !(change.TaskTypeStatuses?.ContainsKey(e.Key) ?? false)).ToList())
+        {
+            IReadOnlyList<string> kept = [.. statuses.Where(vocabulary.Contains)];
+            if (!types.Contains(type) || kept.Count == 0)
+            {
+                merged.Remove(type);
+            }
+            else
+            {
+                merged[type] = kept;
+            }
+        }
+
+        return merged;
+    }
+
     private static void CheckConfiguration(Project project, ValidationProblems problems, bool checkDrives)
     {
         ProjectRules.CheckDescription(project.Description, problems);
@@ -107,6 +147,7 @@ public static class ProjectChanges
         ProjectRules.CheckVocabulary(project.PriorityLevels, "priorityLevels", problems);
         ProjectRules.CheckVocabulary(project.TaskStatuses, "taskStatuses", problems);
         ProjectRules.CheckDoneStatuses(project, problems);
+        ProjectRules.CheckTaskTypeStatuses(project, problems);
         ProjectRules.CheckApprovalStatusMap(project, problems);
         ProjectRules.CheckRootMappings(project.RootMappings, problems);
         ProjectRules.CheckNamingRules(project.NamingRules, problems);

@@ -101,6 +101,8 @@ public sealed record Project(
     IReadOnlyList<string> TaskStatuses,
     [property: Description("The task statuses that count as completed in statistics and analytics, each one of taskStatuses (default: approved and completed, those of them taskStatuses has)")]
     IReadOnlyList<string> DoneStatuses,
+    [property: Description("The statuses a task of each listed type may take, each a non-empty subset of taskStatuses; a type left out takes every one of taskStatuses")]
+    IReadOnlyDictionary<string, IReadOnlyList<string>> TaskTypeStatuses,
     [property: Description("The task status approving a media version sets, by approval status; left out, approved sets approved and rejected or needs_revision set needs_revision")]
     IReadOnlyDictionary<string, string> ApprovalStatusMap,
     [property: Description("Where other operating systems mount each drive, by drive as written in driveMapping: {\"V:\": {\"linux\": \"/mnt/vfx/working\", \"macos\": \"/Volumes/working\"}}")]
@@ -150,6 +152,9 @@ public sealed record CreateProjectRequest
 
     [Description("The task statuses that count as completed, each one of taskStatuses; may be empty"), MaxLength(InputLimits.VocabularyCount), ItemMaxLength(InputLimits.VocabularyValueLength)]
     public List<string>? DoneStatuses { get; init; }
+
+    [Description("Task type → the statuses its tasks may take, a non-empty subset of taskStatuses; a type left out takes them all"), MapLimits(InputLimits.VocabularyCount, InputLimits.VocabularyValueLength, MaxValueLength = InputLimits.VocabularyValueLength, MaxValueItems = InputLimits.VocabularyCount)]
+    public Dictionary<string, List<string>>? TaskTypeStatuses { get; init; }
 
     [Description("approved, rejected, needs_revision or pending → one of taskStatuses"), MapLimits(4, InputLimits.WordLength, MaxValueLength = InputLimits.VocabularyValueLength)]
     public Dictionary<string, string>? ApprovalStatusMap { get; init; }
@@ -206,6 +211,9 @@ public sealed record UpdateProjectRequest
 
     [Description("The task statuses that count as completed, each one of taskStatuses; may be empty"), MaxLength(InputLimits.VocabularyCount), ItemMaxLength(InputLimits.VocabularyValueLength)]
     public List<string>? DoneStatuses { get; init; }
+
+    [Description("Merged like templates: a task type set to null takes every one of taskStatuses again"), MapLimits(InputLimits.VocabularyCount, InputLimits.VocabularyValueLength, MaxValueLength = InputLimits.VocabularyValueLength, MaxValueItems = InputLimits.VocabularyCount)]
+    public Dictionary<string, List<string>?>? TaskTypeStatuses { get; init; }
 
     [Description("Merged like templates: a key set to null is removed"), MapLimits(4, InputLimits.WordLength, MaxValueLength = InputLimits.VocabularyValueLength)]
     public Dictionary<string, string?>? ApprovalStatusMap { get; init; }

@@ -11,7 +11,7 @@ public sealed class ProjectQueries(Db db)
 {
     private const string Columns = """
         id, name, description, status, drive_mapping, path_segments, templates, filename_patterns,
-        task_types, milestones, priority_levels, task_statuses, done_statuses, approval_status_map, root_mappings, naming_rules, require_if_match, revision, created_at, updated_at
+        task_types, milestones, priority_levels, task_statuses, done_statuses, task_type_statuses, approval_status_map, root_mappings, naming_rules, require_if_match, revision, created_at, updated_at
         """;
 
     public async Task<Project?> FindAsync(DbConnection connection, string id, CancellationToken ct, DbTransaction? transaction = null)
@@ -93,7 +93,7 @@ public sealed class ProjectQueries(Db db)
             INSERT INTO projects ({Columns})
             VALUES (@Id, @Name, @Description, @Status, {Json("DriveMapping")}, {Json("PathSegments")}, {Json("Templates")},
                     {Json("FilenamePatterns")}, {Json("TaskTypes")}, {Json("Milestones")}, {Json("PriorityLevels")},
-                    {Json("TaskStatuses")}, {Json("DoneStatuses")}, {Json("ApprovalStatusMap")}, {Json("RootMappings")}, {Json("NamingRules")}, @RequireIfMatch, @Revision, @CreatedAt, @UpdatedAt)
+                    {Json("TaskStatuses")}, {Json("DoneStatuses")}, {Json("TaskTypeStatuses")}, {Json("ApprovalStatusMap")}, {Json("RootMappings")}, {Json("NamingRules")}, @RequireIfMatch, @Revision, @CreatedAt, @UpdatedAt)
             """, ProjectRow.From(project), transaction, cancellationToken: ct));
 
     public Task UpdateAsync(DbTransaction transaction, Project project, CancellationToken ct) =>
@@ -101,7 +101,7 @@ public sealed class ProjectQueries(Db db)
             UPDATE projects SET name = @Name, description = @Description, status = @Status,
                 drive_mapping = {Json("DriveMapping")}, path_segments = {Json("PathSegments")}, templates = {Json("Templates")},
                 filename_patterns = {Json("FilenamePatterns")}, task_types = {Json("TaskTypes")}, milestones = {Json("Milestones")},
-                priority_levels = {Json("PriorityLevels")}, task_statuses = {Json("TaskStatuses")}, done_statuses = {Json("DoneStatuses")},
+                priority_levels = {Json("PriorityLevels")}, task_statuses = {Json("TaskStatuses")}, done_statuses = {Json("DoneStatuses")}, task_type_statuses = {Json("TaskTypeStatuses")},
                 approval_status_map = {Json("ApprovalStatusMap")}, root_mappings = {Json("RootMappings")},
                 naming_rules = {Json("NamingRules")}, require_if_match = @RequireIfMatch, revision = @Revision,
                 updated_at = @UpdatedAt
@@ -175,6 +175,8 @@ public sealed class ProjectQueries(Db db)
 
         public string DoneStatuses { get; init; } = "[]";
 
+        public string TaskTypeStatuses { get; init; } = "{}";
+
         public string ApprovalStatusMap { get; init; } = "{}";
 
         public string RootMappings { get; init; } = "{}";
@@ -204,6 +206,7 @@ public sealed class ProjectQueries(Db db)
             PriorityLevels = StorageJson.Write(p.PriorityLevels),
             TaskStatuses = StorageJson.Write(p.TaskStatuses),
             DoneStatuses = StorageJson.Write(p.DoneStatuses),
+            TaskTypeStatuses = StorageJson.Write(p.TaskTypeStatuses),
             ApprovalStatusMap = StorageJson.Write(p.ApprovalStatusMap),
             RootMappings = StorageJson.Write(p.RootMappings),
             NamingRules = StorageJson.Write(p.NamingRules),
@@ -227,6 +230,7 @@ public sealed class ProjectQueries(Db db)
             StorageJson.Read<List<string>>(PriorityLevels),
             StorageJson.Read<List<string>>(TaskStatuses),
             StorageJson.Read<List<string>>(DoneStatuses),
+            StorageJson.Read<Dictionary<string, IReadOnlyList<string>>>(TaskTypeStatuses),
             StorageJson.Read<Dictionary<string, string>>(ApprovalStatusMap),
             StorageJson.Read<Dictionary<string, RootMapping>>(RootMappings),
             StorageJson.Read<Dictionary<string, string>>(NamingRules),

@@ -307,4 +307,40 @@ public static partial class ProjectRules
             problems.Add("doneStatuses", $"{Quote.Of(duplicate.Key)} appears more than once", ErrorCodes.DuplicateValue);
         }
     }
+
+    /// <summary>Each key one of the project's task types, each value a non-empty list of distinct taskStatuses.</summary>
+    public static void CheckTaskTypeStatuses(Project project, ValidationProblems problems)
+    {
+        foreach (var (type, statuses) in project.TaskTypeStatuses)
+        {
+            if (!project.TaskTypes.Contains(type))
+            {
+                problems.Add("taskTypeStatuses", $"{Quote.Of(type)} is not one of the project's taskTypes: {string.Join(", ", project.TaskTypes)}");
+                continue;
+            }
+
+            var field = $"taskTypeStatuses.{type}";
+            if (statuses.Count == 0)
+            {
+                problems.Add(field, "The list must not be empty; leave the type out to allow every one of taskStatuses", ErrorCodes.RequiredField);
+            }
+
+            foreach (var status in statuses.Distinct(StringComparer.Ordinal))
+            {
+                if (status is null || !project.TaskStatuses.Contains(status))
+                {
+                    problems.Add(field, $"{Quote.Of(status)} is not one of the project's taskStatuses: {string.Join(", ", project.TaskStatuses)}");
+                }
+            }
+
+            foreach (var duplicate in statuses.GroupBy(v => v, StringComparer.Ordinal).Where(g => g.Count() > 1))
+            {
+                problems.Add(field, $"{Quote.Of(duplicate.Key)} appears more than once", ErrorCodes.DuplicateValue);
+            }
+        }
+    }
+
+    /// <summary>The statuses a task of <paramref name="taskType"/> may take: its own list, or every one of taskStatuses.</summary>
+    public static IReadOnlyList<string> StatusesOf(Project project, string? taskType) =>
+        taskType is not null && project.TaskTypeStatuses.TryGetValue(taskType, out var statuses) ? statuses : project.TaskStatuses;
 }

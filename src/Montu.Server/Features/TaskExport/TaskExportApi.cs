@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.Net.Http.Headers;
 using Montu.Server.Features.Projects;
 using Montu.Server.Features.Tasks;
+using Montu.Server.Features.TaskWorkflow;
 using Montu.Server.Infrastructure.Access;
 using Montu.Server.Infrastructure.Errors;
 using Montu.Server.Infrastructure.WireFormat;
@@ -23,8 +24,20 @@ public static class TaskExportApi
     private static async Task<IResult> ExportTasks(
         [AsParameters] TaskListQuery query,
         [FromQuery(Name = "bom"), Description("true starts the file with a UTF-8 byte order mark, for Excel")] string? bom,
-        TaskCsvExport export, ProjectQueries projects, Caller caller, HttpContext http, CancellationToken ct)
+        [FromQuery(Name = "view"), Description("A saved view's id: its filters, project and sort apply wherever this request sends none")] string? view,
+        TaskCsvExport export, ProjectQueries projects, SavedViews views, Caller caller, HttpContext http, CancellationToken ct)
     {
+        if (QueryValues.Text(view) is { } viewId)
+        {
+            var (applied, refused) = await views.ApplyAsync(viewId, query, caller, ct);
+            if (refused is not null)
+            {
+                return refused;
+            }
+
+            query = applied!;
+        }
+
         var problems = new ValidationProblems();
         var filters = query.ToFilters(problems);
         var sort = TaskSort.Parse(query.Sort, query.Order, problems);

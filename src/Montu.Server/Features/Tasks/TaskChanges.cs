@@ -28,13 +28,19 @@ public static class TaskChanges
         {
             Id = "",
             ProjectId = project.Id,
-            Status = TaskRules.DefaultStatus(project),
+            Status = TaskRules.DefaultStatus(project, null),
             Priority = TaskRules.DefaultPriority(project),
             CreatedAt = now,
             UpdatedAt = now,
             CreatedBy = userId,
         };
         var task = TaskFields.Apply(blank, input, problems);
+        if (!input.Fields.Any(f => f.Key == "status"))
+        {
+            // The type is known only once the body is read, and it may allow fewer statuses than the project.
+            task = task with { Status = TaskRules.DefaultStatus(project, task.Task) };
+        }
+
         TaskRules.Check(null, task, project, problems);
         if (input.Id is not null || !problems.Any)
         {
@@ -108,7 +114,7 @@ public static class TaskChanges
     {
         Task = archived.Task with
         {
-            Status = archived.StatusBeforeArchive ?? TaskRules.DefaultStatus(project),
+            Status = archived.StatusBeforeArchive ?? TaskRules.DefaultStatus(project, archived.Task.Task),
             UpdatedAt = Stored(now),
             Revision = archived.Task.Revision + 1,
         },

@@ -142,6 +142,9 @@ public sealed record TaskFilters
 
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public bool? IncludeArchived { get; init; }
+
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public bool? Blocked { get; init; }
 }
 
 /// <summary>One item of <c>PATCH /tasks/bulk-update</c> (v2.1) as it binds; <see cref="BulkUpdateItemDoc"/> documents it.</summary>

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Montu.Server.Data;
 using Montu.Server.Features.Notifications;
+using Montu.Server.Features.TaskWorkflow;
 using Montu.Server.Infrastructure.WireFormat;
 
 namespace Montu.Server.Features.Tasks;
@@ -22,6 +23,7 @@ public static class TaskEvents
             new { taskId = after.Id, changes, previous = Previous(before, changes.Keys), revision = after.Revision }, userId)
         {
             Notices = TaskNotices.Changed(before, after),
+            StatusMoves = Moves([(before, after)]),
         };
 
     public static NewEvent Archive(TaskItem before, TaskItem after, string? userId) =>
@@ -33,7 +35,10 @@ public static class TaskEvents
             changes = TaskChanges.Diff(before, after),
             previous = Previous(before, ["status"]),
             revision = after.Revision,
-        }, userId);
+        }, userId)
+        {
+            StatusMoves = Moves([(before, after)]),
+        };
 
     public static NewEvent Restore(TaskItem before, TaskItem after, string? userId) =>
         new(Restored, after.ProjectId, "task", after.Id, new
@@ -59,8 +64,13 @@ public static class TaskEvents
         }, userId)
         {
             Notices = TaskNotices.ChangedMany(projectId, tasks.Select(t => ((TaskItem?)t.Before, t.After))),
+            StatusMoves = Moves(tasks),
         };
     }
+
+    /// <summary>The statuses that moved, which may unblock the tasks waiting on them (a restore only ever blocks, so it has none).</summary>
+    private static List<StatusMove> Moves(IEnumerable<(TaskItem Before, TaskItem After)> tasks) =>
+        [.. tasks.Where(t => t.Before.Status != t.After.Status).Select(t => new StatusMove(t.After.Id, t.Before.Status, t.After.Status))];
 
     /// <summary>The wire values <paramref name="fields"/> held in <paramref name="before"/>.</summary>
     private static Dictionary<string, JsonElement> Previous(TaskItem before, IEnumerable<string> fields)

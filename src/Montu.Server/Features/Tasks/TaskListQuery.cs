@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using System.Reflection;
 using Microsoft.AspNetCore.Mvc;
 using Montu.Server.Infrastructure.Errors;
 using Montu.Server.Infrastructure.WireFormat;
@@ -24,6 +25,7 @@ public sealed record TaskListQuery(
     [property: FromQuery(Name = "deadline_after"), Description("Deadline strictly after this ISO 8601 time")] string? DeadlineAfter,
     [property: FromQuery(Name = "updated_since"), Description("Updated at or after this ISO 8601 time")] string? UpdatedSince,
     [property: FromQuery(Name = "include_archived"), Description("Also give archived tasks")] string? IncludeArchived,
+    [property: FromQuery(Name = "blocked"), Description("true: tasks waiting on a prerequisite not in the project's doneStatuses (archived ones do not count); false: the others")] string? Blocked,
     [property: FromQuery(Name = "sort"), Description("created_at, updated_at, priority (the project's level order), deadline (none last) or id (default)")] string? Sort,
     [property: FromQuery(Name = "order"), Description("asc (default) or desc")] string? Order)
 {
@@ -43,7 +45,28 @@ public sealed record TaskListQuery(
         DeadlineAfter = QueryValues.Timestamp(DeadlineAfter, "deadline_after", problems),
         UpdatedSince = QueryValues.Timestamp(UpdatedSince, "updated_since", problems),
         IncludeArchived = QueryValues.Bool(IncludeArchived, "include_archived", problems) is true ? true : null,
+        Blocked = QueryValues.Bool(Blocked, "blocked", problems),
     };
+
+    private static readonly ConstructorInfo Constructor = typeof(TaskListQuery).GetConstructors().Single();
+
+    /// <summary>The query parameter names, in the order of the constructor's parameters.</summary>
+    private static readonly string[] Names = [.. Constructor.GetParameters()
+        .Select(p => typeof(TaskListQuery).GetProperty(p.Name!)!.GetCustomAttribute<FromQueryAttribute>()!.Name!)];
+
+    /// <summary>The parameters a saved view may hold as its filters: all but the project (the view's own) and the sort.</summary>
+    public static readonly IReadOnlyList<string> FilterNames = [.. Names.Where(n => n is not ("project_id" or "sort" or "order"))];
+
+    /// <summary>The query with the parameters <paramref name="values"/> names (by query parameter name); the others are left out.</summary>
+    public static TaskListQuery FromValues(IReadOnlyDictionary<string, string?> values) =>
+        (TaskListQuery)Constructor.Invoke([.. Names.Select(n => (object?)values.GetValueOrDefault(n))]);
+
+    /// <summary>This query, with each parameter it leaves out taken from <paramref name="fallback"/>: a saved view under explicit parameters.</summary>
+    public TaskListQuery Over(TaskListQuery fallback)
+    {
+        var mine = Constructor.GetParameters().Select(p => typeof(TaskListQuery).GetProperty(p.Name!)!).ToList();
+        return (TaskListQuery)Constructor.Invoke([.. mine.Select(p => p.GetValue(this) ?? p.GetValue(fallback))]);
+    }
 }
 
 /// <summary>The paging of <c>GET /tasks</c>.</summary>

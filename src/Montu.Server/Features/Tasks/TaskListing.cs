@@ -1,5 +1,6 @@
 using Dapper;
 using Montu.Server.Data;
+using Montu.Server.Features.TaskWorkflow;
 using Montu.Server.Infrastructure.Access;
 using Montu.Server.Infrastructure.WireFormat;
 
@@ -117,6 +118,11 @@ public sealed class TaskListing(Db db, TaskCounts counts)
         Compare("deadline < @deadlineBefore", "deadlineBefore", filters.DeadlineBefore);
         Compare("deadline > @deadlineAfter", "deadlineAfter", filters.DeadlineAfter);
         Compare("updated_at >= @updatedSince", "updatedSince", filters.UpdatedSince);
+        if (filters.Blocked is { } blocked)
+        {
+            where.Add(TaskBlocking.Condition(dialect, blocked));
+        }
+
         return where;
     }
 

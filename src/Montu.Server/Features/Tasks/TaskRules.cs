@@ -16,7 +16,9 @@ public static partial class TaskRules
     [GeneratedRegex("^[A-Za-z0-9_.-]{1,128}$")]
     public static partial Regex IdFormat();
 
-    public static string DefaultStatus(Project project) => DefaultOf(project.TaskStatuses, "not_started");
+    /// <summary>The status a new task of <paramref name="taskType"/> starts in: not_started when its type may take it, else the first it may.</summary>
+    public static string DefaultStatus(Project project, string? taskType) =>
+        DefaultOf(ProjectRules.StatusesOf(project, taskType), "not_started");
 
     public static string DefaultPriority(Project project) => DefaultOf(project.PriorityLevels, "medium");
 
@@ -123,9 +125,12 @@ public static partial class TaskRules
         {
             problems.Add("status", "A task is archived with DELETE /tasks/{id}, not by setting its status");
         }
-        else if (before?.Status != after.Status)
+        else if (after.Status != Archived && (before?.Status != after.Status || before?.Task != after.Task))
         {
-            CheckVocabulary(after.Status, "status", project.TaskStatuses, "taskStatuses", problems);
+            // A type with its own statuses (taskTypeStatuses) allows only those; a change of type is checked against the new type's.
+            var typed = ProjectRules.StatusesOf(project, after.Task) != project.TaskStatuses;
+            CheckVocabulary(after.Status, "status", ProjectRules.StatusesOf(project, after.Task),
+                typed ? $"taskTypeStatuses.{after.Task}" : "taskStatuses", problems);
         }
 
         if (before?.Priority != after.Priority)

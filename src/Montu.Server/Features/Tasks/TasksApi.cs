@@ -1,6 +1,9 @@
+using System.ComponentModel;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using Montu.Server.Features.Projects;
+using Montu.Server.Features.TaskWorkflow;
 using Montu.Server.Infrastructure;
 using Montu.Server.Infrastructure.Access;
 using Montu.Server.Infrastructure.Concurrency;
@@ -16,7 +19,7 @@ public static class TasksApi
     {
         var group = api.MapGroup("/tasks").WithTags("Tasks");
         group.MapGet("/", ListTasks).WithName("ListTasks").RequireSignedIn()
-            .WithSummary("List tasks of the projects you can read: filters, sort, page or cursor").ProducesErrors(400, 401)
+            .WithSummary("List tasks of the projects you can read: filters, sort, page or cursor; view=<id> applies a saved view, under the parameters sent").ProducesErrors(400, 401, 404)
             .Produces<ListEnvelope<TaskItem, TaskFilters>>(200);
         group.MapGet("/{taskId}", GetTask).WithName("GetTask").RequireProject(ProjectPermission.Read, resolvedBy: TaskProject)
             .WithSummary("Get a task").ProducesErrors(401, 404).Produces<TaskItem>(200).ServesRevision();
@@ -49,8 +52,21 @@ public static class TasksApi
         ProjectResolver.FromLookup<TaskQueries>("taskId", "Task", (tasks, id, ct) => tasks.ProjectIdOfAsync(id, ct));
 
     private static async Task<Results<Ok<ListEnvelope<TaskJson, TaskFilters>>, FileContentHttpResult, ApiError>> ListTasks(
-        [AsParameters] TaskListQuery query, [AsParameters] TaskPageQuery paging, TaskListing listing, TaskListCache cache, ProjectQueries projects, Caller caller, HttpContext http, CancellationToken ct)
+        [AsParameters] TaskListQuery query, [AsParameters] TaskPageQuery paging,
+        [FromQuery(Name = "view"), Description("A saved view's id: its filters, project and sort apply wherever this request sends none")] string? view,
+        TaskListing listing, TaskListCache cache, ProjectQueries projects, SavedViews views, Caller caller, HttpContext http, CancellationToken ct)
     {
+        if (QueryValues.Text(view) is { } viewId)
+        {
+            var (applied, refused) = await views.ApplyAsync(viewId, query, caller, ct);
+            if (refused is not null)
+            {
+                return refused;
+            }
+
+            query = applied!;
+        }
+
         var problems = new ValidationProblems();
         var page = PageRequest.Parse(paging.Page, paging.PageSize, paging.Cursor, problems);
         var filters = query.ToFilters(problems);

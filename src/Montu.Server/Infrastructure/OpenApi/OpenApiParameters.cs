@@ -29,6 +29,8 @@ public static class OpenApiParameters
         ["jobId"] = (InputLimits.OpaqueValueLength, null),
         ["timeLogId"] = (InputLimits.OpaqueValueLength, null),
         ["notificationId"] = (InputLimits.OpaqueValueLength, null),
+        ["dependsOnId"] = (InputLimits.TaskIdLength, InputLimits.TaskIdPattern),
+        ["viewId"] = (InputLimits.OpaqueValueLength, null),
     };
 
     public static Task DescribeAsync(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken _)

@@ -25,6 +25,9 @@ public sealed class MapLimitsAttribute(int maxEntries, int maxNameLength) : Attr
     public int MaxNameLength => maxNameLength;
 
     public int MaxValueLength { get; init; }
+
+    /// <summary>When set, each value is a list of at most this many strings, each of at most <see cref="MaxValueLength"/> characters.</summary>
+    public int MaxValueItems { get; init; }
 }
 
 /// <summary>This list holds <c>[x, y]</c> pairs, each number from 0 to 1 (an annotation's drawing points).</summary>
@@ -84,7 +87,12 @@ public static class SchemaLimits
         {
             schema.MaxProperties = map.MaxEntries;
             schema.PropertyNames = new OpenApiSchema { Type = JsonSchemaType.String, MaxLength = map.MaxNameLength };
-            if (map.MaxValueLength > 0 && schema.AdditionalProperties is OpenApiSchema values)
+            if (map.MaxValueItems > 0 && schema.AdditionalProperties is OpenApiSchema lists)
+            {
+                lists.MaxItems = map.MaxValueItems;
+                lists.Items = new OpenApiSchema { Type = JsonSchemaType.String, MaxLength = map.MaxValueLength };
+            }
+            else if (map.MaxValueLength > 0 && schema.AdditionalProperties is OpenApiSchema values)
             {
                 values.MaxLength = map.MaxValueLength;
             }

@@ -134,6 +134,9 @@ public sealed class AccessMatrixTests(TestApp app) : IClassFixture<TestApp>
         var import = await (await app.Client.PostAsync("/api/v1/tasks/import-csv-async", TaskImport.ImportBuilders.Form(projectId,
             TaskImport.ImportBuilders.Utf8("episode,sequence,shot,task\nep01,sq010,sh0010,animation\n"), ("validate_only", "true")))).Expect(HttpStatusCode.Accepted);
         var timeLog = await (await app.Client.PostJson($"/api/v1/tasks/{task.Str("id")}/time-logs", new { date = "2026-12-01", hours = 1 })).Expect(HttpStatusCode.Created);
+        var prerequisite = await app.Client.CreateTask(TaskBuilders.NamedTask(projectId, $"{projectId}_matrix_first"));
+        await (await app.Client.PostJson($"/api/v1/tasks/{task.Str("id")}/dependencies", new { dependsOn = prerequisite.Str("id") })).Expect(HttpStatusCode.Created);
+        var view = await (await app.Client.PostJson("/api/v1/views", new { projectId, name = "Matrix", shared = true })).Expect(HttpStatusCode.Created);
         return new Dictionary<string, string>
         {
             ["projectId"] = projectId,
@@ -153,6 +156,8 @@ public sealed class AccessMatrixTests(TestApp app) : IClassFixture<TestApp>
             ["jobId"] = import.Str("jobId"),
             ["timeLogId"] = timeLog.Str("id"),
             ["notificationId"] = "notif_matrix",
+            ["dependsOnId"] = prerequisite.Str("id"),
+            ["viewId"] = view.Str("id"),
         };
     }
 

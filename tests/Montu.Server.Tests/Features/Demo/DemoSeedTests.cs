@@ -62,6 +62,19 @@ public sealed class DemoSeedTests(DemoApp demo) : IClassFixture<DemoApp>
     }
 
     [Fact]
+    public async Task Demo_comp_waits_on_lighting_in_two_shots_and_the_producer_shares_a_view_of_blocked_tasks()
+    {
+        var links = await (await _app.Client.GetAsync("/api/v1/tasks/ep01_sq0010_sh0020_comp/dependencies")).Expect(HttpStatusCode.OK);
+        Assert.Equal(["ep01_sq0010_sh0020_lighting"], links.GetProperty("dependsOn").EnumerateArray().Select(t => t.Str("id")));
+        var view = Assert.Single((await (await _app.Client.GetAsync("/api/v1/views?project_id=SWA")).Expect(HttpStatusCode.OK)).GetProperty("items").EnumerateArray());
+        Assert.Equal(("Blocked shots", true), (view.Str("name"), view.GetProperty("shared").GetBoolean()));
+        var blocked = await _app.Client.ListIds("project_id=SWA&blocked=true");
+        Assert.Equal(blocked.Order(StringComparer.Ordinal), (await _app.Client.ListIds($"view={view.Str("id")}")).Order(StringComparer.Ordinal));
+        Assert.NotEmpty(blocked);
+        Assert.All(blocked, id => Assert.EndsWith("_comp", id));
+    }
+
+    [Fact]
     public async Task Demo_seeds_65_SWA_shot_tasks_that_the_task_api_lists_and_searches()
     {
         var all = await _app.Client.ListTasks("project_id=SWA&page_size=100");
