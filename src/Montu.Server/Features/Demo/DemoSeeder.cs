@@ -2,6 +2,7 @@ using System.Data.Common;
 using System.Text.Json;
 using Montu.Server.Data;
 using Montu.Server.Features.Auth;
+using Montu.Server.Features.Breakdown;
 using Montu.Server.Features.Projects;
 using Montu.Server.Features.Tasks;
 using Montu.Server.Infrastructure.Errors;
@@ -15,7 +16,7 @@ namespace Montu.Server.Features.Demo;
 /// restart (or a show someone already built under that id) is left alone. Every row goes in one
 /// transaction with its event-log rows, as the API writes them.
 /// </summary>
-public sealed class DemoSeeder(Db db, ProjectQueries projects, TaskQueries tasks, EventLog events, TimeProvider time, ILogger<DemoSeeder> logger)
+public sealed class DemoSeeder(Db db, ProjectQueries projects, TaskQueries tasks, BreakdownNames breakdown, EventLog events, TimeProvider time, ILogger<DemoSeeder> logger)
 {
     private const string Setting = "MONTU_DEMO";
 
@@ -42,10 +43,13 @@ public sealed class DemoSeeder(Db db, ProjectQueries projects, TaskQueries tasks
             var skyWars = await CreateProjectAsync(tx, DemoProjects.SkyWars, now, ct);
             await CreateProjectAsync(tx, DemoProjects.AnimatedShort, now, ct);
             var tasks = DemoShow.Tasks(now);
+            var inserted = new List<TaskItem>();
             foreach (var task in tasks)
             {
-                await InsertTaskAsync(tx, skyWars!, task, now, ct);
+                inserted.Add(await InsertTaskAsync(tx, skyWars!, task, now, ct));
             }
+
+            await breakdown.EnsureAsync(tx, inserted, null, now, ct);
 
             await events.AppendAsync(tx, new NewEvent("demo_seeded", skyWars!.Id, "project", skyWars.Id,
                 new { taskIds = tasks.Select(t => t.Id).ToList() }, null), ct);
@@ -80,7 +84,7 @@ public sealed class DemoSeeder(Db db, ProjectQueries projects, TaskQueries tasks
     }
 
     /// <summary>Writes one shot task through the same validation and row mapping as <c>POST /tasks</c>.</summary>
-    private async Task InsertTaskAsync(DbTransaction tx, Project project, DemoTask demo, DateTime now, CancellationToken ct)
+    private async Task<TaskItem> InsertTaskAsync(DbTransaction tx, Project project, DemoTask demo, DateTime now, CancellationToken ct)
     {
         var problems = new ValidationProblems();
         var body = JsonSerializer.SerializeToElement(new
@@ -104,6 +108,7 @@ public sealed class DemoSeeder(Db db, ProjectQueries projects, TaskQueries tasks
         var task = TaskChanges.Create(TaskInput.Parse(body, TaskInputKind.Create, problems), project, now, null, problems)
             ?? throw new InvalidOperationException($"Demo task {demo.Id} is invalid: {string.Join("; ", problems.Errors.Select(e => $"{e.Field}: {e.Message}"))}");
         await tasks.InsertAsync(tx, task, project, ct);
+        return task.Task;
     }
 }
 
