@@ -7,7 +7,11 @@ using Montu.Server.Infrastructure.Concurrency;
 
 namespace Montu.Server.Features.Breakdown;
 
-/// <summary>What every breakdown entity answers with; the four collections add their own fields.</summary>
+/// <summary>What every breakdown entity answers with; the four collections add their own fields, written even where a list declares the base.</summary>
+[JsonDerivedType(typeof(Episode))]
+[JsonDerivedType(typeof(Sequence))]
+[JsonDerivedType(typeof(Shot))]
+[JsonDerivedType(typeof(Asset))]
 public abstract record BreakdownEntity : IRevisioned
 {
     [Description("Derived from the clean names, lowercased; the project's code in front when another project has it")]
