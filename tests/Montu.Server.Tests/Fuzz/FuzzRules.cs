@@ -149,7 +149,7 @@ public static class FuzzRules
             return (role, part.Kind) switch
             {
                 (FuzzRole.ProjectAdmin, _) => true,
-                (FuzzRole.Supervisor, PartKind.Member or PartKind.Task or PartKind.Assignee or PartKind.Media or PartKind.Playlist or PartKind.TimeLog) => true,
+                (FuzzRole.Supervisor, PartKind.Member or PartKind.Task or PartKind.Assignee or PartKind.Media or PartKind.Playlist or PartKind.TimeLog or PartKind.Breakdown) => true,
                 (FuzzRole.Artist, PartKind.Task) => part.Id is null || part.Id == world.AssignedTaskId,
                 // Artists add versions to their own task; the world's version is the server admin's.
                 (FuzzRole.Artist, PartKind.Media) => part.Id != world.MediaId,

@@ -5,7 +5,6 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Montu.Server.Data;
 using Montu.Server.Features.Tasks;
-using Montu.Server.Infrastructure;
 using Montu.Server.Infrastructure.Access;
 using Montu.Server.Infrastructure.Concurrency;
 using Montu.Server.Infrastructure.Errors;
@@ -24,10 +23,28 @@ public static class BreakdownApi
 
     public static void MapBreakdownApi(this RouteGroupBuilder api)
     {
-        Map<Episode>(api, BreakdownKind.Episode);
-        Map<Sequence>(api, BreakdownKind.Sequence);
-        Map<Shot>(api, BreakdownKind.Shot);
-        Map<Asset>(api, BreakdownKind.Asset);
+        // Each collection names its route value after itself ({shotId}), so the handlers are written out per collection.
+        var episode = BreakdownKind.Episode;
+        Map<Episode>(api, episode,
+            (string episodeId, BreakdownQueries queries, CancellationToken ct) => GetAsync(episode, episodeId, queries, ct),
+            (string episodeId, JsonElement body, IfMatch ifMatch, BreakdownChanges changes, Caller caller, CancellationToken ct) => UpdateAsync(episode, episodeId, body, ifMatch, changes, caller, ct),
+            (string episodeId, [FromQuery(Name = "force")] string? force, IfMatch ifMatch, BreakdownChanges changes, Caller caller, CancellationToken ct) => ArchiveAsync(episode, episodeId, force, ifMatch, changes, caller, ct));
+        var sequence = BreakdownKind.Sequence;
+        Map<Sequence>(api, sequence,
+            (string sequenceId, BreakdownQueries queries, CancellationToken ct) => GetAsync(sequence, sequenceId, queries, ct),
+            (string sequenceId, JsonElement body, IfMatch ifMatch, BreakdownChanges changes, Caller caller, CancellationToken ct) => UpdateAsync(sequence, sequenceId, body, ifMatch, changes, caller, ct),
+            (string sequenceId, [FromQuery(Name = "force")] string? force, IfMatch ifMatch, BreakdownChanges changes, Caller caller, CancellationToken ct) => ArchiveAsync(sequence, sequenceId, force, ifMatch, changes, caller, ct));
+        var shot = BreakdownKind.Shot;
+        Map<Shot>(api, shot,
+            (string shotId, BreakdownQueries queries, CancellationToken ct) => GetAsync(shot, shotId, queries, ct),
+            (string shotId, JsonElement body, IfMatch ifMatch, BreakdownChanges changes, Caller caller, CancellationToken ct) => UpdateAsync(shot, shotId, body, ifMatch, changes, caller, ct),
+            (string shotId, [FromQuery(Name = "force"), Description("Archive the shot even with open tasks")] string? force, IfMatch ifMatch, BreakdownChanges changes, Caller caller, CancellationToken ct) =>
+                ArchiveAsync(shot, shotId, force, ifMatch, changes, caller, ct));
+        var asset = BreakdownKind.Asset;
+        Map<Asset>(api, asset,
+            (string assetId, BreakdownQueries queries, CancellationToken ct) => GetAsync(asset, assetId, queries, ct),
+            (string assetId, JsonElement body, IfMatch ifMatch, BreakdownChanges changes, Caller caller, CancellationToken ct) => UpdateAsync(asset, assetId, body, ifMatch, changes, caller, ct),
+            (string assetId, [FromQuery(Name = "force")] string? force, IfMatch ifMatch, BreakdownChanges changes, Caller caller, CancellationToken ct) => ArchiveAsync(asset, assetId, force, ifMatch, changes, caller, ct));
 
         var shots = api.MapGroup("/shots").WithTags("Breakdown");
         shots.MapGet("/{shotId}/tasks", ShotTasks).WithName("ListShotTasks").RequireProject(ProjectPermission.Read, resolvedBy: Resolver(BreakdownKind.Shot, "shotId"))
@@ -35,14 +52,14 @@ public static class BreakdownApi
             .ProducesErrors(401, 404).Produces<ShotTasksPage>(200);
         shots.MapPut("/{shotId}/casting", Cast).WithName("CastShot").RequireProject(ProjectPermission.Write, resolvedBy: Resolver(BreakdownKind.Shot, "shotId"))
             .WithSummary("Replace the assets cast in the shot (a list of asset ids of the shot's project; repeats collapse)")
-            .DocumentsListBody<string>(BreakdownRules.MaxReferences).ProducesErrors(400, 401, 403, 404, 415, 422).Produces<Shot>(200).ChecksIfMatch();
+            .ProducesErrors(400, 401, 403, 404, 415, 422).Produces<Shot>(200).ChecksIfMatch();
         api.MapGet("/assets/{assetId}/casting", AssetCasting).WithTags("Breakdown").WithName("ListAssetCasting")
             .RequireProject(ProjectPermission.Read, resolvedBy: Resolver(BreakdownKind.Asset, "assetId"))
             .WithSummary("The shots the asset is cast in, in cut order").ProducesErrors(401, 404).Produces<AssetCastingPage>(200);
         api.MapPut("/sequences/{sequenceId}/order", Order).WithTags("Breakdown").WithName("OrderSequenceShots")
             .RequireProject(ProjectPermission.Write, resolvedBy: Resolver(BreakdownKind.Sequence, "sequenceId"))
             .WithSummary("Set the cut order of the sequence's shots: every shot of the sequence exactly once; each gets cutOrder 1..n")
-            .DocumentsListBody<string>(InputLimits.BulkItems).ProducesErrors(400, 401, 403, 404, 415, 422).Produces<Sequence>(200).ChecksIfMatch();
+            .ProducesErrors(400, 401, 403, 404, 415, 422).Produces<Sequence>(200).ChecksIfMatch();
     }
 
     public sealed record ListQuery(
@@ -61,16 +78,18 @@ public static class BreakdownApi
     public sealed record ShotTasksPage(string ShotId, IReadOnlyList<TaskJson> Items, int Total);
 
     /// <summary>The shots an asset is cast in.</summary>
-    public sealed record AssetCastingPage(string AssetId, IReadOnlyList<BreakdownEntity> Items, int Total);
+    public sealed record AssetCastingPage(string AssetId, IReadOnlyList<Shot> Items, int Total);
 
     private static ProjectResolver Resolver(BreakdownKind kind, string routeValue) =>
         ProjectResolver.FromLookup<BreakdownQueries>(routeValue, kind.Label, (queries, id, ct) => queries.ProjectIdOfAsync(kind, id, ct));
 
-    private static void Map<T>(RouteGroupBuilder api, BreakdownKind kind)
+    private static void Map<T>(RouteGroupBuilder api, BreakdownKind kind, Delegate get, Delegate update, Delegate archive)
         where T : BreakdownEntity
     {
         var group = api.MapGroup("/" + kind.Collection).WithTags("Breakdown");
-        var resolver = Resolver(kind, "id");
+        var routeValue = kind.Name + "Id";
+        var resolver = Resolver(kind, routeValue);
+        var one = $"/{{{routeValue}}}";
         var label = kind.Label;
         group.MapGet("/", ([AsParameters] ListQuery query, BreakdownQueries queries, Caller caller, CancellationToken ct) => ListAsync(kind, query, queries, caller, ct))
             .WithName($"List{label}s").RequireSignedIn()
@@ -81,30 +100,35 @@ public static class BreakdownApi
             .WithName($"Create{label}").RequireProject(ProjectPermission.Write, resolvedBy: ProjectResolver.FromBodyField("projectId"))
             .WithSummary($"Create a {kind.Name} (its parents too, when missing); its id derives from its clean names; 409 when the project has it")
             .DocumentsBody<BreakdownCreateDoc>().ProducesErrors(400, 401, 403, 404, 409, 415, 422).Produces<T>(201).TagsRevision();
-        group.MapGet("/{id}", async (string id, BreakdownQueries queries, CancellationToken ct) =>
-                await queries.FindAsync(kind, id, ct) is { } entity ? (Results<Ok<BreakdownEntity>, ApiError>)TypedResults.Ok(entity) : BreakdownChanges.NotFound(kind, id))
-            .WithName($"Get{label}").RequireProject(ProjectPermission.Read, resolvedBy: resolver)
+        group.MapGet(one, get).WithName($"Get{label}").RequireProject(ProjectPermission.Read, resolvedBy: resolver)
             .WithSummary($"Get a {kind.Name}").ProducesErrors(401, 404).Produces<T>(200).ServesRevision();
-        group.MapPatch("/{id}", async (string id, JsonElement body, IfMatch ifMatch, BreakdownChanges changes, Caller caller, CancellationToken ct) =>
-                Answer(await changes.UpdateAsync(kind, id, body, ifMatch, caller.UserId, ct)))
-            .WithName($"Update{label}").RequireProject(ProjectPermission.Write, resolvedBy: resolver)
+        group.MapPatch(one, update).WithName($"Update{label}").RequireProject(ProjectPermission.Write, resolvedBy: resolver)
             .WithSummary($"Update a {kind.Name} (partial); its names are its identity and read-only (400)")
             .DocumentsBody<BreakdownPatchDoc>().ProducesErrors(400, 401, 403, 404, 415, 422).Produces<T>(200).ChecksIfMatch();
-        group.MapDelete("/{id}", async (string id, [FromQuery(Name = "force"), Description("Archive a shot that still has open tasks")] string? force,
-                IfMatch ifMatch, BreakdownChanges changes, Caller caller, CancellationToken ct) =>
-            {
-                var problems = new ValidationProblems();
-                var forced = QueryValues.Bool(force, "force", problems) is true;
-                return problems.Any ? problems.ToError() : Answer(await changes.ArchiveAsync(kind, id, forced, ifMatch, caller.UserId, ct));
-            })
-            .WithName($"Archive{label}").RequireProject(ProjectPermission.Write, resolvedBy: resolver)
+        group.MapDelete(one, archive).WithName($"Archive{label}").RequireProject(ProjectPermission.Write, resolvedBy: resolver)
             .WithSummary(kind == BreakdownKind.Shot
                 ? "Archive a shot (status archived; its tasks stay); one with open tasks (neither done nor archived) needs ?force=true, else 422"
                 : $"Archive a {kind.Name} (status archived; its tasks and children stay)")
             .ProducesErrors(400, 401, 403, 404, 422).Produces<T>(200).ChecksIfMatch();
     }
 
-    private static async Task<Results<Ok<ListEnvelope<BreakdownEntity, BreakdownFilters>>, ApiError>> ListAsync(
+    private static async Task<Results<Ok<BreakdownEntity>, ApiError>> GetAsync(BreakdownKind kind, string id, BreakdownQueries queries, CancellationToken ct) =>
+        await queries.FindAsync(kind, id, ct) is { } entity ? TypedResults.Ok(entity) : BreakdownChanges.NotFound(kind, id);
+
+    private static async Task<Results<Ok<BreakdownEntity>, ApiError>> UpdateAsync(
+        BreakdownKind kind, string id, JsonElement body, IfMatch ifMatch, BreakdownChanges changes, Caller caller, CancellationToken ct) =>
+        Answer(await changes.UpdateAsync(kind, id, body, ifMatch, caller.UserId, ct));
+
+    private static async Task<Results<Ok<BreakdownEntity>, ApiError>> ArchiveAsync(
+        BreakdownKind kind, string id, string? force, IfMatch ifMatch, BreakdownChanges changes, Caller caller, CancellationToken ct)
+    {
+        var problems = new ValidationProblems();
+        var forced = QueryValues.Bool(force, "force", problems) is true;
+        return problems.Any ? problems.ToError() : Answer(await changes.ArchiveAsync(kind, id, forced, ifMatch, caller.UserId, ct));
+    }
+
+    /// <summary>Items typed as object so each is written as its own collection's record, not the base one.</summary>
+    private static async Task<Results<Ok<ListEnvelope<object, BreakdownFilters>>, ApiError>> ListAsync(
         BreakdownKind kind, ListQuery query, BreakdownQueries queries, Caller caller, CancellationToken ct)
     {
         var problems = new ValidationProblems();
@@ -139,7 +163,7 @@ public static class BreakdownApi
         var next = hasMore && last is not null
             ? Cursor.Encode(new BreakdownCursor(kind.Name, last.EpisodeKey, last.SequenceKey, last.CutOrder, last.NameKey, last.Id))
             : null;
-        return TypedResults.Ok(new ListEnvelope<BreakdownEntity, BreakdownFilters>(items, total, page.Number, page.PageSize, PageRequest.TotalPages(total, page.PageSize), next, filters));
+        return TypedResults.Ok(new ListEnvelope<object, BreakdownFilters>([.. items], total, page.Number, page.PageSize, PageRequest.TotalPages(total, page.PageSize), next, filters));
     }
 
     private static async Task<Results<Ok<ShotTasksPage>, ApiError>> ShotTasks(string shotId, Db db, CancellationToken ct)
@@ -166,16 +190,16 @@ public static class BreakdownApi
         }
 
         var shots = await queries.ShotsAsync("b.id IN (SELECT shot_id FROM shot_casting WHERE asset_id = @assetId)", new { assetId }, ct);
-        return TypedResults.Ok(new AssetCastingPage(assetId, shots, shots.Count));
+        return TypedResults.Ok(new AssetCastingPage(assetId, [.. shots.Cast<Shot>()], shots.Count));
     }
 
     private static async Task<Results<Ok<BreakdownEntity>, ApiError>> Cast(
-        string shotId, List<string?>? body, IfMatch ifMatch, BreakdownChanges changes, Caller caller, CancellationToken ct) =>
-        Answer(await changes.CastAsync(shotId, body, ifMatch, caller.UserId, ct));
+        string shotId, CastingRequest body, IfMatch ifMatch, BreakdownChanges changes, Caller caller, CancellationToken ct) =>
+        Answer(await changes.CastAsync(shotId, body.AssetIds, ifMatch, caller.UserId, ct));
 
     private static async Task<Results<Ok<BreakdownEntity>, ApiError>> Order(
-        string sequenceId, List<string?>? body, IfMatch ifMatch, BreakdownChanges changes, Caller caller, CancellationToken ct) =>
-        Answer(await changes.OrderAsync(sequenceId, body, ifMatch, caller.UserId, ct));
+        string sequenceId, ShotOrderRequest body, IfMatch ifMatch, BreakdownChanges changes, Caller caller, CancellationToken ct) =>
+        Answer(await changes.OrderAsync(sequenceId, body.ShotIds, ifMatch, caller.UserId, ct));
 
     private static Results<Created<BreakdownEntity>, ApiError> Created(BreakdownKind kind, BreakdownOutcome outcome) =>
         outcome.Error is { } error ? error : TypedResults.Created($"/api/v1/{kind.Collection}/{outcome.Entity!.Id}", outcome.Entity);

@@ -7,11 +7,7 @@ using Montu.Server.Infrastructure.Concurrency;
 
 namespace Montu.Server.Features.Breakdown;
 
-/// <summary>What every breakdown entity answers with; the four collections add their own fields, written even where a list declares the base.</summary>
-[JsonDerivedType(typeof(Episode))]
-[JsonDerivedType(typeof(Sequence))]
-[JsonDerivedType(typeof(Shot))]
-[JsonDerivedType(typeof(Asset))]
+/// <summary>What every breakdown entity answers with; the four collections add their own fields.</summary>
 public abstract record BreakdownEntity : IRevisioned
 {
     [Description("Derived from the clean names, lowercased; the project's code in front when another project has it")]
@@ -233,3 +229,18 @@ public sealed record BreakdownFilters
 
 /// <summary>The position of the last entity sent, in its collection's order.</summary>
 public sealed record BreakdownCursor(string Kind, string? EpisodeKey, string? SequenceKey, int? CutOrder, string? NameKey, string Id);
+
+/// <summary>Body of <c>PUT /shots/{id}/casting</c>.</summary>
+public sealed record CastingRequest
+{
+    [Description("Ids of assets of the shot's project, in the order to show; repeats collapse; an empty list clears the casting"),
+     Required, MaxLength(BreakdownRules.MaxReferences)]
+    public List<string?>? AssetIds { get; init; }
+}
+
+/// <summary>Body of <c>PUT /sequences/{id}/order</c>.</summary>
+public sealed record ShotOrderRequest
+{
+    [Description("Every shot of the sequence (archived ones too), exactly once, in cut order"), Required, MaxLength(InputLimits.BulkItems)]
+    public List<string?>? ShotIds { get; init; }
+}

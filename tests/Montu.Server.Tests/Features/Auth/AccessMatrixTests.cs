@@ -134,8 +134,15 @@ public sealed class AccessMatrixTests(TestApp app) : IClassFixture<TestApp>
         var import = await (await app.Client.PostAsync("/api/v1/tasks/import-csv-async", TaskImport.ImportBuilders.Form(projectId,
             TaskImport.ImportBuilders.Utf8("episode,sequence,shot,task\nep01,sq010,sh0010,animation\n"), ("validate_only", "true")))).Expect(HttpStatusCode.Accepted);
         var timeLog = await (await app.Client.PostJson($"/api/v1/tasks/{task.Str("id")}/time-logs", new { date = "2026-12-01", hours = 1 })).Expect(HttpStatusCode.Created);
+        async Task<string> Breakdown(string collection) =>
+            (await (await app.Client.GetAsync($"/api/v1/{collection}?project_id={projectId}")).Expect(HttpStatusCode.OK)).GetProperty("items")[0].Str("id");
+        await (await app.Client.PostJson("/api/v1/assets", new { projectId, name = $"{projectId}_matrix" })).Expect(HttpStatusCode.Created);
         return new Dictionary<string, string>
         {
+            ["episodeId"] = await Breakdown("episodes"),
+            ["sequenceId"] = await Breakdown("sequences"),
+            ["shotId"] = await Breakdown("shots"),
+            ["assetId"] = await Breakdown("assets"),
             ["projectId"] = projectId,
             ["userId"] = member.Id,
             ["taskId"] = task.Str("id"),

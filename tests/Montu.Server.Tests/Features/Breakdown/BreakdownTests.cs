@@ -90,10 +90,10 @@ public sealed class BreakdownTests(TestApp app) : IClassFixture<TestApp>
             await _client.CreateTask(TaskBuilders.ShotTask(project, "or", "sq", shot));
         }
 
-        await (await _client.PutJson("/api/v1/sequences/or_sq/order", (string[])["or_sq_o3", "or_sq_o1", "or_sq_o2"])).Expect(HttpStatusCode.OK);
+        await (await _client.PutJson("/api/v1/sequences/or_sq/order", new { shotIds = (string[])["or_sq_o3", "or_sq_o1", "or_sq_o2"] })).Expect(HttpStatusCode.OK);
         Assert.Equal(["or_sq_o3", "or_sq_o1", "or_sq_o2"], await ShotIds(project));
 
-        var error = await (await _client.PutJson("/api/v1/sequences/or_sq/order", (string[])["or_sq_o3", "or_sq_o1", "nope"])).ExpectError(HttpStatusCode.BadRequest, "VALIDATION_ERROR");
+        var error = await (await _client.PutJson("/api/v1/sequences/or_sq/order", new { shotIds = (string[])["or_sq_o3", "or_sq_o1", "nope"] })).ExpectError(HttpStatusCode.BadRequest, "VALIDATION_ERROR");
         var messages = string.Join(" | ", error.GetProperty("details").EnumerateArray().Select(d => d.Str("message")));
         Assert.Contains("or_sq_o2", messages);
         Assert.Contains("nope", messages);
@@ -109,13 +109,13 @@ public sealed class BreakdownTests(TestApp app) : IClassFixture<TestApp>
         await (await _client.PostJson("/api/v1/assets", new { projectId = project, name = "Robot", assetType = "character" })).Expect(HttpStatusCode.Created);
         await (await _client.PostJson("/api/v1/assets", new { projectId = other, name = "Alien", assetType = "character" })).Expect(HttpStatusCode.Created);
 
-        var shot = await (await _client.PutJson("/api/v1/shots/ca_sq_sh/casting", (string[])["robot", "robot"])).Expect(HttpStatusCode.OK);
+        var shot = await (await _client.PutJson("/api/v1/shots/ca_sq_sh/casting", new { assetIds = (string[])["robot", "robot"] })).Expect(HttpStatusCode.OK);
         Assert.Equal(["robot"], shot.GetProperty("casting").EnumerateArray().Select(a => a.GetString()));
         Assert.Equal(["ca_sq_sh"], (await Get("/api/v1/assets/robot/casting")).Ids());
 
-        var foreign = await (await _client.PutJson("/api/v1/shots/ca_sq_sh/casting", (string[])["robot", "alien"])).ExpectError(HttpStatusCode.BadRequest, "VALIDATION_ERROR");
+        var foreign = await (await _client.PutJson("/api/v1/shots/ca_sq_sh/casting", new { assetIds = (string[])["robot", "alien"] })).ExpectError(HttpStatusCode.BadRequest, "VALIDATION_ERROR");
         Assert.Contains("alien", foreign.GetProperty("details")[0].Str("message"));
-        await (await _client.PutJson("/api/v1/shots/ca_sq_sh/casting", (string[])["ghost"])).ExpectError(HttpStatusCode.BadRequest, "VALIDATION_ERROR");
+        await (await _client.PutJson("/api/v1/shots/ca_sq_sh/casting", new { assetIds = (string[])["ghost"] })).ExpectError(HttpStatusCode.BadRequest, "VALIDATION_ERROR");
         Assert.Equal(["robot"], (await Get("/api/v1/shots/ca_sq_sh")).GetProperty("casting").EnumerateArray().Select(a => a.GetString()));
     }
 
