@@ -99,6 +99,8 @@ public sealed class FuzzWorld
             Breakdown[collection + "Id"] = list.GetProperty("items")[0].Str("id");
             if (collection == "shot")
             {
+                // The archived task's shot has no open task, so archiving it needs no force.
+                Breakdown["shotId"] = list.GetProperty("items").EnumerateArray().Single(s => s.Str("shot") == ArchivedTaskId).Str("id");
                 SequenceShotIds = [.. list.GetProperty("items").EnumerateArray().Select(s => s.Str("id"))];
             }
         }

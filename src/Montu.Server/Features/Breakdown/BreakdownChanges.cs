@@ -5,6 +5,7 @@ using Montu.Server.Features.Tasks;
 using Montu.Server.Infrastructure;
 using Montu.Server.Infrastructure.Concurrency;
 using Montu.Server.Infrastructure.Errors;
+using Montu.Server.Infrastructure.WireFormat;
 
 namespace Montu.Server.Features.Breakdown;
 
@@ -28,6 +29,12 @@ public sealed class BreakdownChanges(Db db, BreakdownQueries queries, BreakdownN
     public async Task<BreakdownOutcome> CreateAsync(BreakdownKind kind, JsonElement body, string? userId, CancellationToken ct)
     {
         var problems = new ValidationProblems();
+        if (body.ValueKind != JsonValueKind.Object || JsonText.FindUnstorable(body, "body") is not null)
+        {
+            BreakdownRules.Apply(kind, body, new BreakdownRow(), creating: true, problems);
+            return problems.ToError();
+        }
+
         var projectId = body.ValueKind == JsonValueKind.Object && body.TryGetProperty("projectId", out var p) && p.ValueKind == JsonValueKind.String ? p.GetString() : null;
         if (projectId is null)
         {

@@ -51,6 +51,13 @@ public static class BreakdownRules
             return;
         }
 
+        // Keys and strings are read as .NET strings below, which a lone surrogate or bad UTF-8 cannot become.
+        if (JsonText.FindUnstorable(body, "body") is { } unstorable)
+        {
+            problems.Add(unstorable);
+            return;
+        }
+
         var editable = Editable[kind.Name];
         foreach (var property in body.EnumerateObject())
         {
@@ -68,7 +75,7 @@ public static class BreakdownRules
 
             if (!editable.Contains(field))
             {
-                problems.Add(field, $"Field '{field}' is not a field of a {kind.Name}; use one of: {string.Join(", ", editable)}", ErrorCodes.UnknownField);
+                problems.Add(Quote.Name(field), $"Unknown field {Quote.Of(field)}: a {kind.Name} takes {string.Join(", ", editable)}", ErrorCodes.UnknownField);
                 continue;
             }
 

@@ -16,7 +16,7 @@ namespace Montu.Server.Features.Demo;
 /// restart (or a show someone already built under that id) is left alone. Every row goes in one
 /// transaction with its event-log rows, as the API writes them.
 /// </summary>
-public sealed class DemoSeeder(Db db, ProjectQueries projects, TaskQueries tasks, BreakdownNames breakdown, EventLog events, TimeProvider time, ILogger<DemoSeeder> logger)
+public sealed class DemoSeeder(Db db, ProjectQueries projects, TaskQueries tasks, BreakdownNames breakdown, BreakdownQueries entities, EventLog events, TimeProvider time, ILogger<DemoSeeder> logger)
 {
     private const string Setting = "MONTU_DEMO";
 
@@ -49,6 +49,7 @@ public sealed class DemoSeeder(Db db, ProjectQueries projects, TaskQueries tasks
                 inserted.Add(await InsertTaskAsync(tx, skyWars!, task, now, ct));
             }
 
+            await SeedBreakdownAsync(tx, skyWars!.Id, tasks, now, ct);
             await breakdown.EnsureAsync(tx, inserted, null, now, ct);
 
             await events.AppendAsync(tx, new NewEvent("demo_seeded", skyWars!.Id, "project", skyWars.Id,
@@ -65,6 +66,41 @@ public sealed class DemoSeeder(Db db, ProjectQueries projects, TaskQueries tasks
         }
 
         return seeded;
+    }
+
+    /// <summary>
+    /// The shots with their frame ranges (1001 to the tasks' end, 8 frames of handles at 24 fps), in
+    /// the show's order, and the assets cast in them, all through the breakdown's own insert.
+    /// </summary>
+    private async Task SeedBreakdownAsync(DbTransaction tx, string projectId, IReadOnlyList<DemoTask> tasks, DateTime now, CancellationToken ct)
+    {
+        var rows = new List<BreakdownRow>();
+        foreach (var shot in tasks.GroupBy(t => (t.Episode, t.Sequence, t.Shot)))
+        {
+            var named = BreakdownNames.ShotRows(projectId, shot.Key.Episode, shot.Key.Sequence, shot.Key.Shot, now, null);
+            var (first, last) = (shot.Min(t => t.FrameStart), shot.Max(t => t.FrameEnd));
+            named[^1].FrameIn = first;
+            named[^1].FrameOut = last;
+            named[^1].Handles = 8;
+            named[^1].Fps = 24;
+            rows.AddRange(named);
+        }
+
+        foreach (var (name, assetType, description, _) in DemoShow.Assets)
+        {
+            var asset = BreakdownNames.NewAsset(projectId, name, now, null);
+            asset.AssetType = assetType;
+            asset.Description = description;
+            rows.Add(asset);
+        }
+
+        await breakdown.InsertAsync(tx, rows.DistinctBy(r => (r.Kind, r.NameKey)).ToList(), null, ct);
+        var assetIds = rows.Where(r => r.Kind == "asset").ToDictionary(r => r.Name!, r => r.Id);
+        var shotIds = rows.Where(r => r.Kind == "shot").ToDictionary(r => (r.Episode, r.Sequence, r.Shot), r => r.Id);
+        foreach (var cast in DemoShow.Assets.SelectMany(a => a.Shots.Select(s => (Shot: s, a.Name))).GroupBy(c => c.Shot))
+        {
+            await entities.ReplaceCastingAsync(tx, shotIds[cast.Key], [.. cast.Select(c => assetIds[c.Name])], ct);
+        }
     }
 
     /// <summary>Creates the project unless its id is taken; a demo definition that fails validation is a bug.</summary>

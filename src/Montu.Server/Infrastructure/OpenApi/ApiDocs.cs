@@ -47,6 +47,7 @@ public static class ApiDocs
         ["Playlists"] = "Media versions in order for dailies and client reviews: decisions taken during the session, applied as approvals on close",
         ["Paths"] = "The path builder: where a file of a task goes on disk, and what a path on disk means, from the project's templates",
         ["Uploads"] = "Resumable uploads of large files (the tus 1.0 protocol): a finished upload becomes a media version",
+        ["Breakdown"] = "Episodes, sequences, shots and assets of a show, made from the names tasks use: cut order, frame ranges, casting of assets in shots",
         ["Time logs"] = "Hours worked on tasks, per user and day: a task's actualTimeLogged is the sum of its logs, and nobody's day holds more than 24 hours",
         ["Notifications"] = "What concerns you, made when it happens (assignments, status changes, review decisions, notes, mentions, deadlines, finished imports) and delivered on your notification channel; read state and preferences",
         ["Activity"] = "The event log read as people read it: who did what and when in a project, one task's or media version's history, and the server admins' audit of sign-ins, accounts, access and rate limits",
