@@ -49,7 +49,7 @@ public static class BreakdownApi
         var shots = api.MapGroup("/shots").WithTags("Breakdown");
         shots.MapGet("/{shotId}/tasks", ShotTasks).WithName("ListShotTasks").RequireProject(ProjectPermission.Read, resolvedBy: Resolver(BreakdownKind.Shot, "shotId"))
             .WithSummary("The non-archived tasks of the shot (its project's tasks with its episode, sequence and shot names), by id")
-            .ProducesErrors(401, 404).Produces<ShotTasksPage>(200);
+            .ProducesErrors(401, 404).Produces<ShotTasksDoc>(200);
         shots.MapPut("/{shotId}/casting", Cast).WithName("CastShot").RequireProject(ProjectPermission.Write, resolvedBy: Resolver(BreakdownKind.Shot, "shotId"))
             .WithSummary("Replace the assets cast in the shot (a list of asset ids of the shot's project; repeats collapse)")
             .ProducesErrors(400, 401, 403, 404, 415, 422).Produces<Shot>(200).ChecksIfMatch();

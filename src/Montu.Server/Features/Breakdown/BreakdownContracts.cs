@@ -2,8 +2,10 @@ using System.ComponentModel;
 using System.ComponentModel.DataAnnotations;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Montu.Server.Features.Tasks;
 using Montu.Server.Infrastructure;
 using Montu.Server.Infrastructure.Concurrency;
+using Montu.Server.Infrastructure.OpenApi;
 
 namespace Montu.Server.Features.Breakdown;
 
@@ -154,12 +156,13 @@ public sealed record BreakdownCreateDoc
     [Description("character, prop, environment, vehicle, fx or other (default)"), MaxLength(InputLimits.WordLength)]
     public string? AssetType { get; init; }
 
-    [MaxLength(BreakdownRules.MaxReferences)]
+    [MaxLength(BreakdownRules.MaxReferences), ItemMaxLength(InputLimits.OpaqueValueLength)]
     public List<string>? ReferenceMediaIds { get; init; }
 
+    [MapLimits(InputLimits.CustomFieldsCount, InputLimits.CustomFieldNameLength)]
     public Dictionary<string, JsonElement>? GenerationProfile { get; init; }
 
-    [MaxLength(InputLimits.CustomFieldsCount)]
+    [MapLimits(InputLimits.CustomFieldsCount, InputLimits.CustomFieldNameLength)]
     public Dictionary<string, JsonElement>? CustomFields { get; init; }
 }
 
@@ -193,12 +196,13 @@ public sealed record BreakdownPatchDoc
     [MaxLength(InputLimits.WordLength)]
     public string? AssetType { get; init; }
 
-    [MaxLength(BreakdownRules.MaxReferences)]
+    [MaxLength(BreakdownRules.MaxReferences), ItemMaxLength(InputLimits.OpaqueValueLength)]
     public List<string>? ReferenceMediaIds { get; init; }
 
+    [MapLimits(InputLimits.CustomFieldsCount, InputLimits.CustomFieldNameLength)]
     public Dictionary<string, JsonElement>? GenerationProfile { get; init; }
 
-    [MaxLength(InputLimits.CustomFieldsCount)]
+    [MapLimits(InputLimits.CustomFieldsCount, InputLimits.CustomFieldNameLength)]
     public Dictionary<string, JsonElement>? CustomFields { get; init; }
 }
 
@@ -234,13 +238,16 @@ public sealed record BreakdownCursor(string Kind, string? EpisodeKey, string? Se
 public sealed record CastingRequest
 {
     [Description("Ids of assets of the shot's project, in the order to show; repeats collapse; an empty list clears the casting"),
-     Required, MaxLength(BreakdownRules.MaxReferences)]
+     Required, MaxLength(BreakdownRules.MaxReferences), ItemMaxLength(InputLimits.TaskIdLength)]
     public List<string?>? AssetIds { get; init; }
 }
 
 /// <summary>Body of <c>PUT /sequences/{id}/order</c>.</summary>
 public sealed record ShotOrderRequest
 {
-    [Description("Every shot of the sequence (archived ones too), exactly once, in cut order"), Required, MaxLength(InputLimits.BulkItems)]
+    [Description("Every shot of the sequence (archived ones too), exactly once, in cut order"), Required, MaxLength(InputLimits.BulkItems), ItemMaxLength(InputLimits.OpaqueValueLength)]
     public List<string?>? ShotIds { get; init; }
 }
+
+/// <summary>What <c>GET /shots/{id}/tasks</c> answers, as documented: each item is a task.</summary>
+public sealed record ShotTasksDoc(string ShotId, IReadOnlyList<TaskItem> Items, int Total);

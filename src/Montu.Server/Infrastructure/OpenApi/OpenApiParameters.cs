@@ -29,6 +29,10 @@ public static class OpenApiParameters
         ["jobId"] = (InputLimits.OpaqueValueLength, null),
         ["timeLogId"] = (InputLimits.OpaqueValueLength, null),
         ["notificationId"] = (InputLimits.OpaqueValueLength, null),
+        ["episodeId"] = (InputLimits.OpaqueValueLength, null),
+        ["sequenceId"] = (InputLimits.OpaqueValueLength, null),
+        ["shotId"] = (InputLimits.OpaqueValueLength, null),
+        ["assetId"] = (InputLimits.OpaqueValueLength, null),
     };
 
     public static Task DescribeAsync(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken _)
