@@ -86,6 +86,7 @@ public class TestApp : WebApplicationFactory<Program>, IAsyncLifetime
             await admin.ExecuteAsync($"CREATE DATABASE {_postgresName}");
         }
 
+        await PrepareDatabaseAsync();
         Client = Anonymous();
         if (Settings["MONTU_ADMIN_PASSWORD"] is { Length: > 0 })
         {
@@ -170,6 +171,12 @@ public class TestApp : WebApplicationFactory<Program>, IAsyncLifetime
         NpgsqlConnection.ClearAllPools();
     }
 
+
+    /// <summary>The database's connection string (a file path on SQLite), for a fixture that fills it before the server starts.</summary>
+    protected string DatabaseConnection => _postgresName is null ? $"Data Source={_database}" : _database;
+
+    /// <summary>Runs once the database exists and before the server starts (and migrates it): a derived fixture's older schema, say.</summary>
+    protected virtual Task PrepareDatabaseAsync() => Task.CompletedTask;
 
     /// <summary>Replaces services for a derived fixture (a manual clock, say).</summary>
     protected virtual void ConfigureServices(IServiceCollection services)

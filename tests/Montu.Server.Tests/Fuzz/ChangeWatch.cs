@@ -15,6 +15,7 @@ public enum PartKind
     Annotation,
     Playlist,
     TimeLog,
+    Breakdown,
 }
 
 /// <summary>
@@ -35,6 +36,7 @@ public readonly record struct Part(PartKind Kind, string? ProjectId, string? Id)
         PartKind.Annotation => $"annotation {Id}",
         PartKind.Playlist => $"playlist {Id}",
         PartKind.TimeLog => $"time log {Id}",
+        PartKind.Breakdown => $"breakdown entity {Id}",
         _ => $"sessions of {Id}",
     };
 }
@@ -179,6 +181,7 @@ public sealed class ChangeWatch
             "annotation" => new(PartKind.Annotation, ProjectId, EntityId),
             "playlist" => new(PartKind.Playlist, ProjectId, EntityId),
             "time_log" => new(PartKind.TimeLog, ProjectId, EntityId),
+            "episode" or "sequence" or "shot" or "asset" => new(PartKind.Breakdown, ProjectId, EntityId),
             _ when SessionEvents.Contains(Type) => new(PartKind.Session, null, EntityId),
             _ => new(PartKind.User, null, EntityId),
         };

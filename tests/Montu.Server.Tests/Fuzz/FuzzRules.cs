@@ -149,8 +149,10 @@ public static class FuzzRules
             return (role, part.Kind) switch
             {
                 (FuzzRole.ProjectAdmin, _) => true,
-                (FuzzRole.Supervisor, PartKind.Member or PartKind.Task or PartKind.Assignee or PartKind.Media or PartKind.Playlist or PartKind.TimeLog) => true,
+                (FuzzRole.Supervisor, PartKind.Member or PartKind.Task or PartKind.Assignee or PartKind.Media or PartKind.Playlist or PartKind.TimeLog or PartKind.Breakdown) => true,
                 (FuzzRole.Artist, PartKind.Task) => part.Id is null || part.Id == world.AssignedTaskId,
+                // Moving their task to new names makes the entities those name; the world's own stay untouched.
+                (FuzzRole.Artist, PartKind.Breakdown) => !world.Breakdown.ContainsValue(part.Id!),
                 // Artists add versions to their own task; the world's version is the server admin's.
                 (FuzzRole.Artist, PartKind.Media) => part.Id != world.MediaId,
                 // Artists log their own hours on their task; the world's log is the server admin's.

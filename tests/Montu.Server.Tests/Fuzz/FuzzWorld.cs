@@ -94,6 +94,30 @@ public sealed class FuzzWorld
     public async Task StartUploadAsync(HttpClient admin) =>
         UploadId = (await admin.StartUpload(10, ("filename", "fuzz.txt"), ("task_id", AssignedTaskId))).Split('/')[^1];
 
+    /// <summary>The breakdown entities of the world's shot tasks, and an asset the server admin made.</summary>
+    public Dictionary<string, string> Breakdown { get; } = [];
+
+    /// <summary>Every shot of the world's one sequence, for reordering it.</summary>
+    public IReadOnlyList<string> SequenceShotIds { get; private set; } = [];
+
+    private static readonly string[] BreakdownCollections = ["episode", "sequence", "shot", "asset"];
+
+    private async Task ReadBreakdownAsync(HttpClient admin)
+    {
+        await (await admin.PostJson("/api/v1/assets", new { projectId = ProjectId, name = $"{ProjectId}_fuzz_asset" })).Expect(HttpStatusCode.Created);
+        foreach (var collection in BreakdownCollections)
+        {
+            var list = await (await admin.GetAsync($"/api/v1/{collection}s?project_id={ProjectId}")).Expect(HttpStatusCode.OK);
+            Breakdown[collection + "Id"] = list.GetProperty("items")[0].Str("id");
+            if (collection == "shot")
+            {
+                // The archived task's shot has no open task, so archiving it needs no force.
+                Breakdown["shotId"] = list.GetProperty("items").EnumerateArray().Single(s => s.Str("shot") == ArchivedTaskId).Str("id");
+                SequenceShotIds = [.. list.GetProperty("items").EnumerateArray().Select(s => s.Str("id"))];
+            }
+        }
+    }
+
     public static async Task<FuzzWorld> CreateAsync(HttpClient admin, FuzzCast cast)
     {
         var projectId = await admin.CreateProject(Builders.NewProjectId("FZ"));
@@ -108,6 +132,7 @@ public sealed class FuzzWorld
         await admin.CreateTask(TaskBuilders.NamedTask(projectId, world.OtherTaskId));
         await admin.CreateTask(TaskBuilders.NamedTask(projectId, world.ArchivedTaskId));
         await (await admin.DeleteAsync($"/api/v1/tasks/{world.ArchivedTaskId}")).Expect(HttpStatusCode.OK);
+        await world.ReadBreakdownAsync(admin);
         await (await admin.PostJson($"/api/v1/tasks/{world.AssignedTaskId}/versions", new { })).Expect(HttpStatusCode.Created);
         await world.UploadMediaAsync(admin);
         await world.StartUploadAsync(admin);

@@ -84,6 +84,7 @@ public static class ValidRequests
         (_, "notificationId") => world.NotificationId,
         (_, "dependsOnId") => world.OtherTaskId,
         (_, "viewId") => world.ViewId,
+        (_, "episodeId" or "sequenceId" or "shotId" or "assetId") => world.Breakdown[parameter],
         _ => throw new InvalidOperationException($"{operation}: add a value for path parameter '{parameter}' to ValidRequests.PathValue"),
     };
 
@@ -106,6 +107,7 @@ public static class ValidRequests
         "notificationId" => [world.NotificationId.ToUpperInvariant(), "notif_nothing"],
         "dependsOnId" => [world.AssignedTaskId, world.ArchivedTaskId, cast.OtherProjectTaskId, "no_such_task"],
         "viewId" => [world.ViewId.ToUpperInvariant(), "view_nothing"],
+        "episodeId" or "sequenceId" or "shotId" or "assetId" => [world.Breakdown[parameter].ToUpperInvariant(), "nothing_here"],
         _ => ["nothing_here"],
     };
 
@@ -133,13 +135,15 @@ public static class ValidRequests
     /// <summary>A well-formed value of a query parameter, to combine with the mutations of the others.</summary>
     public static string QueryValue(ApiOperation operation, string name, FuzzWorld world) => (operation.Id, name) switch
     {
-        ("ListProjects", "status") => "active",
+        ("ListProjects" or "ListEpisodes" or "ListSequences" or "ListShots" or "ListAssets", "status") => "active",
+        ("ListAssets", "asset_type") => "other",
         (_, "status") => "in_progress",
         (_, "page") => "2",
         (_, "page_size") => "5",
         (_, "project_id") => world.ProjectId,
         ("ListTimeLogs", "from" or "to") => world.TimeLogDate,
         ("ListTimeLogs", "user") => "me",
+        ("ArchiveShot", "force") => "true",
         ("ListTimeLogs", "task_id") => world.AssignedTaskId,
         ("GetProjectAnalytics", "time_range") => "last_90_days",
         ("GetProjectAnalytics", "from") => "2026-01-01",
@@ -255,6 +259,14 @@ public static class ValidRequests
         ("GeneratePaths", "taskIds") => new JsonArray(world.AssignedTaskId),
         ("AllocateTaskVersion", "comment") => "Fuzz take",
         ("CreateTimeLog" or "UpdateTimeLog", "date") => world.TimeLogDate,
+        ("CreateEpisode" or "CreateSequence" or "CreateShot" or "CreateAsset", "projectId") => world.ProjectId,
+        ("CreateEpisode" or "CreateSequence" or "CreateShot", "episode") => $"fe{Next()}",
+        ("CreateSequence" or "CreateShot", "sequence") => "sq",
+        ("CreateShot", "shot") => "sh",
+        ("CreateAsset", "name") => $"fa{Next()}",
+        ("UpdateEpisode" or "UpdateSequence" or "UpdateShot" or "UpdateAsset", "description") => "Fuzzed",
+        ("CastShot", "assetIds") => new JsonArray(world.Breakdown["assetId"]),
+        ("OrderSequenceShots", "shotIds") => new JsonArray([.. world.SequenceShotIds.Reverse().Select(id => (JsonNode?)id)]),
         ("CreateTimeLog" or "UpdateTimeLog", "hours") => 0.5m,
         ("CreateTimeLog" or "UpdateTimeLog", "note") => "Fuzz hours",
         ("AddTaskDependency", "dependsOn") => world.OtherTaskId,

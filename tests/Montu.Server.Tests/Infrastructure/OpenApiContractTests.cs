@@ -36,6 +36,7 @@ public sealed partial class OpenApiContractTests(KestrelTestApp app) : IClassFix
         await PlaylistSharing(projectId, member);
         await WorkFilesAndDirectories(projectId);
         await TimeLogs(projectId);
+        await Breakdown(projectId, member);
         await Notifications(projectId, member);
         await ActivityAndAudit(projectId, member);
         await Analytics(projectId, member);

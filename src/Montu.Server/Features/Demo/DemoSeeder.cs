@@ -3,6 +3,7 @@ using System.Text.Json;
 using Dapper;
 using Montu.Server.Data;
 using Montu.Server.Features.Auth;
+using Montu.Server.Features.Breakdown;
 using Montu.Server.Features.Projects;
 using Montu.Server.Features.Tasks;
 using Montu.Server.Features.TaskWorkflow;
@@ -17,7 +18,7 @@ namespace Montu.Server.Features.Demo;
 /// restart (or a show someone already built under that id) is left alone. Every row goes in one
 /// transaction with its event-log rows, as the API writes them.
 /// </summary>
-public sealed class DemoSeeder(Db db, ProjectQueries projects, TaskQueries tasks, EventLog events, SavedViews views, TimeProvider time, ILogger<DemoSeeder> logger)
+public sealed class DemoSeeder(Db db, ProjectQueries projects, TaskQueries tasks, BreakdownNames breakdown, BreakdownQueries entities, EventLog events, SavedViews views, TimeProvider time, ILogger<DemoSeeder> logger)
 {
     private const string Setting = "MONTU_DEMO";
 
@@ -44,9 +45,10 @@ public sealed class DemoSeeder(Db db, ProjectQueries projects, TaskQueries tasks
             var skyWars = await CreateProjectAsync(tx, DemoProjects.SkyWars, now, ct);
             await CreateProjectAsync(tx, DemoProjects.AnimatedShort, now, ct);
             var tasks = DemoShow.Tasks(now);
+            var inserted = new List<TaskItem>();
             foreach (var task in tasks)
             {
-                await InsertTaskAsync(tx, skyWars!, task, now, ct);
+                inserted.Add(await InsertTaskAsync(tx, skyWars!, task, now, ct));
             }
 
             var links = Dependencies.Select(d => new TaskDependency(d.Task, d.DependsOn, TaskDependencyWriter.FinishToStart, skyWars!.Id, null, TaskChanges.Stored(now))).ToList();
@@ -55,6 +57,9 @@ public sealed class DemoSeeder(Db db, ProjectQueries projects, TaskQueries tasks
                 var insert = TaskDependencyWriter.Insert(link);
                 await tx.Connection!.ExecuteAsync(new CommandDefinition(insert.Sql, insert.Parameters, tx, cancellationToken: ct));
             }
+
+            await SeedBreakdownAsync(tx, skyWars!.Id, tasks, now, ct);
+            await breakdown.EnsureAsync(tx, inserted, null, now, ct);
 
             await events.AppendAsync(tx, new NewEvent("demo_seeded", skyWars!.Id, "project", skyWars.Id,
                 new { taskIds = tasks.Select(t => t.Id).ToList(), dependencies = links }, null), ct);
@@ -86,6 +91,41 @@ public sealed class DemoSeeder(Db db, ProjectQueries projects, TaskQueries tasks
             new Dictionary<string, string> { ["blocked"] = "true" }, new ViewSort { Field = "deadline", Order = "asc" }, ["id", "task", "status", "artist", "deadline"]), shared: true, ct);
     }
 
+    /// <summary>
+    /// The shots with their frame ranges (1001 to the tasks' end, 8 frames of handles at 24 fps), in
+    /// the show's order, and the assets cast in them, all through the breakdown's own insert.
+    /// </summary>
+    private async Task SeedBreakdownAsync(DbTransaction tx, string projectId, IReadOnlyList<DemoTask> tasks, DateTime now, CancellationToken ct)
+    {
+        var rows = new List<BreakdownRow>();
+        foreach (var shot in tasks.GroupBy(t => (t.Episode, t.Sequence, t.Shot)))
+        {
+            var named = BreakdownNames.ShotRows(projectId, shot.Key.Episode, shot.Key.Sequence, shot.Key.Shot, now, null);
+            var (first, last) = (shot.Min(t => t.FrameStart), shot.Max(t => t.FrameEnd));
+            named[^1].FrameIn = first;
+            named[^1].FrameOut = last;
+            named[^1].Handles = 8;
+            named[^1].Fps = 24;
+            rows.AddRange(named);
+        }
+
+        foreach (var (name, assetType, description, _) in DemoShow.Assets)
+        {
+            var asset = BreakdownNames.NewAsset(projectId, name, now, null);
+            asset.AssetType = assetType;
+            asset.Description = description;
+            rows.Add(asset);
+        }
+
+        await breakdown.InsertAsync(tx, rows.DistinctBy(r => (r.Kind, r.NameKey)).ToList(), null, ct);
+        var assetIds = rows.Where(r => r.Kind == "asset").ToDictionary(r => r.Name!, r => r.Id);
+        var shotIds = rows.Where(r => r.Kind == "shot").ToDictionary(r => (r.Episode, r.Sequence, r.Shot), r => r.Id);
+        foreach (var cast in DemoShow.Assets.SelectMany(a => a.Shots.Select(s => (Shot: s, a.Name))).GroupBy(c => c.Shot))
+        {
+            await entities.ReplaceCastingAsync(tx, shotIds[cast.Key], [.. cast.Select(c => assetIds[c.Name])], ct);
+        }
+    }
+
     /// <summary>Creates the project unless its id is taken; a demo definition that fails validation is a bug.</summary>
     private async Task<Project?> CreateProjectAsync(DbTransaction tx, CreateProjectRequest request, DateTime now, CancellationToken ct)
     {
@@ -103,7 +143,7 @@ public sealed class DemoSeeder(Db db, ProjectQueries projects, TaskQueries tasks
     }
 
     /// <summary>Writes one shot task through the same validation and row mapping as <c>POST /tasks</c>.</summary>
-    private async Task InsertTaskAsync(DbTransaction tx, Project project, DemoTask demo, DateTime now, CancellationToken ct)
+    private async Task<TaskItem> InsertTaskAsync(DbTransaction tx, Project project, DemoTask demo, DateTime now, CancellationToken ct)
     {
         var problems = new ValidationProblems();
         var body = JsonSerializer.SerializeToElement(new
@@ -127,6 +167,7 @@ public sealed class DemoSeeder(Db db, ProjectQueries projects, TaskQueries tasks
         var task = TaskChanges.Create(TaskInput.Parse(body, TaskInputKind.Create, problems), project, now, null, problems)
             ?? throw new InvalidOperationException($"Demo task {demo.Id} is invalid: {string.Join("; ", problems.Errors.Select(e => $"{e.Field}: {e.Message}"))}");
         await tasks.InsertAsync(tx, task, project, ct);
+        return task.Task;
     }
 }
 

@@ -43,6 +43,16 @@ public static class DemoShow
         ("comp", "Comp", ["ines.duarte", "felix.wagner"], 12),
     ];
 
+    /// <summary>The show's assets: its name, type and the shots (episode, sequence, shot) it is cast in.</summary>
+    public static readonly (string Name, string AssetType, string Description, (string Episode, string Sequence, string Shot)[] Shots)[] Assets =
+    [
+        ("Captain Vega", "character", "The pilot; hero of every episode", [("Ep00", "sq0010", "SH0010"), ("Ep00", "sq0010", "SH0020"), ("Ep01", "sq0010", "SH0010"), ("Ep02", "sq0010", "SH0010")]),
+        ("Rook", "character", "Vega's maintenance droid", [("Ep00", "sq0010", "SH0020"), ("Ep00", "sq0020", "SH0010"), ("Ep01", "sq0030", "SH0010")]),
+        ("Starhawk", "vehicle", "Vega's fighter", [("Ep00", "sq0010", "SH0030"), ("Ep01", "sq0010", "SH0020"), ("Ep02", "sq0020", "SH0010")]),
+        ("Plasma Rifle", "prop", "Standard issue; glows when charged", [("Ep01", "sq0010", "SH0030"), ("Ep02", "sq0020", "SH0020")]),
+        ("Orbital Dock", "environment", "Where every episode starts", [("Ep00", "sq0010", "SH0010"), ("Ep01", "sq0010", "SH0010")]),
+    ];
+
     /// <param name="today">The seeding day: deadlines fall around it, a few already past.</param>
     public static IReadOnlyList<DemoTask> Tasks(DateTime today)
     {

@@ -2,6 +2,7 @@ using System.Data.Common;
 using System.Globalization;
 using Microsoft.Extensions.Options;
 using Montu.Server.Data;
+using Montu.Server.Features.Breakdown;
 using Montu.Server.Features.Notifications;
 using Montu.Server.Features.Projects;
 using Montu.Server.Features.Tasks;
@@ -35,7 +36,7 @@ public interface IImportCheckpoint
 /// <c>tasks_bulk_updated</c> event (operation <c>import</c>) for those it changed, so channels and
 /// caches see every task. An atomic import runs in one transaction and writes nothing if any row fails.
 /// </summary>
-public sealed class TaskImporter(Db db, TaskQueries tasks, ProjectQueries projects, EventLog events, TimeProvider time, IOptions<ImportSettings> settings)
+public sealed class TaskImporter(Db db, TaskQueries tasks, ProjectQueries projects, BreakdownNames breakdown, EventLog events, TimeProvider time, IOptions<ImportSettings> settings)
 {
     public const string ImportedEvent = "tasks_imported";
 
@@ -296,6 +297,9 @@ public sealed class TaskImporter(Db db, TaskQueries tasks, ProjectQueries projec
             return;
         }
 
+        var userId = plan.Guard.UserId;
+        await breakdown.EnsureAsync(tx, created.Select(c => c.Task).Concat(updated.Where(u => BreakdownNames.Moved(u.Before.Task, u.After.Task)).Select(u => u.After.Task)),
+            userId, now, ct);
         await tasks.InsertManyAsync(tx, created, project, ct);
 
         foreach (var (before, after) in updated)
@@ -303,7 +307,6 @@ public sealed class TaskImporter(Db db, TaskQueries tasks, ProjectQueries projec
             await tasks.UpdateAsync(tx, before, after, project, ct);
         }
 
-        var userId = plan.Guard.UserId;
         if (created.Count > 0)
         {
             await events.AppendAsync(tx, new NewEvent(ImportedEvent, project.Id, "tasks", project.Id,

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Montu.Server.Data;
+using Montu.Server.Features.Breakdown;
 using Montu.Server.Features.Projects;
 using Montu.Server.Infrastructure;
 using Montu.Server.Infrastructure.Errors;
@@ -13,7 +14,7 @@ namespace Montu.Server.Features.Tasks;
 /// <c>tasks_bulk_updated</c> event per project touched (one per request in practice), listing
 /// the tasks that changed and each one's changes, so project channels receive it.
 /// </summary>
-public sealed class TaskBulkWriter(Db db, TaskQueries tasks, ProjectQueries projects, EventLog events, TimeProvider time)
+public sealed class TaskBulkWriter(Db db, TaskQueries tasks, ProjectQueries projects, BreakdownNames breakdown, EventLog events, TimeProvider time)
 {
     private static readonly string[] Operations = ["update_status", "assign", "update", "archive"];
 
@@ -197,6 +198,7 @@ public sealed class TaskBulkWriter(Db db, TaskQueries tasks, ProjectQueries proj
             var changed = state.Values.Where(t => !ReferenceEquals(t, original[t.Task.Id]))
                 .Select(t => t with { Task = t.Task with { Revision = original[t.Task.Id].Task.Revision + 1 } })
                 .OrderBy(t => t.Task.Id, StringComparer.Ordinal).ToList();
+            await breakdown.EnsureAsync(tx, changed.Where(t => BreakdownNames.Moved(original[t.Task.Id].Task, t.Task)).Select(t => t.Task), userId, now, ct);
             foreach (var task in changed)
             {
                 await tasks.UpdateAsync(tx, original[task.Task.Id], task, projectsById[task.Task.ProjectId], ct);

@@ -21,7 +21,7 @@ public sealed class TaskQueries(Db db)
         id, project_id, type, episode, sequence, shot, asset, task, artist, status, status_before_archive, priority,
         priority_rank, milestone, milestone_note, frame_start, frame_end, start_time, deadline, estimated_duration_hours,
         actual_time_logged, versions, current_version, published_version, file_extension, master_file, working_file_path,
-        render_output_path, media_file_path, cache_file_path, filename, pinned_paths, episode_clean, sequence_clean, shot_clean,
+        render_output_path, media_file_path, cache_file_path, filename, pinned_paths, episode_clean, sequence_clean, shot_clean, asset_clean,
         description, custom_fields, created_by, created_at, updated_at, revision
         """;
 
@@ -91,7 +91,7 @@ public sealed class TaskQueries(Db db)
                     @Priority, @PriorityRank, @Milestone, @MilestoneNote, @FrameStart, @FrameEnd, @StartTime, @Deadline,
                     @EstimatedDurationHours, @ActualTimeLogged, {Json("Versions")}, @CurrentVersion, @PublishedVersion,
                     @FileExtension, @MasterFile, @WorkingFilePath, @RenderOutputPath, @MediaFilePath, @CacheFilePath, @Filename,
-                    @PinnedPaths, @EpisodeClean, @SequenceClean, @ShotClean, @Description, {Json("CustomFields")}, @CreatedBy, @CreatedAt,
+                    @PinnedPaths, @EpisodeClean, @SequenceClean, @ShotClean, @AssetClean, @Description, {Json("CustomFields")}, @CreatedBy, @CreatedAt,
                     @UpdatedAt, @Revision, @SearchText, @Doc, @BoardRank)
             """, TaskRow.From(task, project), transaction, cancellationToken: ct));
 
@@ -310,6 +310,9 @@ public sealed class TaskQueries(Db db)
 
         public string? ShotClean { get; init; }
 
+        /// <summary>Never in task JSON: what an asset task's breakdown entity is found by (migration 0024).</summary>
+        public string? AssetClean { get; init; }
+
         public string? Description { get; init; }
 
         public string CustomFields { get; init; } = "{}";
@@ -370,6 +373,7 @@ public sealed class TaskQueries(Db db)
                 EpisodeClean = t.EpisodeClean,
                 SequenceClean = t.SequenceClean,
                 ShotClean = t.ShotClean,
+                AssetClean = t.Type == TaskRules.Asset ? TaskRules.Clean(t.Asset) : null,
                 Description = t.Description,
                 CustomFields = StorageJson.Write(t.CustomFields),
                 SearchText = TaskRules.SearchText(t),

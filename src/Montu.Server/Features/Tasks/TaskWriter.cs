@@ -1,6 +1,7 @@
 using System.Data.Common;
 using System.Text.Json;
 using Montu.Server.Data;
+using Montu.Server.Features.Breakdown;
 using Montu.Server.Features.Notifications;
 using Montu.Server.Features.Projects;
 using Montu.Server.Infrastructure.Concurrency;
@@ -24,7 +25,7 @@ public delegate Task<ApiError?> TaskPlacement(DbTransaction transaction, TaskIte
 /// event in the same transaction. Bulk writes and importers reuse <see cref="TaskChanges"/>
 /// and <see cref="CheckEditable"/> so a task is checked the same way everywhere.
 /// </summary>
-public sealed class TaskWriter(Db db, TaskQueries tasks, ProjectQueries projects, EventLog events, TimeProvider time)
+public sealed class TaskWriter(Db db, TaskQueries tasks, ProjectQueries projects, BreakdownNames breakdown, EventLog events, TimeProvider time)
 {
     public async Task<TaskOutcome> CreateAsync(JsonElement body, string? userId, CancellationToken ct)
     {
@@ -84,6 +85,7 @@ public sealed class TaskWriter(Db db, TaskQueries tasks, ProjectQueries projects
                     }
                 }
 
+                await breakdown.EnsureAsync(tx, [task], userId, task.CreatedAt, ct);
                 await tasks.InsertAsync(tx, created with { Task = task }, project, ct);
                 await events.AppendAsync(tx, new NewEvent("task_created", project.Id, "task", task.Id, new { task }, userId)
                 {
@@ -243,6 +245,11 @@ public sealed class TaskWriter(Db db, TaskQueries tasks, ProjectQueries projects
             if (patch.Changes.Count == 0)
             {
                 return patch.Task;
+            }
+
+            if (BreakdownNames.Moved(current.Task, patch.Task))
+            {
+                await breakdown.EnsureAsync(tx, [patch.Task], guard.UserId, patch.Task.UpdatedAt, ct);
             }
 
             await events.AppendAsync(tx, tasks.Update(current, patch.Stored, project),

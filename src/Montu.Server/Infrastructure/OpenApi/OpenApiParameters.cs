@@ -31,6 +31,10 @@ public static class OpenApiParameters
         ["notificationId"] = (InputLimits.OpaqueValueLength, null),
         ["dependsOnId"] = (InputLimits.TaskIdLength, InputLimits.TaskIdPattern),
         ["viewId"] = (InputLimits.OpaqueValueLength, null),
+        ["episodeId"] = (InputLimits.OpaqueValueLength, null),
+        ["sequenceId"] = (InputLimits.OpaqueValueLength, null),
+        ["shotId"] = (InputLimits.OpaqueValueLength, null),
+        ["assetId"] = (InputLimits.OpaqueValueLength, null),
     };
 
     public static Task DescribeAsync(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken _)

@@ -137,8 +137,15 @@ public sealed class AccessMatrixTests(TestApp app) : IClassFixture<TestApp>
         var prerequisite = await app.Client.CreateTask(TaskBuilders.NamedTask(projectId, $"{projectId}_matrix_first"));
         await (await app.Client.PostJson($"/api/v1/tasks/{task.Str("id")}/dependencies", new { dependsOn = prerequisite.Str("id") })).Expect(HttpStatusCode.Created);
         var view = await (await app.Client.PostJson("/api/v1/views", new { projectId, name = "Matrix", shared = true })).Expect(HttpStatusCode.Created);
+        async Task<string> Breakdown(string collection) =>
+            (await (await app.Client.GetAsync($"/api/v1/{collection}?project_id={projectId}")).Expect(HttpStatusCode.OK)).GetProperty("items")[0].Str("id");
+        await (await app.Client.PostJson("/api/v1/assets", new { projectId, name = $"{projectId}_matrix" })).Expect(HttpStatusCode.Created);
         return new Dictionary<string, string>
         {
+            ["episodeId"] = await Breakdown("episodes"),
+            ["sequenceId"] = await Breakdown("sequences"),
+            ["shotId"] = await Breakdown("shots"),
+            ["assetId"] = await Breakdown("assets"),
             ["projectId"] = projectId,
             ["userId"] = member.Id,
             ["taskId"] = task.Str("id"),

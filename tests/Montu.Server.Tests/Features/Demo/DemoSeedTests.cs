@@ -97,9 +97,28 @@ public sealed class DemoSeedTests(DemoApp demo) : IClassFixture<DemoApp>
 
         var types = (await connection.QueryAsync<string>("SELECT type FROM events ORDER BY seq")).ToList();
 
-        Assert.Equal(["project_created", "project_created", "demo_seeded"], types.Take(3));
+        string[] breakdown = ["episode_created", "sequence_created", "shot_created", "asset_created"];
+        Assert.Equal(["project_created", "project_created", "demo_seeded"], types.Where(t => !breakdown.Contains(t)).Take(3));
+        Assert.Equal((3, 6, 13, 5), (types.Count(t => t == "episode_created"), types.Count(t => t == "sequence_created"),
+            types.Count(t => t == "shot_created"), types.Count(t => t == "asset_created")));
         var payload = await connection.ExecuteScalarAsync<string>($"SELECT {(TestApp.OnPostgres ? "payload::text" : "payload")} FROM events WHERE type = 'demo_seeded'");
         Assert.Equal(65, JsonDocument.Parse(payload!).RootElement.GetProperty("taskIds").GetArrayLength());
+    }
+
+    [Fact]
+    public async Task The_demo_show_has_shots_in_cut_order_with_frame_ranges_and_cast_assets()
+    {
+        var shots = (await (await _app.Client.GetAsync("/api/v1/shots?project_id=SWA&page_size=100")).Expect(HttpStatusCode.OK)).GetProperty("items").EnumerateArray().ToList();
+
+        Assert.Equal(13, shots.Count);
+        var first = shots[0];
+        Assert.Equal(("ep00_sq0010_sh0010", 1, 1001, 8, 5), (first.Str("id"), first.GetProperty("cutOrder").GetInt32(), first.GetProperty("frameIn").GetInt32(),
+            first.GetProperty("handles").GetInt32(), first.GetProperty("taskCount").GetInt32()));
+        Assert.Equal(["captain_vega", "orbital_dock"], first.GetProperty("casting").EnumerateArray().Select(a => a.GetString()).Order());
+        var vega = await (await _app.Client.GetAsync("/api/v1/assets/captain_vega/casting")).Expect(HttpStatusCode.OK);
+        Assert.Equal(4, vega.GetProperty("total").GetInt32());
+        var assets = await (await _app.Client.GetAsync("/api/v1/assets?project_id=SWA&asset_type=character")).Expect(HttpStatusCode.OK);
+        Assert.Equal(["captain_vega", "rook"], assets.Ids());
     }
 
     [Fact]
