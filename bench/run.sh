@@ -4,9 +4,10 @@
 # only unless --engines says otherwise); with --realtime, the WebSocket channels; with --export, the
 # CSV export against paging the task list; with --import, the CSV import against the seeder's bulk
 # insert; with --notify, status PATCHes that notify against ones with nobody to notify; with
-# --analytics, project analytics against project stats. Arguments go to the harness (--quick,
-# --uploads, --realtime, --export, --import, --notify, --analytics, --engines, --sizes, --connections).
-# Results: bench/results/<time>[-uploads|-realtime|-export|-import|-notify|-analytics][-quick].md,
+# --analytics, project analytics against project stats; with --board, the Kanban board against the task
+# list and board moves against PATCHes. Arguments go to the harness (--quick, --uploads, --realtime,
+# --export, --import, --notify, --analytics, --board, --engines, --sizes, --connections).
+# Results: bench/results/<time>[-uploads|-realtime|-export|-import|-notify|-analytics|-board][-quick].md,
 # also printed.
 set -euo pipefail
 

@@ -23,6 +23,9 @@ public sealed record BenchOptions
     /// <summary>Project analytics against project stats (bench/README.md, "Analytics").</summary>
     public bool Analytics { get; init; }
 
+    /// <summary>The Kanban board against the task list, and board moves against PATCHes (bench/README.md, "Board").</summary>
+    public bool Board { get; init; }
+
     public IReadOnlyList<string> Engines
     {
         get => field ?? (Uploads ? ["sqlite"] : ["sqlite", "postgres"]);
@@ -76,7 +79,7 @@ public sealed record BenchOptions
     public int ExportRounds => Quick ? 3 : 5;
 
     /// <summary>What the results file's name ends with, after its time.</summary>
-    public string ResultsSuffix => (Uploads ? "-uploads" : Realtime ? "-realtime" : Export ? "-export" : Import ? "-import" : Notify ? "-notify" : Analytics ? "-analytics" : "") + (Quick ? "-quick" : "");
+    public string ResultsSuffix => (Uploads ? "-uploads" : Realtime ? "-realtime" : Export ? "-export" : Import ? "-import" : Notify ? "-notify" : Analytics ? "-analytics" : Board ? "-board" : "") + (Quick ? "-quick" : "");
 
     /// <summary>Seconds of the <see cref="InterleavedRun"/> behind each 100k-versus-10k goal: in 3 s, ratios of like pages stayed within 0.96-1.01.</summary>
     public int ScalingRunSeconds => Quick ? 2 : 3;
@@ -101,6 +104,7 @@ public sealed record BenchOptions
                 "--import" => options with { Import = true },
                 "--notify" => options with { Notify = true },
                 "--analytics" => options with { Analytics = true },
+                "--board" => options with { Board = true },
                 "--hold" => options with { Hold = true },
                 "--engines" => options with { Engines = args[++i].Split(',') },
                 "--sizes" => options with { Sizes = args[++i].Split(',').Select(int.Parse).ToList() },
@@ -108,13 +112,13 @@ public sealed record BenchOptions
                 "--server" => options with { ServerDll = args[++i] },
                 "--out" => options with { ResultsDir = args[++i] },
                 "--connections" => options with { Connections = int.Parse(args[++i]) },
-                _ => throw new ArgumentException($"Unknown option '{args[i]}'. Options: --quick --uploads --realtime --export --import --notify --analytics --engines sqlite,postgres --sizes 10000,100000 --postgres CONN --server DLL --out DIR --connections N --hold"),
+                _ => throw new ArgumentException($"Unknown option '{args[i]}'. Options: --quick --uploads --realtime --export --import --notify --analytics --board --engines sqlite,postgres --sizes 10000,100000 --postgres CONN --server DLL --out DIR --connections N --hold"),
             };
         }
 
-        if (new[] { options.Uploads, options.Realtime, options.Export, options.Import, options.Notify, options.Analytics }.Count(mode => mode) > 1)
+        if (new[] { options.Uploads, options.Realtime, options.Export, options.Import, options.Notify, options.Analytics, options.Board }.Count(mode => mode) > 1)
         {
-            throw new ArgumentException("--uploads, --realtime, --export, --import, --notify and --analytics are separate runs: pass one");
+            throw new ArgumentException("--uploads, --realtime, --export, --import, --notify, --analytics and --board are separate runs: pass one");
         }
 
         if (options.Engines.Contains("postgres") && options.Postgres is null)

@@ -5,7 +5,8 @@ namespace Montu.Bench;
 
 /// <summary>
 /// One of the requests an <see cref="InterleavedRun"/> takes turns with. A write names the paths it
-/// cycles through and the JSON bodies it alternates between once per cycle, so every request changes a row.
+/// cycles through and the JSON bodies it alternates between once per cycle, so every request changes a row;
+/// or, with <see cref="BodyPerPath"/>, one body per path, for writes whose body names their target's neighbours.
 /// </summary>
 public sealed record InterleavedRequest(string PathAndQuery, string Token)
 {
@@ -14,6 +15,9 @@ public sealed record InterleavedRequest(string PathAndQuery, string Token)
     public IReadOnlyList<string> Paths { get; init; } = [PathAndQuery];
 
     public IReadOnlyList<string> Bodies { get; init; } = [];
+
+    /// <summary>Whether <c>Bodies[i]</c> is sent with <c>Paths[i]</c> (as many of each) rather than alternating once per cycle of the paths.</summary>
+    public bool BodyPerPath { get; init; }
 }
 
 /// <summary>What one request of an <see cref="InterleavedRun"/> measured: its throughput while counted, and its own latencies.</summary>
@@ -43,12 +47,25 @@ public static partial class InterleavedRun
     /// <summary>Latency histogram buckets per millisecond.</summary>
     private const int BucketsPerMs = 20;
 
+    /// <summary>Runs the requests in turn; <paramref name="meanwhile"/>, when given, runs beside wrk from after the quiet-machine wait, cancelled when wrk ends.</summary>
     public static async Task<(IReadOnlyList<InterleavedResult> Results, long Errors)> RunAsync(IReadOnlyList<InterleavedRequest> requests,
-        string script, string core, string baseUrl, int connections, int seconds)
+        string script, string core, string baseUrl, int connections, int seconds, Func<CancellationToken, Task>? meanwhile = null)
     {
         await File.WriteAllTextAsync(script, LuaScript(requests));
         await QuietMachine.WaitAsync(Path.GetFileNameWithoutExtension(script));
-        var output = await Wrk.RunForOutputAsync(core, baseUrl, script, connections, seconds);
+        using var stop = new CancellationTokenSource();
+        var background = meanwhile?.Invoke(stop.Token) ?? Task.CompletedTask;
+        string output;
+        try
+        {
+            output = await Wrk.RunForOutputAsync(core, baseUrl, script, connections, seconds);
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            await background;
+        }
+
         var results = ResultLine().Matches(output).Select(m =>
         {
             double Number(int group) => double.Parse(m.Groups[group].Value, CultureInfo.InvariantCulture);
@@ -116,11 +133,12 @@ public static partial class InterleavedRun
           t.sent = t.sent + 1
           local headers = { ["Authorization"] = "Bearer " .. t.token, ["X-Request-Id"] = id }
           local body = nil
+          local path = t.sent % #t.paths + 1
           if #t.bodies > 0 then
             headers["Content-Type"] = "application/json"
-            body = t.bodies[math.floor(t.sent / #t.paths) % #t.bodies + 1]
+            body = t.paired and t.bodies[path] or t.bodies[math.floor(t.sent / #t.paths) % #t.bodies + 1]
           end
-          return wrk.format(t.method, t.paths[t.sent % #t.paths + 1], headers, body)
+          return wrk.format(t.method, t.paths[path], headers, body)
         end
 
         function response(status, headers, body)
@@ -165,7 +183,7 @@ public static partial class InterleavedRun
         """;
 
     private static string Target(InterleavedRequest request) =>
-        $"  {{ method = \"{request.Method}\", token = \"{request.Token}\", sent = 0, paths = {{ {Lua(request.Paths)} }}, bodies = {{ {Lua(request.Bodies)} }} }}";
+        $"  {{ method = \"{request.Method}\", token = \"{request.Token}\", sent = 0, paired = {(request.BodyPerPath ? "true" : "false")}, paths = {{ {Lua(request.Paths)} }}, bodies = {{ {Lua(request.Bodies)} }} }}";
 
     private static string Lua(IEnumerable<string> texts) => string.Join(", ", texts.Select(t => "\"" + t.Replace("\\", "\\\\").Replace("\"", "\\\"") + "\""));
 

@@ -26,6 +26,9 @@ public sealed class MontuUnderTest(BenchOptions options, string engine) : IAsync
 
     public string WorkDir => _workDir;
 
+    /// <summary>The database's connection string, for <c>--hold</c>: to look at query plans by hand.</summary>
+    public string DatabaseConnection => _connection!;
+
     /// <summary>How long the bulk insert of each show's tasks took, by size (<see cref="ShowSeeder.InsertTasksAsync"/>).</summary>
     public IReadOnlyDictionary<int, TimeSpan> ShowInsertTimes { get; private set; } = new Dictionary<int, TimeSpan>();
 

@@ -85,6 +85,16 @@ else if (options.Analytics)
 
     report = AnalyticsRun.Render(options, analytics);
 }
+else if (options.Board)
+{
+    var boards = new List<BoardResults>();
+    foreach (var engine in options.Engines)
+    {
+        boards.Add(await new BoardRun(options, engine).RunAsync());
+    }
+
+    report = BoardRun.Render(options, boards);
+}
 else
 {
     var results = new List<EngineResults>();

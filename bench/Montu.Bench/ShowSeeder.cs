@@ -105,7 +105,7 @@ public sealed class ShowSeeder(HttpClient? api, string engine, string connection
     private const string TaskColumns = """
         id, project_id, type, episode, sequence, shot, task, artist, status, priority, priority_rank, milestone,
         frame_start, frame_end, deadline, estimated_duration_hours, episode_clean, sequence_clean, shot_clean,
-        description, search_text, created_at, updated_at
+        description, search_text, created_at, updated_at, board_rank
         """;
 
     private const string NoteColumns = "id, project_id, media_id, author, annotation_type, content, frame_number, drawing, status, created_at, updated_at";
@@ -191,7 +191,15 @@ public sealed class ShowSeeder(HttpClient? api, string engine, string connection
         yield return ("search_text", r.SearchText);
         yield return ("created_at", r.CreatedAt);
         yield return ("updated_at", r.UpdatedAt);
+        yield return ("board_rank", CreationRank(r.CreatedAt));
     }
+
+    /// <summary>
+    /// The board key the server gives a task created at <paramref name="createdAt"/> (decision 0043):
+    /// 'c', microseconds since 1970, '1'. Without it every seeded task would share the empty key.
+    /// </summary>
+    private static string CreationRank(DateTime createdAt) =>
+        "c" + ((createdAt.Ticks - DateTime.UnixEpoch.Ticks) / 10).ToString("D17", System.Globalization.CultureInfo.InvariantCulture) + "1";
 
     private static IEnumerable<(string, object?)> Values(NoteRow r)
     {

@@ -40,6 +40,7 @@ public sealed partial class OpenApiContractTests(KestrelTestApp app) : IClassFix
         await ActivityAndAudit(projectId, member);
         await Analytics(projectId, member);
         await Workflow(projectId, member);
+        await Board(projectId, member);
         await RealTime(projectId, member);
         await PathBuilder(projectId);
         await Users(member);

@@ -86,13 +86,13 @@ public sealed class TaskQueries(Db db)
 
     public Task InsertAsync(DbTransaction transaction, StoredTask task, Project project, CancellationToken ct) =>
         transaction.Connection!.ExecuteAsync(new CommandDefinition($"""
-            INSERT INTO tasks ({Columns}, search_text, doc)
+            INSERT INTO tasks ({Columns}, search_text, doc, board_rank)
             VALUES (@Id, @ProjectId, @Type, @Episode, @Sequence, @Shot, @Asset, @Task, @Artist, @Status, @StatusBeforeArchive,
                     @Priority, @PriorityRank, @Milestone, @MilestoneNote, @FrameStart, @FrameEnd, @StartTime, @Deadline,
                     @EstimatedDurationHours, @ActualTimeLogged, {Json("Versions")}, @CurrentVersion, @PublishedVersion,
                     @FileExtension, @MasterFile, @WorkingFilePath, @RenderOutputPath, @MediaFilePath, @CacheFilePath, @Filename,
                     @PinnedPaths, @EpisodeClean, @SequenceClean, @ShotClean, @Description, {Json("CustomFields")}, @CreatedBy, @CreatedAt,
-                    @UpdatedAt, @Revision, @SearchText, @Doc)
+                    @UpdatedAt, @Revision, @SearchText, @Doc, @BoardRank)
             """, TaskRow.From(task, project), transaction, cancellationToken: ct));
 
     /// <summary>
@@ -182,9 +182,12 @@ public sealed class TaskQueries(Db db)
         .Select(p => (JsonNamingPolicy.SnakeCaseLower.ConvertName(p.Name), p, p.Name is nameof(TaskRow.Versions) or nameof(TaskRow.CustomFields)))
         .ToArray();
 
-    /// <summary>Every column but the id, the project and the creation, which never change; named after the <see cref="TaskRow"/> property.</summary>
+    /// <summary>
+    /// Every column but the id, the project and the creation, which never change, and the board
+    /// position, which only a move writes (Features/Board); named after the <see cref="TaskRow"/> property.
+    /// </summary>
     private static readonly (string Name, PropertyInfo Property, bool IsJson)[] Updatable = Insertable
-        .Where(c => c.Property.Name is not (nameof(TaskRow.Id) or nameof(TaskRow.ProjectId) or nameof(TaskRow.CreatedBy) or nameof(TaskRow.CreatedAt)))
+        .Where(c => c.Property.Name is not (nameof(TaskRow.Id) or nameof(TaskRow.ProjectId) or nameof(TaskRow.CreatedBy) or nameof(TaskRow.CreatedAt) or nameof(TaskRow.BoardRank)))
         .ToArray();
 
     /// <summary>
@@ -323,6 +326,9 @@ public sealed class TaskQueries(Db db)
 
         public int Revision { get; init; }
 
+        /// <summary>Set at insert only, from the creation time, so no insert reads another task's key (decision 0043).</summary>
+        public string BoardRank { get; init; } = "";
+
         /// <summary>The row for <paramref name="stored"/>; <paramref name="withDocument"/> false leaves <c>doc</c> empty, for comparing rows.</summary>
         public static TaskRow From(StoredTask stored, Project project, bool withDocument = true)
         {
@@ -372,6 +378,7 @@ public sealed class TaskQueries(Db db)
                 CreatedAt = t.CreatedAt,
                 UpdatedAt = t.UpdatedAt,
                 Revision = t.Revision,
+                BoardRank = Board.BoardRank.ForCreation(t.CreatedAt),
             };
         }
 

@@ -16,6 +16,9 @@ public sealed record TaskOutcome(TaskItem? Task, ApiError? Error)
     public static implicit operator TaskOutcome(ApiError error) => new(null, error);
 }
 
+/// <summary>Writes a task's board position within its move's transaction (<see cref="TaskWriter.MoveAsync"/>); an error refuses the move.</summary>
+public delegate Task<ApiError?> TaskPlacement(DbTransaction transaction, TaskItem task, bool changed);
+
 /// <summary>
 /// Every single-task write: validate against the project, change the row and append its one
 /// event in the same transaction. Bulk writes and importers reuse <see cref="TaskChanges"/>
@@ -103,6 +106,14 @@ public sealed class TaskWriter(Db db, TaskQueries tasks, ProjectQueries projects
     public Task<TaskOutcome> UpdateAsync(string id, JsonElement body, TaskGuard guard, IfMatch ifMatch, bool merge, CancellationToken ct) =>
         ChangeAsync(id, body, TaskInputKind.Patch, guard, ifMatch, merge, ct);
 
+    /// <summary>
+    /// <c>POST /tasks/{id}/move</c>: <paramref name="fields"/> (status, artist) change as in a PATCH,
+    /// with its checks and event; <paramref name="place"/> then writes the board position in the
+    /// same transaction, told whether the task itself changed, and may still refuse the move.
+    /// </summary>
+    public Task<TaskOutcome> MoveAsync(string id, JsonElement fields, TaskGuard guard, IfMatch ifMatch, TaskPlacement place, CancellationToken ct) =>
+        ChangeAsync(id, fields, TaskInputKind.Patch, guard, ifMatch, merge: false, ct, place);
+
     /// <summary><c>POST /tasks/{id}/add-field</c>: every key of the body is merged into <c>customFields</c>.</summary>
     public Task<TaskOutcome> AddFieldsAsync(string id, JsonElement body, TaskGuard guard, IfMatch ifMatch, CancellationToken ct) =>
         ChangeAsync(id, body, TaskInputKind.AddField, guard, ifMatch, merge: false, ct);
@@ -169,7 +180,7 @@ public sealed class TaskWriter(Db db, TaskQueries tasks, ProjectQueries projects
 
     public static ApiError NotFound(string id) => ApiError.NotFound($"Task {Quote.Of(id)} not found");
 
-    private async Task<TaskOutcome> ChangeAsync(string id, JsonElement body, TaskInputKind kind, TaskGuard guard, IfMatch ifMatch, bool merge, CancellationToken ct)
+    private async Task<TaskOutcome> ChangeAsync(string id, JsonElement body, TaskInputKind kind, TaskGuard guard, IfMatch ifMatch, bool merge, CancellationToken ct, TaskPlacement? place = null)
     {
         var problems = new ValidationProblems();
         var input = TaskInput.Parse(body, kind, problems);
@@ -222,6 +233,11 @@ public sealed class TaskWriter(Db db, TaskQueries tasks, ProjectQueries projects
                 {
                     return TaskMerge.Conflict(id, conflicts);
                 }
+            }
+
+            if (place is not null && await place(tx, patch.Task, patch.Changes.Count > 0) is { } misplaced)
+            {
+                return misplaced;
             }
 
             if (patch.Changes.Count == 0)
