@@ -58,7 +58,7 @@ public sealed class ActivityTests(TestApp app) : IClassFixture<TestApp>
 
         Assert.All(inProject, e => Assert.Equal(project, e.Str("projectId")));
         Assert.Equal(Seqs(inProject).OrderDescending(), Seqs(inProject));
-        Assert.Equal(["task_updated", "task_updated", "task_created", "task_created", "project_members_added", "project_created"], inProject.Select(e => e.Str("type")));
+        Assert.Equal(["task_updated", "task_updated", "task_created", "shot_created", "task_created", "shot_created", "sequence_created", "episode_created", "project_members_added", "project_created"], inProject.Select(e => e.Str("type")));
         Assert.Equal(["task_updated", "task_created"], ofEntity.Select(e => e.Str("type")));
         Assert.Equal([second], byUser.Select(e => e.Str("entityId")));
         Assert.Equal(["task_created", "task_created", "project_created"], byType.Select(e => e.Str("type")));
@@ -89,12 +89,13 @@ public sealed class ActivityTests(TestApp app) : IClassFixture<TestApp>
         }
         while (cursor is not null);
         var byNumber = new List<long>();
-        for (var number = 1; number <= 3; number++)
+        for (var number = 1; number <= 4; number++)
         {
             byNumber.AddRange(Seqs(await ListAsync(_admin, $"/api/v1/activity?project_id={project}&page_size=3&page={number}")));
         }
 
-        Assert.Equal(8, all.Count);
+        // project_created, the episode, sequence and shot the task names, the task, six updates.
+        Assert.Equal(11, all.Count);
         Assert.Equal(all, byCursor);
         Assert.Equal(all, byNumber);
     }

@@ -98,7 +98,9 @@ public sealed class TaskPathFieldsTests(TestApp app) : IClassFixture<TestApp>
 
         Assert.Equal(Custom, moved.Str("workingFilePath"));
         Assert.Equal(Filename("Ep01", "sq0010", "sh0030", "v001"), moved.Str("filename"));
-        var change = Assert.Single((await ChangesAsync(project, head)).EnumerateArray());
+        var changes = (await ChangesAsync(project, head)).EnumerateArray().ToList();
+        Assert.Equal(["shot_created", "task_updated"], changes.Select(c => c.Str("type")));
+        var change = changes[1];
         var changed = change.GetProperty("data").GetProperty("changes");
         Assert.Equal(Filename("Ep01", "sq0010", "sh0030", "v001"), changed.Str("filename"));
         Assert.False(changed.TryGetProperty("workingFilePath", out _));

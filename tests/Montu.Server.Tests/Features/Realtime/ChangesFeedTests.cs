@@ -11,18 +11,19 @@ public sealed class ChangesFeedTests(TestApp app) : IClassFixture<TestApp>
     public async Task The_feed_pages_a_projects_events_in_order_with_next_since_and_has_more()
     {
         var project = await _client.CreateProject();
-        var ids = await _client.CreateTasks(Enumerable.Range(1, 3).Select(i => TaskBuilders.NamedTask(project, $"{project}_f{i}")));
+        var ids = await _client.CreateTasks(Enumerable.Range(1, 3).Select(i => TaskBuilders.NamedTask(project, $"{project}_f{i}", ("shot", "SH0010"))));
 
-        var first = await (await _client.GetAsync($"/api/v1/changes?project_id={project}&since=0&limit=2")).Expect(HttpStatusCode.OK);
+        var first = await (await _client.GetAsync($"/api/v1/changes?project_id={project}&since=0&limit=5")).Expect(HttpStatusCode.OK);
         var items = first.GetProperty("items").EnumerateArray().ToList();
-        Assert.Equal(["project_created", "task_created"], items.Select(i => i.Str("type")));
+        // The first task makes the episode, sequence and shot the three share, before its own event.
+        Assert.Equal(["project_created", "episode_created", "sequence_created", "shot_created", "task_created"], items.Select(i => i.Str("type")));
         Assert.True(first.GetProperty("hasMore").GetBoolean());
-        Assert.Equal(items[1].GetProperty("seq").GetInt64(), first.GetProperty("nextSince").GetInt64());
-        Assert.Equal(ids[0], items[1].Str("entityId"));
-        Assert.Equal("task", items[1].Str("entityType"));
-        Assert.Equal(project, items[1].Str("projectId"));
-        Assert.Equal(ids[0], items[1].GetProperty("data").GetProperty("task").Str("id"));
-        Assert.False(string.IsNullOrEmpty(items[1].Str("user")));
+        Assert.Equal(items[4].GetProperty("seq").GetInt64(), first.GetProperty("nextSince").GetInt64());
+        Assert.Equal(ids[0], items[4].Str("entityId"));
+        Assert.Equal("task", items[4].Str("entityType"));
+        Assert.Equal(project, items[4].Str("projectId"));
+        Assert.Equal(ids[0], items[4].GetProperty("data").GetProperty("task").Str("id"));
+        Assert.False(string.IsNullOrEmpty(items[4].Str("user")));
 
         var rest = await (await _client.GetAsync($"/api/v1/changes?project_id={project}&since={first.GetProperty("nextSince").GetInt64()}")).Expect(HttpStatusCode.OK);
         Assert.Equal(ids[1..], rest.GetProperty("items").EnumerateArray().Select(i => i.Str("entityId")));

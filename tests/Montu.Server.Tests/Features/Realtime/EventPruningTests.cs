@@ -31,8 +31,10 @@ public sealed class EventPruningTests(EventPruningTests.ClockApp app) : IClassFi
         var gone = await all.ExpectError(HttpStatusCode.Gone, "RESYNC_REQUIRED");
         var oldest = long.Parse(gone.Str("message").Split("the oldest kept is ")[1].TrimEnd(')'), System.Globalization.CultureInfo.InvariantCulture);
         var kept = await (await app.Client.GetAsync($"/api/v1/changes?project_id={project}&since={oldest - 1}")).Expect(HttpStatusCode.OK);
-        var item = Assert.Single(kept.GetProperty("items").EnumerateArray());
-        Assert.Equal(young, item.Str("entityId"));
+        // The young task and the shot it named, made with it.
+        var items = kept.GetProperty("items").EnumerateArray().ToList();
+        Assert.Equal(["shot_created", "task_created"], items.Select(i => i.Str("type")));
+        Assert.Equal(young, items[1].Str("entityId"));
 
         await using var socket = await TestSocket.ConnectAsync(app, $"/ws/tasks/{project}?since=1", app.Client.DefaultRequestHeaders.Authorization!.Parameter!);
         var resync = await socket.ReceiveAsync();
